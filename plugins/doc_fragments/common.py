@@ -1,0 +1,111 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    # The options, credentials and retry behaviour shared by every module of alibabacloud.sae.
+    DOCUMENTATION = r'''
+options:
+  access_key_id:
+    description:
+      - Alibaba Cloud AccessKey ID.
+      - If not set, the first of the environment variables E(ALIBABA_CLOUD_ACCESS_KEY_ID), E(ALICLOUD_ACCESS_KEY)
+        and E(ALICLOUD_ACCESS_KEY_ID) that is set is used.
+      - Needs O(access_key_secret). Cannot be combined with O(profile).
+      - The key ID is not secret and is not masked in the output; the secret and the token are.
+    type: str
+    aliases: [alicloud_access_key, access_key]
+  access_key_secret:
+    description:
+      - Alibaba Cloud AccessKey secret.
+      - If not set, the first of the environment variables E(ALIBABA_CLOUD_ACCESS_KEY_SECRET), E(ALICLOUD_SECRET_KEY)
+        and E(ALICLOUD_SECRET_ACCESS_KEY) that is set is used.
+      - Marked C(no_log), it never appears in results, warnings, errors or C(-vvvv) output.
+    type: str
+    aliases: [alicloud_secret_key, secret_key]
+  security_token:
+    description:
+      - STS security token, for temporary credentials. Needs O(access_key_id) and O(access_key_secret)
+        of the same STS credentials.
+      - If not set, the first of the environment variables E(ALIBABA_CLOUD_SECURITY_TOKEN) and E(ALICLOUD_SECURITY_TOKEN)
+        that is set is used.
+      - Marked C(no_log), it never appears in results, warnings, errors or C(-vvvv) output.
+    type: str
+    aliases: [alicloud_security_token]
+  profile:
+    description:
+      - Named credentials profile, looked up first in the Alibaba Cloud CLI file C(~/.aliyun/config.json), then in
+        C(~/.alibabacloud/credentials.ini) (or the file in E(ALIBABA_CLOUD_CREDENTIALS_FILE)).
+      - If not set, the first of the environment variables E(ALIBABA_CLOUD_PROFILE) and E(ALICLOUD_PROFILE) that is set is used.
+      - Setting it together with O(access_key_id), O(access_key_secret) or O(security_token) (from options or from
+        their environment variables) is an error.
+      - Needs the C(alibabacloud-credentials) Python library.
+    type: str
+    aliases: [alicloud_profile]
+  region:
+    description:
+      - Region ID, for example V(cn-beijing). Used to build the default endpoint.
+      - If not set, the first of the environment variables E(ALIBABA_CLOUD_REGION_ID), E(ALICLOUD_REGION) and
+        E(ALICLOUD_REGION_ID) that is set is used; else the region prefix of the module's C(namespace_id)
+        (V(cn-beijing) from V(cn-beijing:prod), or the bare region of the default namespace).
+      - Not needed when O(endpoint) is set.
+    type: str
+    aliases: [alicloud_region, region_id]
+  endpoint:
+    description:
+      - SAE API endpoint, a host name (V(sae-vpc.cn-beijing.aliyuncs.com), used with C(https://)) or a full URL
+        with an optional port (V(http://127.0.0.1:8080) for a local emulator).
+      - If not set, the environment variable E(ALIBABA_CLOUD_SAE_ENDPOINT) is used, else V(https://sae.<region>.aliyuncs.com).
+      - An C(http://) endpoint whose host is not a loopback address gives a warning, because requests and answers then
+        travel unencrypted.
+    type: str
+    aliases: [endpoint_url]
+  validate_certs:
+    description:
+      - Whether to check the TLS certificate of the endpoint.
+      - Setting it to V(false) gives a warning; prefer O(ca_path).
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - A PEM bundle of CA certificates to trust for the endpoint, instead of the system ones.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for each HTTP attempt (to connect, and for the answer). At least V(1).
+    type: int
+    default: 10
+  retries:
+    description:
+      - Attempts after the first for retryable failures (throttling, V(ServiceUnavailable), V(InternalError), other
+        HTTP 5xx answers, connection errors and timeouts). V(0) disables retrying.
+      - Waits between attempts follow capped exponential backoff with full jitter, each drawn between 0 and
+        min(4, 0.25 * 2^n) seconds; with the default V(5) the total wait is at most 7.75 seconds.
+      - A create whose outcome is unknown (timeout or connection lost after sending, or a 5xx answer) is never retried.
+    type: int
+    default: 5
+notes:
+  - >-
+    Credentials are resolved in this order. 1. O(access_key_id) and O(access_key_secret) (and O(security_token)),
+    from the options or their environment variables; requests are then signed by the collection itself and the
+    C(alibabacloud-credentials) library is not needed. 2. O(profile). 3. The default chain of C(alibabacloud-credentials):
+    environment, OIDC/RRSA (E(ALIBABA_CLOUD_OIDC_TOKEN_FILE), E(ALIBABA_CLOUD_ROLE_ARN), E(ALIBABA_CLOUD_OIDC_PROVIDER_ARN)),
+    the current CLI profile in C(~/.aliyun/config.json), the default profile of C(~/.alibabacloud/credentials.ini),
+    the ECS RAM role (unless E(ALIBABA_CLOUD_ECS_METADATA_DISABLED=true)), and a credentials URI
+    (E(ALIBABA_CLOUD_CREDENTIALS_URI)). When none gives credentials the module fails and says what to set.
+  - >-
+    Retry policy. Retried, with the backoff described under O(retries): error codes starting with V(Throttling),
+    V(ServiceUnavailable), V(InternalError), any other HTTP 5xx answer, connection errors and timeouts. Not retried:
+    every other error answer (for example V(SignatureDoesNotMatch), V(InvalidAccessKeyId.NotFound),
+    V(InvalidTimeStamp.Expired), V(SignatureNonceUsed)) and TLS certificate failures. A create (HTTP POST) answered by a
+    5xx, a read timeout or a connection lost after sending has an unknown outcome: it is not retried, and the module
+    looks the resource up again before it creates anything. Throttling and connection failures before sending are
+    retried for every call.
+  - Every request is signed with ACS3-HMAC-SHA256 (signature V3) and sent with a fresh nonce and timestamp; the
+    controller's clock must be within 15 minutes of the real time.
+requirements:
+  - python >= 3.9
+  - requests
+  - alibabacloud-credentials (only for a profile or the default credentials chain, not with explicit keys)
+'''

@@ -1,0 +1,192 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# This file is private to the alibabacloud.sae collection and is not a public API: it may change
+# in any release without notice. Do not import it from other collections.
+
+"""The base every module of the collection uses: shared options, API client, error reporting."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from urllib.parse import urlsplit
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.alibabacloud.sae.plugins.module_utils._credentials import CredentialsError, resolve_credentials
+from ansible_collections.alibabacloud.sae.plugins.module_utils._http import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    HttpClient,
+    SaeUnknownOutcomeError,
+)
+from ansible_collections.alibabacloud.sae.plugins.module_utils._sae_api import SaeApi
+
+REGION_ENV = ('ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION', 'ALICLOUD_REGION_ID')
+_REGION_RE = re.compile(r'^[a-z0-9]+(-[a-z0-9]+)*$')
+
+HINTS = {
+    'InvalidParameter.NotEmpty': 'a required parameter is empty: check the options the task sets.',
+    'InvalidParameter.Obviously': 'a parameter is invalid: read the message, then check the option it names.',
+    'InvalidParameter.WithMessage': 'a parameter is invalid: read the message, then check the option it names.',
+    'Slb.NotFound': 'no SLB with that slb_id in this region: check slb_id and region.',
+    'Exceed.IngressRule': 'an ingress has at most 40 rules: remove some from rules.',
+    'SlbListenerPort.NotAvailable': 'the port is taken on that SLB by another ingress: pick another listener_port or remove that ingress.',
+    'SSLCert.NotFound': 'no certificate with that id: check cert_id / cert_ids and region.',
+    'InvalidResponse.Api': 'the service could not process the call: check namespace_id, ingress_id and region.',
+    'Throttling': 'the API is throttling requests: try again later, or raise retries.',
+    'ServiceUnavailable': 'the service is unavailable: try again later, or raise retries.',
+    'InternalError': 'the service failed: try again later, or raise retries.',
+    'SignatureDoesNotMatch': 'the signature was refused: check access_key_secret.',
+    'IncompleteSignature': 'the signature was refused: check access_key_id and access_key_secret.',
+    'InvalidAccessKeyId.NotFound': 'check access_key_id and that the key is enabled.',
+    'InvalidTimeStamp.Expired': "the controller's clock is off by more than 15 minutes: sync it with NTP.",
+    'SignatureNonceUsed': 'a request nonce was reused: an earlier attempt reached the service; check the ingress, then run again.',
+    'SSLError': 'set ca_path to a PEM bundle that trusts the endpoint, or (not recommended) validate_certs: false.',
+    'CredentialsError': 'check the credentials options, environment variables or profile.',
+}
+UNKNOWN_OUTCOME_HINT = ('the outcome is unknown: the request may have been applied; check the current state '
+                        '(for example with sae_ingress_info) before running again.')
+
+
+def sae_argument_spec():
+    """The shared options of every module (see the ``alibabacloud.sae.common`` doc fragment)."""
+    return dict(
+        access_key_id=dict(type='str', aliases=['alicloud_access_key', 'access_key'], no_log=False,
+                           fallback=(env_fallback, ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALICLOUD_ACCESS_KEY', 'ALICLOUD_ACCESS_KEY_ID'])),
+        access_key_secret=dict(type='str', aliases=['alicloud_secret_key', 'secret_key'], no_log=True,
+                               fallback=(env_fallback, ['ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALICLOUD_SECRET_KEY', 'ALICLOUD_SECRET_ACCESS_KEY'])),
+        security_token=dict(type='str', aliases=['alicloud_security_token'], no_log=True,
+                            fallback=(env_fallback, ['ALIBABA_CLOUD_SECURITY_TOKEN', 'ALICLOUD_SECURITY_TOKEN'])),
+        profile=dict(type='str', aliases=['alicloud_profile'],
+                     fallback=(env_fallback, ['ALIBABA_CLOUD_PROFILE', 'ALICLOUD_PROFILE'])),
+        region=dict(type='str', aliases=['alicloud_region', 'region_id'], fallback=(env_fallback, list(REGION_ENV))),
+        endpoint=dict(type='str', aliases=['endpoint_url'], fallback=(env_fallback, ['ALIBABA_CLOUD_SAE_ENDPOINT'])),
+        validate_certs=dict(type='bool', default=True),
+        ca_path=dict(type='path'),
+        timeout=dict(type='int', default=10),
+        retries=dict(type='int', default=5),
+    )
+
+
+def error_hint(err):
+    """A one-line hint for a documented error code, or None."""
+    if isinstance(err, SaeUnknownOutcomeError):
+        return UNKNOWN_OUTCOME_HINT
+    code = err.code or ''
+    if code.startswith('Throttling'):
+        return HINTS['Throttling']
+    return HINTS.get(code)
+
+
+def region_from_namespace(namespace_id):
+    """``cn-beijing`` from ``cn-beijing:prod`` or from the bare ``cn-beijing`` (default namespace)."""
+    if not namespace_id:
+        return None
+    return namespace_id.split(':', 1)[0].strip() or None
+
+
+def is_loopback(host):
+    if not host:
+        return False
+    if host.lower() == 'localhost':
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def normalize_endpoint(endpoint):
+    """``https://host`` from a bare host; a full ``http(s)://host[:port]`` URL is kept. ValueError when bad."""
+    value = endpoint.strip()
+    if '://' not in value:
+        value = 'https://' + value
+    parts = urlsplit(value)
+    if parts.scheme not in ('http', 'https'):
+        raise ValueError('endpoint %r: the scheme must be https:// (or http:// for a local emulator)' % endpoint)
+    if not parts.hostname or parts.username or parts.password:
+        raise ValueError('endpoint %r: expected a host name or a URL like https://sae.cn-beijing.aliyuncs.com' % endpoint)
+    if parts.path not in ('', '/') or parts.query or parts.fragment:
+        raise ValueError('endpoint %r: give the host only, without a path or query' % endpoint)
+    try:
+        parts.port  # pylint: disable=pointless-statement
+    except ValueError:
+        raise ValueError('endpoint %r: the port is not a number in 1..65535' % endpoint)
+    return '%s://%s' % (parts.scheme, parts.netloc)
+
+
+class SaeModule:
+    """An AnsibleModule with the shared options, a lazily built SaeApi and SAE error reporting."""
+
+    def __init__(self, argument_spec, **kwargs):
+        spec = sae_argument_spec()
+        spec.update(argument_spec or {})
+        self.module = AnsibleModule(argument_spec=spec, **kwargs)
+        self.params = self.module.params
+        self._api = None
+        if self.params['timeout'] < 1:
+            self.module.fail_json(msg='timeout must be at least 1 (seconds per HTTP attempt), got %d' % self.params['timeout'])
+        if self.params['retries'] < 0:
+            self.module.fail_json(msg='retries must be 0 or more (attempts after the first), got %d' % self.params['retries'])
+
+    @property
+    def region(self):
+        """The region option, else the region of namespace_id; fails when there is none."""
+        region = self.params.get('region') or region_from_namespace(self.params.get('namespace_id'))
+        if not region:
+            self.module.fail_json(msg='no region: set region (or ALIBABA_CLOUD_REGION_ID), or give a namespace_id '
+                                      'like cn-beijing:prod, or set endpoint')
+        if not _REGION_RE.match(region):
+            self.module.fail_json(msg='region %r is not a region id like cn-beijing' % region)
+        return region
+
+    @property
+    def endpoint(self):
+        """The endpoint URL: the endpoint option, else https://sae.<region>.aliyuncs.com."""
+        if self.params.get('endpoint'):
+            try:
+                return normalize_endpoint(self.params['endpoint'])
+            except ValueError as exc:
+                self.module.fail_json(msg=str(exc))
+        return 'https://sae.%s.aliyuncs.com' % self.region
+
+    @property
+    def api(self):
+        """The SaeApi, built on first use."""
+        if self._api is None:
+            if not HAS_REQUESTS:
+                self.module.fail_json(msg='%s: %s' % (missing_required_lib('requests'), REQUESTS_IMPORT_ERROR))
+            endpoint = self.endpoint
+            parts = urlsplit(endpoint)
+            if parts.scheme == 'http' and not is_loopback(parts.hostname):
+                self.module.warn('endpoint %s uses plain http: requests and answers travel unencrypted; '
+                                 'use https outside a local emulator' % endpoint)
+            if parts.scheme == 'https' and not self.params['validate_certs']:
+                self.module.warn('validate_certs is false: the TLS certificate of %s is not checked; '
+                                 'prefer ca_path with a CA bundle' % parts.hostname)
+            try:
+                credentials = resolve_credentials(
+                    access_key_id=self.params.get('access_key_id'),
+                    access_key_secret=self.params.get('access_key_secret'),
+                    security_token=self.params.get('security_token'),
+                    profile=self.params.get('profile'),
+                )
+            except CredentialsError as exc:
+                self.module.fail_json(msg=str(exc))
+            http = HttpClient(endpoint, credentials, timeout=self.params['timeout'], retries=self.params['retries'],
+                              validate_certs=self.params['validate_certs'], ca_path=self.params.get('ca_path'))
+            self._api = SaeApi(http)
+        return self._api
+
+    def fail_api(self, err, msg=None, **result):
+        """fail_json for a SaeApiError: code, message, RequestId, a hint, and ``error`` as data."""
+        text = '%s failed: %s: %s' % (msg or err.operation or 'API call', err.code, err.message)
+        if err.request_id:
+            text += ' (RequestId: %s)' % err.request_id
+        hint = error_hint(err)
+        if hint:
+            text += ' Hint: %s' % hint
+        error = dict(code=err.code, message=err.message, request_id=err.request_id, status=err.status,
+                     operation=err.operation)
+        self.module.fail_json(msg=text, error=error, **result)

@@ -1,0 +1,285 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# This file is private to the alibabacloud.sae collection and is not a public API: it may change
+# in any release without notice. Do not import it from other collections.
+
+"""The transport: builds a signed ROA request from an operation, sends it, parses it, retries it.
+
+Retry policy (also in the ``alibabacloud.sae.common`` doc fragment)
+  * Retryable: error codes starting with ``Throttling`` (``Throttling``, ``Throttling.User``,
+    ``Throttling.Api``...), ``ServiceUnavailable``, ``InternalError``, any other HTTP 5xx answer,
+    and connection errors and timeouts.
+  * Not retryable, failing at once: every other error answer (4xx), among them
+    ``SignatureDoesNotMatch``, ``IncompleteSignature``, ``InvalidAccessKeyId.NotFound``,
+    ``InvalidTimeStamp.Expired`` and ``SignatureNonceUsed`` (each attempt has a fresh nonce, so a
+    reused one means an earlier attempt reached the service); TLS certificate failures
+    (code ``SSLError``).
+  * A POST (a create) whose outcome is unknown is never retried: a read timeout, a connection
+    reset or closed after the request was sent, a 5xx answer, or an ``InternalError`` /
+    ``ServiceUnavailable`` code raise ``SaeUnknownOutcomeError`` at once; the caller looks
+    before it creates again. A connection error before anything was sent (refused, connect
+    timeout, DNS failure) is safe and retried for every method; so is throttling, which is a
+    definite rejection.
+  * GET, PUT and DELETE are retried on every retryable failure.
+  * At most ``retries`` attempts after the first, waiting before retry ``n`` (0-based)
+    ``random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** n))`` seconds (capped exponential
+    backoff with full jitter). See ``MAX_TOTAL_BACKOFF`` for the bound.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import platform
+import random
+import time
+import uuid
+from collections import namedtuple
+from urllib.parse import urlencode, urlsplit
+
+from ansible_collections.alibabacloud.sae.plugins.module_utils import _signer
+
+try:
+    import requests
+    from requests import exceptions as rexc
+    from urllib3.exceptions import NewConnectionError
+except ImportError as exc:  # handled by the module base with missing_required_lib('requests')
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = exc
+else:
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+
+COLLECTION_VERSION = '1.0.0'
+API_VERSION = '2019-05-06'
+
+BACKOFF_BASE = 0.25
+BACKOFF_CAP = 4.0
+MAX_TOTAL_BACKOFF = 7.75
+"""Upper bound, in seconds, of the total time spent waiting between attempts with the default
+``retries=5``: 0.25 + 0.5 + 1 + 2 + 4 = 7.75 s (each wait is drawn from ``[0, bound]``). Every
+retry beyond the fifth adds at most ``BACKOFF_CAP`` (4 s); see ``max_total_backoff()``."""
+
+Operation = namedtuple('Operation', 'action method path body_fields')
+Operation.__doc__ = """One API operation: action name, HTTP method, path, and the names of the
+parameters sent in the form body (every other parameter goes to the query string)."""
+
+_RETRYABLE_CODES = frozenset(['ServiceUnavailable', 'InternalError'])
+_ERROR_BODY_PREVIEW = 200
+
+
+class SaeApiError(Exception):
+    """Every failure of an API call: an error answer, a transport error, a bad response."""
+
+    def __init__(self, code, message, request_id=None, status=None, operation=None, retryable=False):
+        super(SaeApiError, self).__init__('%s: %s' % (code, message))
+        self.code = code
+        self.message = message
+        self.request_id = request_id
+        self.status = status
+        self.operation = operation
+        self.retryable = retryable
+
+
+class SaeUnknownOutcomeError(SaeApiError):
+    """A POST that may or may not have been applied; it was not retried."""
+
+
+def default_user_agent():
+    requests_version = getattr(requests, '__version__', 'unknown') if HAS_REQUESTS else 'unknown'
+    return 'alibabacloud.sae/%s (Ansible collection) requests/%s Python/%s' % (
+        COLLECTION_VERSION, requests_version, platform.python_version())
+
+
+def max_total_backoff(retries):
+    """Upper bound of the total wait between attempts for ``retries`` retries."""
+    return sum(min(BACKOFF_CAP, BACKOFF_BASE * 2 ** n) for n in range(max(0, retries)))
+
+
+def encode_value(value):
+    """A parameter's wire form: JSON for dict/list, ``true``/``false`` for bool, ``str`` otherwise."""
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    if isinstance(value, (dict, list, tuple)):
+        return json.dumps(value, ensure_ascii=False, separators=(',', ':'))
+    return value if isinstance(value, str) else str(value)
+
+
+def _is_throttling(code):
+    return bool(code) and code.startswith('Throttling')
+
+
+def _error_code(body, status):
+    error_code = body.get('ErrorCode')
+    code = body.get('Code')
+    if error_code and not str(error_code).isdigit():
+        return str(error_code)
+    if code and not str(code).isdigit():
+        return str(code)
+    if error_code:
+        return str(error_code)
+    return 'HTTP%s' % status
+
+
+class HttpClient:
+    """Signed HTTP calls to one endpoint, over one ``requests.Session`` (connections are reused)."""
+
+    def __init__(self, endpoint, credentials, version=API_VERSION, timeout=10, retries=5, validate_certs=True,
+                 ca_path=None, user_agent=None, sleep=time.sleep):
+        parts = urlsplit(endpoint)
+        if parts.scheme not in ('http', 'https') or not parts.netloc:
+            raise ValueError('endpoint must be an http:// or https:// URL, got %r' % endpoint)
+        self.endpoint = '%s://%s' % (parts.scheme, parts.netloc)
+        self.host = parts.netloc
+        self.credentials = credentials
+        self.version = version
+        self.timeout = timeout
+        self.retries = retries
+        self.verify = ca_path or validate_certs
+        self.user_agent = user_agent or default_user_agent()
+        self.sleep = sleep
+        self.session = requests.Session()
+
+    # -- request building -------------------------------------------------------------------
+
+    def _split_params(self, operation, params):
+        query, body = {}, {}
+        for key, value in (params or {}).items():
+            if value is None:
+                continue
+            target = body if key in operation.body_fields else query
+            target[key] = encode_value(value)
+        return query, body
+
+    def _headers(self, operation, body_bytes, has_body, credentials):
+        access_key_id, _secret, token = credentials
+        headers = {
+            'host': self.host,
+            'x-acs-action': operation.action,
+            'x-acs-version': self.version,
+            'x-acs-date': datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'),
+            'x-acs-signature-nonce': uuid.uuid4().hex,
+            'x-acs-content-sha256': _signer.content_sha256(body_bytes),
+            'accept': 'application/json',
+            'user-agent': self.user_agent,
+        }
+        if has_body:
+            headers['content-type'] = 'application/x-www-form-urlencoded'
+        if token:
+            headers['x-acs-accesskey-id'] = access_key_id
+            headers['x-acs-security-token'] = token
+        return headers
+
+    def _get_credentials(self, operation):
+        try:
+            access_key_id, secret, token = self.credentials.get()
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            raise SaeApiError('CredentialsError', str(exc), operation=operation.action)
+        return access_key_id, secret, token
+
+    # -- the call ----------------------------------------------------------------------------
+
+    def call(self, operation, params):
+        """Send ``operation`` with ``params``; return the parsed JSON body of the success."""
+        query, body = self._split_params(operation, params)
+        canonical_query = _signer.canonical_query(query)
+        url = self.endpoint + operation.path + ('?' + canonical_query if canonical_query else '')
+        body_bytes = urlencode(sorted(body.items())).encode('utf-8') if body else b''
+        is_post = operation.method.upper() == 'POST'
+
+        attempt = 0
+        while True:
+            credentials = self._get_credentials(operation)
+            try:
+                return self._attempt(operation, url, query, body_bytes, bool(body), credentials, is_post)
+            except SaeApiError as err:
+                secrets = [s for s in credentials[1:] if s]
+                if not err.retryable or isinstance(err, SaeUnknownOutcomeError) or attempt >= self.retries:
+                    if err.retryable and attempt:
+                        err.message = '%s (gave up after %d attempts)' % (err.message, attempt + 1)
+                    raise _scrub(err, secrets)
+            self.sleep(random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt)))
+            attempt += 1
+
+    def _attempt(self, operation, url, query, body_bytes, has_body, credentials, is_post):
+        headers = self._headers(operation, body_bytes, has_body, credentials)
+        headers['authorization'] = _signer.authorization(
+            operation.method, operation.path, query, headers, body_bytes, credentials[0], credentials[1])
+        action = operation.action
+        try:
+            response = self.session.request(
+                operation.method, url, headers=headers, data=body_bytes if has_body else None,
+                timeout=self.timeout, verify=self.verify, allow_redirects=False)
+        except rexc.SSLError as exc:
+            raise SaeApiError(
+                'SSLError', 'TLS verification of %s failed (%s): set ca_path to a PEM bundle that trusts the endpoint '
+                'or, not recommended, validate_certs: false' % (self.host, exc), operation=action)
+        except rexc.ConnectTimeout as exc:
+            raise SaeApiError('ConnectTimeout', 'could not connect to %s: %s' % (self.host, exc),
+                              operation=action, retryable=True)
+        except rexc.ReadTimeout:
+            self._unknown_if_post(is_post, 'ReadTimeout', 'no answer from %s within %s s' % (self.host, self.timeout), action)
+            raise SaeApiError('ReadTimeout', 'no answer from %s within %s s' % (self.host, self.timeout),
+                              operation=action, retryable=True)
+        except rexc.ConnectionError as exc:
+            if _before_send(exc):
+                raise SaeApiError('ConnectionError', 'could not connect to %s: %s' % (self.host, exc),
+                                  operation=action, retryable=True)
+            self._unknown_if_post(is_post, 'ConnectionError', 'connection to %s lost: %s' % (self.host, exc), action)
+            raise SaeApiError('ConnectionError', 'connection to %s lost: %s' % (self.host, exc),
+                              operation=action, retryable=True)
+        except rexc.RequestException as exc:
+            self._unknown_if_post(is_post, 'RequestError', 'request to %s failed: %s' % (self.host, exc), action)
+            raise SaeApiError('RequestError', 'request to %s failed: %s' % (self.host, exc), operation=action)
+        return self._parse(response, action, is_post)
+
+    @staticmethod
+    def _unknown_if_post(is_post, code, message, action, request_id=None, status=None):
+        if is_post:
+            raise SaeUnknownOutcomeError(
+                code, '%s; the outcome of this %s is unknown (it may or may not have been applied), '
+                'so it was not retried' % (message, action),
+                request_id=request_id, status=status, operation=action)
+
+    def _parse(self, response, action, is_post):
+        status = response.status_code
+        request_id = response.headers.get('x-acs-request-id')
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            preview = (response.text or '')[:_ERROR_BODY_PREVIEW]
+            message = 'HTTP %s with a body that is not a JSON object: %r' % (status, preview)
+            code = 'InvalidResponse' if status < 400 else 'HTTP%s' % status
+            if status >= 500 or 200 <= status < 300:
+                self._unknown_if_post(is_post, code, message, action, request_id, status)
+            raise SaeApiError(code, message, request_id=request_id, status=status, operation=action,
+                              retryable=status >= 500)
+        request_id = body.get('RequestId') or request_id
+        if 200 <= status < 300 and body.get('Success') is not False:
+            return body
+        code = _error_code(body, status)
+        message = str(body.get('Message') or body.get('message') or '')
+        if _is_throttling(code):
+            raise SaeApiError(code, message, request_id=request_id, status=status, operation=action, retryable=True)
+        if status >= 500 or code in _RETRYABLE_CODES:
+            self._unknown_if_post(is_post, code, message, action, request_id, status)
+            raise SaeApiError(code, message, request_id=request_id, status=status, operation=action, retryable=True)
+        raise SaeApiError(code, message, request_id=request_id, status=status, operation=action)
+
+
+def _before_send(exc):
+    """True when a requests ConnectionError happened before the request was sent."""
+    reason = exc.args[0] if exc.args else None
+    reason = getattr(reason, 'reason', reason)
+    return isinstance(reason, NewConnectionError)
+
+
+def _scrub(err, secrets):
+    """Remove any secret or token that would appear in an error's message."""
+    for secret in secrets:
+        if secret and secret in err.message:
+            err.message = err.message.replace(secret, '********')
+    err.args = ('%s: %s' % (err.code, err.message),)
+    return err

@@ -1,0 +1,570 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# Private to the alibabacloud.sae collection: not a public API, may change without notice.
+#
+# The decide part of sae_ingress as pure functions of plain dicts: normalise the live ingress
+# (PascalCase API output) and the wanted one (module options) into one snake_case shape, validate,
+# compare, and compute the API parameters, the diff and the predicted result.
+
+from __future__ import annotations
+
+import json
+
+MAX_RULES = 40
+
+# Scalar options: (option, API field, kind). Their live values come from DescribeIngress or a
+# ListIngresses row; `None` on the wanted side means "not set, leave alone".
+SCALARS = (
+    ('name', 'Description', 'str'),
+    ('listener_port', 'ListenerPort', 'int'),
+    ('listener_protocol', 'ListenerProtocol', 'str'),
+    ('cert_id', 'CertId', 'str'),
+    ('security_policy_id', 'SecurityPolicyId', 'str'),
+    ('request_timeout', 'RequestTimeout', 'int'),
+    ('idle_timeout', 'IdleTimeout', 'int'),
+    ('enable_gzip', 'EnableGzip', 'bool'),
+    ('enable_x_forwarded_for', 'EnableXForwardedFor', 'bool'),
+    ('enable_x_forwarded_for_client_src_port', 'EnableXForwardedForClientSrcPort', 'bool'),
+    ('enable_x_forwarded_for_proto', 'EnableXForwardedForProto', 'bool'),
+    ('enable_x_forwarded_for_slb_id', 'EnableXForwardedForSlbId', 'bool'),
+    ('enable_x_forwarded_for_slb_port', 'EnableXForwardedForSlbPort', 'bool'),
+)
+SCALAR_API = dict((option, api) for option, api, dummy in SCALARS)
+
+# Fields fixed at creation: a difference fails before any write.
+IMMUTABLE = ('namespace_id', 'slb_id', 'load_balance_type')
+# Only meaningful when SAE provisions the ALB; the API does not return them, so they are not compared.
+CREATE_ONLY = ('address_type', 'load_balancer_edition', 'zone_mappings')
+
+# Everything the module returns as `ingress`, in a stable order.
+RESULT_KEYS = (
+    'id', 'name', 'description', 'namespace_id', 'slb_id', 'slb_type', 'load_balance_type',
+    'listener_port', 'listener_protocol', 'cert_id', 'cert_ids', 'security_policy_id',
+    'request_timeout', 'idle_timeout', 'enable_gzip', 'enable_x_forwarded_for',
+    'enable_x_forwarded_for_client_src_port', 'enable_x_forwarded_for_proto',
+    'enable_x_forwarded_for_slb_id', 'enable_x_forwarded_for_slb_port', 'cors_config',
+    'default_rule', 'rules', 'created_by_sae',
+)
+
+# Values the service fills in when a request leaves them out.
+SERVICE_DEFAULTS = {
+    'load_balance_type': 'clb',
+    'listener_protocol': 'HTTP',
+    'request_timeout': 60,
+    'idle_timeout': 15,
+    'enable_gzip': False,
+    'enable_x_forwarded_for': False,
+    'enable_x_forwarded_for_client_src_port': False,
+    'enable_x_forwarded_for_proto': False,
+    'enable_x_forwarded_for_slb_id': False,
+    'enable_x_forwarded_for_slb_port': False,
+}
+DEFAULT_BACKEND_PROTOCOL = 'http'
+
+CORS_LISTS = ('allow_origin', 'allow_methods', 'allow_headers', 'expose_headers')
+CORS_API = {
+    'enable': 'Enable', 'allow_origin': 'AllowOrigin', 'allow_methods': 'AllowMethods',
+    'allow_headers': 'AllowHeaders', 'expose_headers': 'ExposeHeaders',
+    'allow_credentials': 'AllowCredentials', 'max_age': 'MaxAge',
+}
+
+
+class IngressInputError(ValueError):
+    """A task argument that cannot work; the message names the option and the fix."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Normalisation
+# ---------------------------------------------------------------------------------------------
+
+def _to_bool(value):
+    if isinstance(value, bool) or value is None:
+        return value
+    text = str(value).strip().lower()
+    if text in ('true', 'on', '1', 'yes'):
+        return True
+    if text in ('false', 'off', '0', 'no', ''):
+        return False
+    return value
+
+
+def _to_int(value):
+    if value is None or isinstance(value, bool):
+        return value
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return value
+
+
+def _blank_to_none(value):
+    if value is None:
+        return None
+    value = str(value)
+    return value if value.strip() else None
+
+
+def _split_list(value):
+    """A comma-separated string or a list, as a sorted list of unique non-empty strings."""
+    if value is None:
+        return None
+    items = value.split(',') if isinstance(value, str) else value
+    return sorted(set(str(item).strip() for item in items if str(item).strip()))
+
+
+def _cast(value, kind):
+    if kind == 'int':
+        return _to_int(value)
+    if kind == 'bool':
+        return _to_bool(value)
+    return _blank_to_none(value)
+
+
+def normalize_rule(rule, live=False):
+    """One forwarding rule in the module's vocabulary (from a module option or an API rule)."""
+    if live:
+        get = {
+            'app_id': rule.get('AppId'), 'container_port': rule.get('ContainerPort'),
+            'domain': rule.get('Domain'), 'path': rule.get('Path'),
+            'backend_protocol': rule.get('BackendProtocol'), 'rewrite_path': rule.get('RewritePath'),
+        }
+    else:
+        get = rule
+    return {
+        'app_id': _blank_to_none(get.get('app_id')),
+        'container_port': _to_int(get.get('container_port')),
+        'domain': _blank_to_none(get.get('domain')),
+        'path': _blank_to_none(get.get('path')),
+        'backend_protocol': (_blank_to_none(get.get('backend_protocol')) or DEFAULT_BACKEND_PROTOCOL).lower(),
+        'rewrite_path': _blank_to_none(get.get('rewrite_path')),
+    }
+
+
+def normalize_default_rule(rule, live=False):
+    if rule is None:
+        return None
+    if live:
+        rule = {'app_id': rule.get('AppId'), 'container_port': rule.get('ContainerPort'),
+                'backend_protocol': rule.get('BackendProtocol')}
+    return {
+        'app_id': _blank_to_none(rule.get('app_id')),
+        'container_port': _to_int(rule.get('container_port')),
+        'backend_protocol': (_blank_to_none(rule.get('backend_protocol')) or DEFAULT_BACKEND_PROTOCOL).lower(),
+    }
+
+
+def normalize_cors(cors, live=False):
+    """CORS settings with every key present; lists sorted, flags as booleans, max_age an int."""
+    if cors is None:
+        return None
+    if live:
+        cors = dict((option, cors.get(api)) for option, api in CORS_API.items())
+    result = {}
+    for option in CORS_API:
+        value = cors.get(option)
+        if option in CORS_LISTS:
+            value = _split_list(value)
+        elif option == 'max_age':
+            value = _to_int(_blank_to_none(value))
+        else:
+            value = _to_bool(value)
+        result[option] = value
+    return result
+
+
+def rule_key(rule):
+    return (rule.get('domain') or '', rule.get('path') or '')
+
+
+def normalize_live(data):
+    """The module's shape of a DescribeIngress `Data` or a ListIngresses row.
+
+    Only the keys the API returned are present, so a caller can tell what a ListIngresses row
+    does not carry (see missing_from_live).
+    """
+    live = {}
+    if 'Id' in data:
+        live['id'] = _to_int(data['Id'])
+    if 'Description' in data or 'Name' in data:
+        live['name'] = live['description'] = _blank_to_none(row_name(data))
+    simple = (('namespace_id', 'NamespaceId'), ('slb_id', 'SlbId'), ('slb_type', 'SlbType'))
+    for option, api in simple:
+        if api in data:
+            live[option] = _blank_to_none(data[api])
+    if 'LoadBalanceType' in data:
+        live['load_balance_type'] = (_blank_to_none(data['LoadBalanceType']) or SERVICE_DEFAULTS['load_balance_type']).lower()
+    for option, api, kind in SCALARS:
+        if option != 'name' and api in data:
+            live[option] = _cast(data[api], kind)
+    if 'ListenerPort' in data or 'ListenerProtocol' in data or 'Id' in data:
+        # The service omits ListenerProtocol on listeners created without one: they are HTTP.
+        protocol = _blank_to_none(data.get('ListenerProtocol'))
+        live['listener_protocol'] = protocol.upper() if protocol else SERVICE_DEFAULTS['listener_protocol']
+    if 'CertIds' in data:
+        live['cert_ids'] = _split_list(data['CertIds']) or []
+    if 'DefaultRule' in data:
+        live['default_rule'] = normalize_default_rule(data['DefaultRule'], live=True)
+    if 'Rules' in data:
+        live['rules'] = [normalize_rule(rule, live=True) for rule in data['Rules'] or []]
+    if 'CorsConfig' in data:
+        live['cors_config'] = normalize_cors(data['CorsConfig'], live=True)
+    if 'CreatedBySae' in data:
+        live['created_by_sae'] = _to_bool(data['CreatedBySae'])
+    return live
+
+
+def normalize_wanted(params):
+    """The options the user set, normalised the way normalize_live normalises the live side."""
+    wanted = {}
+    for option in ('namespace_id', 'slb_id', 'address_type', 'load_balancer_edition'):
+        if params.get(option) is not None:
+            wanted[option] = params[option]
+    if params.get('load_balance_type') is not None:
+        wanted['load_balance_type'] = params['load_balance_type'].lower()
+    for option, dummy, kind in SCALARS:
+        if params.get(option) is not None:
+            wanted[option] = _cast(params[option], kind) if kind != 'str' else params[option]
+    if wanted.get('listener_protocol'):
+        wanted['listener_protocol'] = wanted['listener_protocol'].upper()
+    if params.get('cert_ids') is not None:
+        wanted['cert_ids'] = _split_list(params['cert_ids'])
+    if params.get('default_rule') is not None:
+        wanted['default_rule'] = normalize_default_rule(params['default_rule'])
+    if params.get('rules') is not None:
+        wanted['rules'] = [normalize_rule(rule) for rule in params['rules']]
+    if params.get('cors_config') is not None:
+        cors = normalize_cors(params['cors_config'])
+        wanted['cors_config'] = dict((k, v) for k, v in cors.items() if v is not None)
+    if params.get('zone_mappings') is not None:
+        wanted['zone_mappings'] = [dict(zone_id=z['zone_id'], vswitch_id=z['vswitch_id']) for z in params['zone_mappings']]
+    return wanted
+
+
+def result_from_live(live):
+    """The `ingress` return value: every documented key, None where unknown."""
+    return dict((key, live.get(key)) for key in RESULT_KEYS)
+
+
+def missing_from_live(live, wanted):
+    """Options the task sets that `live` (for example a ListIngresses row) does not carry."""
+    comparable = [key for key in wanted if key not in IMMUTABLE and key not in CREATE_ONLY]
+    return sorted(key for key in comparable if key not in live)
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation
+# ---------------------------------------------------------------------------------------------
+
+RANGES = {
+    'listener_port': (1, 65535),
+    'request_timeout': (1, 180),
+    'idle_timeout': (1, 60),
+}
+
+
+def _check_range(errors, label, value, low, high):
+    if value is not None and not low <= value <= high:
+        errors.append('%s must be between %d and %d, got %s.' % (label, low, high, value))
+
+
+def validate_static(params):
+    """Checks that need no API call. Raises IngressInputError listing every problem found."""
+    errors = []
+    namespace_id = params.get('namespace_id')
+    if namespace_id is not None:
+        region, dummy, name = namespace_id.partition(':')
+        if not region.strip() or (dummy and not name.strip()) or namespace_id != namespace_id.strip():
+            errors.append("namespace_id must look like '<region>:<name>' (for example 'cn-beijing:prod') "
+                          "or be a bare region for the default namespace, got %r." % namespace_id)
+    if params.get('name') is not None and not params['name'].strip():
+        errors.append('name must not be empty: give the routing rule a name, or identify it with ingress_id.')
+    if params.get('ingress_id') is not None and params['ingress_id'] < 1:
+        errors.append('ingress_id must be a positive integer, got %s.' % params['ingress_id'])
+    if params.get('name') is None and params.get('ingress_id') is None:
+        errors.append('Set name (the routing rule name that identifies the ingress in namespace_id) or ingress_id.')
+    for option, (low, high) in RANGES.items():
+        _check_range(errors, option, params.get(option), low, high)
+    default_rule = params.get('default_rule')
+    if default_rule is not None:
+        _check_range(errors, 'default_rule.container_port', default_rule.get('container_port'), 1, 65535)
+        if not (default_rule.get('app_id') or '').strip():
+            errors.append('default_rule.app_id must not be empty.')
+    rules = params.get('rules')
+    if rules is not None:
+        if len(rules) > MAX_RULES:
+            errors.append('rules has %d entries; an ingress holds at most %d. Split the routing across several ingresses.'
+                          % (len(rules), MAX_RULES))
+        seen = {}
+        for index, rule in enumerate(rules):
+            label = 'rules[%d]' % index
+            _check_range(errors, label + '.container_port', rule.get('container_port'), 1, 65535)
+            if not (rule.get('app_id') or '').strip():
+                errors.append('%s.app_id must not be empty.' % label)
+            key = rule_key(normalize_rule(rule))
+            if key in seen:
+                errors.append('rules[%d] and %s have the same domain %r and path %r; each (domain, path) may appear once.'
+                              % (seen[key], label, key[0], key[1]))
+            else:
+                seen[key] = index
+    cors = params.get('cors_config')
+    if cors is not None and cors.get('max_age') is not None:
+        _check_range(errors, 'cors_config.max_age', cors['max_age'], -1, 172800)
+    if errors:
+        raise IngressInputError(' '.join(errors))
+
+
+def validate_effective(wanted, live=None):
+    """Checks that depend on the load balancer type and on the live ingress (still before any write)."""
+    errors = []
+    live = live or {}
+    lb_type = wanted.get('load_balance_type') or live.get('load_balance_type') or SERVICE_DEFAULTS['load_balance_type']
+    if lb_type == 'clb':
+        if wanted.get('cert_ids'):
+            errors.append('cert_ids is for ALB ingresses; this ingress uses a CLB: set cert_id instead.')
+        if any(rule.get('rewrite_path') for rule in wanted.get('rules') or []):
+            errors.append('rewrite_path is only supported by ALB ingresses; remove it from rules or use load_balance_type: alb.')
+        for option in CREATE_ONLY:
+            if wanted.get(option) is not None:
+                errors.append('%s applies only to an ALB that SAE creates (load_balance_type: alb without slb_id).' % option)
+    elif lb_type == 'alb':
+        if wanted.get('cert_id') is not None:
+            errors.append('cert_id is for CLB ingresses; this ingress uses an ALB: set cert_ids instead.')
+        slb_id = wanted.get('slb_id') or live.get('slb_id')
+        if slb_id and not live:
+            for option in CREATE_ONLY:
+                if wanted.get(option) is not None:
+                    errors.append('%s applies only when SAE creates the ALB: remove it, or remove slb_id.' % option)
+    protocol = wanted.get('listener_protocol') or live.get('listener_protocol')
+    if protocol == 'HTTPS':
+        certs = wanted.get('cert_ids') if 'cert_ids' in wanted else live.get('cert_ids')
+        cert = wanted.get('cert_id') if 'cert_id' in wanted else live.get('cert_id')
+        if not certs and not cert:
+            errors.append('listener_protocol HTTPS needs a certificate: set %s.' % ('cert_ids' if lb_type == 'alb' else 'cert_id'))
+    if not live:
+        if wanted.get('listener_port') is None:
+            errors.append('listener_port is required to create an ingress.')
+        if wanted.get('default_rule') is None:
+            errors.append('default_rule (app_id and container_port) is required to create an ingress.')
+        if lb_type == 'clb' and not wanted.get('slb_id'):
+            errors.append('slb_id is required to create a CLB ingress (only an ALB can be created by SAE without one).')
+    if errors:
+        raise IngressInputError(' '.join(errors))
+
+
+def immutable_conflicts(live, wanted):
+    """[(option, live value, wanted value)] for every fixed field the task would change."""
+    conflicts = []
+    for option in IMMUTABLE:
+        if wanted.get(option) is not None and option in live and wanted[option] != live[option]:
+            conflicts.append((option, live[option], wanted[option]))
+    if wanted.get('address_type') and live.get('created_by_sae') and live.get('slb_type'):
+        if wanted['address_type'].lower() != live['slb_type'].lower():
+            conflicts.append(('address_type', live['slb_type'], wanted['address_type']))
+    return conflicts
+
+
+def immutable_message(conflicts):
+    parts = ['%s (live: %s, wanted: %s)' % conflict for conflict in conflicts]
+    return ('These fields cannot change on an existing ingress: %s. Set them to the live values, or remove the ingress '
+            '(state: absent) and create it again.' % ', '.join(parts))
+
+
+# ---------------------------------------------------------------------------------------------
+# Compare and plan
+# ---------------------------------------------------------------------------------------------
+
+def merged_rules(live_rules, wanted_rules, purge):
+    """The full rule list to send: the wanted rules, plus (purge False) the live ones not listed."""
+    if purge:
+        return [dict(rule) for rule in wanted_rules]
+    wanted_by_key = dict((rule_key(rule), rule) for rule in wanted_rules)
+    result = []
+    for rule in live_rules or []:
+        result.append(dict(wanted_by_key.pop(rule_key(rule), rule)))
+    live_keys = set(rule_key(rule) for rule in live_rules or [])
+    result.extend(dict(rule) for rule in wanted_rules if rule_key(rule) not in live_keys)
+    return result
+
+
+def _rules_equal(left, right):
+    return dict((rule_key(r), r) for r in left or []) == dict((rule_key(r), r) for r in right or [])
+
+
+def _cors_comparable(cors):
+    cors = cors or {}
+    result = {}
+    for option in CORS_API:
+        value = cors.get(option)
+        if option in CORS_LISTS:
+            value = sorted(value or [])
+        elif option in ('enable', 'allow_credentials'):
+            value = bool(value)
+        result[option] = value
+    return result
+
+
+def desired_values(live, wanted, purge_rules=True):
+    """Every comparable option the task sets, in its final form against `live`.
+
+    Rules are merged with the live ones when purge_rules is false; cors_config is the live configuration
+    with the suboptions the task sets.
+    """
+    values = {}
+    for option, dummy, dummy_kind in SCALARS:
+        if option in wanted:
+            values[option] = wanted[option]
+    for option in ('cert_ids', 'default_rule'):
+        if option in wanted:
+            values[option] = wanted[option]
+    if 'rules' in wanted:
+        values['rules'] = merged_rules(live.get('rules'), wanted['rules'], purge_rules)
+    if 'cors_config' in wanted:
+        cors = dict(live.get('cors_config') or normalize_cors({}))
+        cors.update(wanted['cors_config'])
+        values['cors_config'] = cors
+    return values
+
+
+def _equal(option, live_value, value):
+    if option == 'rules':
+        return _rules_equal(live_value, value)
+    if option == 'cert_ids':
+        return sorted(live_value or []) == sorted(value)
+    if option == 'cors_config':
+        return _cors_comparable(live_value) == _cors_comparable(value)
+    if live_value is None:
+        live_value = SERVICE_DEFAULTS.get(option)
+    return live_value == value
+
+
+def compute_changes(live, desired):
+    """{option: value} for every desired value that differs from the live one."""
+    return dict((option, value) for option, value in desired.items() if not _equal(option, live.get(option), value))
+
+
+def predict(live, changes):
+    """The ingress as the service will report it once `changes` are applied."""
+    after = dict(live)
+    after.update(changes)
+    if 'name' in changes:
+        after['description'] = changes['name']
+    return after
+
+
+def predict_created(wanted):
+    """The ingress a create will produce, as far as it is known before the service answers."""
+    after = dict(SERVICE_DEFAULTS)
+    after.update(dict((k, v) for k, v in wanted.items() if k not in CREATE_ONLY))
+    after['description'] = wanted.get('name')
+    after.setdefault('rules', [])
+    after['cert_ids'] = wanted.get('cert_ids') or []
+    after['created_by_sae'] = not wanted.get('slb_id')
+    if after['created_by_sae']:
+        after['slb_type'] = (wanted.get('address_type') or 'Internet').lower()
+    if 'cors_config' in wanted:
+        after['cors_config'] = desired_values({}, wanted)['cors_config']
+    return after
+
+
+# ---------------------------------------------------------------------------------------------
+# API parameters
+# ---------------------------------------------------------------------------------------------
+
+def _rule_to_api(rule, default=False):
+    api = {'appId': rule['app_id'], 'containerPort': rule['container_port']}
+    if default:
+        api['backendProtocol'] = rule['backend_protocol']
+        return api
+    for option, key in (('domain', 'domain'), ('path', 'path'), ('backend_protocol', 'backendProtocol'),
+                        ('rewrite_path', 'rewritePath')):
+        if rule.get(option) is not None:
+            api[key] = rule[option]
+    return api
+
+
+def _cors_to_api(cors):
+    api = {}
+    for option, key in CORS_API.items():
+        value = cors.get(option)
+        if value is None:
+            continue
+        if option in CORS_LISTS:
+            value = ','.join(value)
+        elif option == 'enable':
+            value = 'true' if value else 'false'
+        elif option == 'allow_credentials':
+            value = 'on' if value else 'off'
+        else:
+            value = str(value)
+        api[key] = value
+    return api
+
+
+def _values_to_api(values):
+    params = {}
+    for option, api, dummy in SCALARS:
+        if option in values:
+            params[api] = values[option]
+    if 'cert_ids' in values:
+        params['CertIds'] = ','.join(values['cert_ids'])
+    if 'default_rule' in values:
+        params['DefaultRule'] = _rule_to_api(values['default_rule'], default=True)
+    if 'rules' in values:
+        params['Rules'] = [_rule_to_api(rule) for rule in values['rules']]
+    if 'cors_config' in values:
+        params['CorsConfig'] = _cors_to_api(values['cors_config'])
+    return params
+
+
+def create_params(wanted):
+    """CreateIngress parameters (PascalCase, Python values) for the wanted ingress."""
+    params = _values_to_api(wanted)
+    params['NamespaceId'] = wanted['namespace_id']
+    params['LoadBalanceType'] = wanted.get('load_balance_type') or SERVICE_DEFAULTS['load_balance_type']
+    params.setdefault('Rules', [])
+    if wanted.get('slb_id'):
+        params['SlbId'] = wanted['slb_id']
+    if wanted.get('address_type'):
+        params['AddressType'] = wanted['address_type']
+    if wanted.get('load_balancer_edition'):
+        params['LoadBalancerEdition'] = wanted['load_balancer_edition']
+    if wanted.get('zone_mappings'):
+        params['ZoneMappings'] = [{'VSwitchId': z['vswitch_id'], 'ZoneId': z['zone_id']} for z in wanted['zone_mappings']]
+    return params
+
+
+def update_params(changes):
+    """UpdateIngress parameters carrying exactly what changed (the whole rule list when rules change)."""
+    return _values_to_api(changes)
+
+
+def diff_view(ingress):
+    """A diff side: the ingress without keys that carry no information."""
+    if not ingress:
+        return {}
+    return json.loads(json.dumps(dict((k, v) for k, v in ingress.items() if v is not None), sort_keys=True))
+
+
+# ---------------------------------------------------------------------------------------------
+# Lookup (reads only; `api` is an SaeApi)
+# ---------------------------------------------------------------------------------------------
+
+class AmbiguousName(LookupError):
+    def __init__(self, name, namespace_id, ids):
+        self.ids = ids
+        super().__init__('%d ingresses in %s are named %r (ids: %s). Set ingress_id to choose one.'
+                         % (len(ids), namespace_id, name, ', '.join(str(i) for i in ids)))
+
+
+def row_name(row):
+    """The routing rule name of a ListIngresses row or DescribeIngress answer."""
+    name = row.get('Description')
+    return row.get('Name') if name is None else name
+
+
+def find_by_name(rows, name):
+    """The ListIngresses row named `name`, or None. Raises AmbiguousName if several are."""
+    matches = [row for row in rows if row_name(row) == name]
+    if len(matches) > 1:
+        raise AmbiguousName(name, rows[0].get('NamespaceId'), sorted(_to_int(row.get('Id')) for row in matches))
+    return matches[0] if matches else None

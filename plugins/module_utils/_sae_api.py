@@ -1,0 +1,115 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# This file is private to the alibabacloud.sae collection and is not a public API: it may change
+# in any release without notice. Do not import it from other collections.
+
+"""The SAE API, one method per operation: paths and body fields, nothing about HTTP or Ansible.
+
+Parameters are PascalCase API field names with Python values (the transport encodes them).
+"""
+
+from __future__ import annotations
+
+from ansible_collections.alibabacloud.sae.plugins.module_utils._http import Operation, SaeApiError
+
+INGRESS_PATH = '/pop/v1/sam/ingress/Ingress'
+INGRESS_LIST_PATH = '/pop/v1/sam/ingress/IngressList'
+
+CREATE_INGRESS = Operation('CreateIngress', 'POST', INGRESS_PATH, ('Rules',))
+UPDATE_INGRESS = Operation('UpdateIngress', 'PUT', INGRESS_PATH, ('Rules',))
+DESCRIBE_INGRESS = Operation('DescribeIngress', 'GET', INGRESS_PATH, ())
+DELETE_INGRESS = Operation('DeleteIngress', 'DELETE', INGRESS_PATH, ())
+LIST_INGRESSES = Operation('ListIngresses', 'GET', INGRESS_LIST_PATH, ())
+
+# Error codes meaning "this ingress does not exist" for DescribeIngress / DeleteIngress.
+NOT_FOUND_CODES = frozenset([
+    'Ingress.NotFound',
+    'InvalidIngress.NotFound',
+    'Ingress.Not.Exist',
+])
+
+# The largest page ListIngresses is asked for (the SDK states no maximum; 100 is the usual SAE cap).
+LIST_PAGE_SIZE = 100
+
+
+def is_not_found(err):
+    """True when a SaeApiError says the ingress does not exist."""
+    return isinstance(err, SaeApiError) and err.code in NOT_FOUND_CODES
+
+
+def _data(response, operation):
+    data = response.get('Data')
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise SaeApiError('InvalidResponse', 'Data is not an object in the answer to %s' % operation,
+                          request_id=response.get('RequestId'), operation=operation)
+    return data
+
+
+def _ingress_id(response, operation, default=None):
+    value = _data(response, operation).get('IngressId', default)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise SaeApiError('InvalidResponse', 'no IngressId in the answer to %s' % operation,
+                          request_id=response.get('RequestId'), operation=operation)
+
+
+class SaeApi:
+    """SAE ingress operations over an ``HttpClient``-like object with ``call(operation, params)``."""
+
+    def __init__(self, http_client):
+        self.http = http_client
+
+    def create_ingress(self, params):
+        """CreateIngress; returns the new ingress id."""
+        return _ingress_id(self.http.call(CREATE_INGRESS, params), CREATE_INGRESS.action)
+
+    def update_ingress(self, ingress_id, params):
+        """UpdateIngress of ``ingress_id``; returns the ingress id."""
+        request = dict(params)
+        request['IngressId'] = ingress_id
+        return _ingress_id(self.http.call(UPDATE_INGRESS, request), UPDATE_INGRESS.action, default=ingress_id)
+
+    def describe_ingress(self, ingress_id):
+        """DescribeIngress; returns ``Data``, or ``None`` when the ingress does not exist."""
+        try:
+            response = self.http.call(DESCRIBE_INGRESS, {'IngressId': ingress_id})
+        except SaeApiError as err:
+            if is_not_found(err):
+                return None
+            raise
+        return _data(response, DESCRIBE_INGRESS.action) or None
+
+    def delete_ingress(self, ingress_id):
+        """DeleteIngress; returns ``False`` when the ingress was already gone."""
+        try:
+            self.http.call(DELETE_INGRESS, {'IngressId': ingress_id})
+        except SaeApiError as err:
+            if is_not_found(err):
+                return False
+            raise
+        return True
+
+    def list_ingresses(self, namespace_id, app_id=None):
+        """ListIngresses, every page; returns the rows of ``Data.IngressList``."""
+        rows = []
+        page = 1
+        while True:
+            response = self.http.call(LIST_INGRESSES, {
+                'NamespaceId': namespace_id,
+                'AppId': app_id,
+                'CurrentPage': page,
+                'PageSize': LIST_PAGE_SIZE,
+            })
+            data = _data(response, LIST_INGRESSES.action)
+            batch = data.get('IngressList') or []
+            rows.extend(batch)
+            try:
+                total = int(data.get('TotalSize'))
+            except (TypeError, ValueError):
+                total = None
+            if not batch or (total is None and len(batch) < LIST_PAGE_SIZE) or (total is not None and len(rows) >= total):
+                return rows
+            page += 1

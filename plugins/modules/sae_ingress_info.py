@@ -1,0 +1,153 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: sae_ingress_info
+short_description: List or describe Alibaba Cloud SAE ingresses
+version_added: 1.0.0
+description:
+  - Returns SAE ingresses in the shape M(alibabacloud.sae.sae_ingress) returns RV(alibabacloud.sae.sae_ingress#module:ingress).
+  - With O(ingress_id), describes that one ingress (one C(DescribeIngress) call).
+  - Otherwise lists the ingresses of O(namespace_id) (every page of C(ListIngresses)), optionally only those routing
+    to O(app_id) or named O(name). Ingresses selected by O(name) are described in full; for the others, the keys a
+    C(ListIngresses) answer does not carry (C(enable_gzip), C(security_policy_id), C(created_by_sae) and the
+    C(enable_x_forwarded_for*) flags) are null.
+  - Read-only.
+author:
+  - alibabacloud.sae maintainers
+extends_documentation_fragment:
+  - alibabacloud.sae.common
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads, so it runs the same way in check mode.
+  diff_mode:
+    support: N/A
+    description: The module changes nothing.
+  platform:
+    platforms: alibabacloud
+    support: full
+    description: Calls the SAE OpenAPI (version 2019-05-06) from the Ansible controller or execution node.
+  action_group:
+    description: Use C(group/alibabacloud.sae.all) in O(ignore:module_defaults) to set the shared options once.
+    support: full
+    membership:
+      - alibabacloud.sae.all
+options:
+  namespace_id:
+    description:
+      - The namespace to list, C(<region>:<name>) or a bare region. Required unless O(ingress_id) is set.
+      - When O(region) is not set, the region is taken from the part before the colon.
+    type: str
+  ingress_id:
+    description:
+      - Describe this ingress only. An id that does not exist returns an empty list.
+    type: int
+    aliases: [id]
+  name:
+    description:
+      - Only ingresses with this routing rule name.
+    type: str
+    aliases: [description]
+  app_id:
+    description:
+      - Only ingresses that route to this application (API filter C(AppId)).
+    type: str
+seealso:
+  - module: alibabacloud.sae.sae_ingress
+"""
+
+EXAMPLES = r"""
+- name: Describe one ingress
+  alibabacloud.sae.sae_ingress_info:
+    ingress_id: 87
+    region: cn-beijing
+  register: one
+
+- name: Every ingress of a namespace that routes to an application
+  alibabacloud.sae.sae_ingress_info:
+    namespace_id: cn-beijing:prod
+    app_id: 3f6a2b1c-0d4e-4f5a-9b8c-7d6e5f4a3b21
+  register: routed
+
+- name: Show their listener ports
+  ansible.builtin.debug:
+    msg: "{{ routed.ingresses | map(attribute='listener_port') | list }}"
+"""
+
+RETURN = r"""
+ingresses:
+  description:
+    - The ingresses found, ordered by id, each in the shape of RV(alibabacloud.sae.sae_ingress#module:ingress)
+      (see that module for every key).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - id: 87
+      name: web
+      description: web
+      namespace_id: cn-beijing:prod
+      slb_id: lb-2zeclbinternet001
+      slb_type: internet
+      load_balance_type: clb
+      listener_port: 80
+      listener_protocol: HTTP
+      cert_id: null
+      cert_ids: []
+      security_policy_id: null
+      request_timeout: 60
+      idle_timeout: 15
+      enable_gzip: false
+      enable_x_forwarded_for: false
+      enable_x_forwarded_for_client_src_port: false
+      enable_x_forwarded_for_proto: false
+      enable_x_forwarded_for_slb_id: false
+      enable_x_forwarded_for_slb_port: false
+      cors_config: null
+      default_rule: {app_id: 3f6a2b1c-0d4e-4f5a-9b8c-7d6e5f4a3b21, container_port: 8080, backend_protocol: http}
+      rules: []
+      created_by_sae: false
+"""
+
+from ansible_collections.alibabacloud.sae.plugins.module_utils._common import SaeModule
+from ansible_collections.alibabacloud.sae.plugins.module_utils._http import SaeApiError
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress import normalize_live, result_from_live, row_name
+
+
+def argument_spec():
+    return dict(
+        namespace_id=dict(type='str'),
+        ingress_id=dict(type='int', aliases=['id']),
+        name=dict(type='str', aliases=['description']),
+        app_id=dict(type='str'),
+    )
+
+
+def gather(api, params):
+    if params['ingress_id'] is not None:
+        data = api.describe_ingress(params['ingress_id'])
+        return [data] if data else []
+    rows = api.list_ingresses(params['namespace_id'], app_id=params['app_id'])
+    if params['name'] is None:
+        return rows
+    named = [row for row in rows if row_name(row) == params['name']]
+    return [api.describe_ingress(row['Id']) or row for row in named]
+
+
+def main():
+    sae = SaeModule(argument_spec=argument_spec(), supports_check_mode=True,
+                    required_one_of=[('namespace_id', 'ingress_id')])
+    try:
+        found = gather(sae.api, sae.module.params)
+    except SaeApiError as err:
+        sae.fail_api(err)
+    ingresses = sorted((result_from_live(normalize_live(data)) for data in found), key=lambda item: item['id'] or 0)
+    sae.module.exit_json(changed=False, ingresses=ingresses)
+
+
+if __name__ == '__main__':
+    main()

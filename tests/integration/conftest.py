@@ -1,0 +1,35 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fixtures of the integration tests: an emulator per test and `play`, ansible-playbook against it."""
+
+from __future__ import annotations
+
+import pytest
+
+from sae_emulator import Emulator
+
+from harness import run_playbook  # pylint: disable=import-error
+
+
+@pytest.fixture
+def emulator():
+    emu = Emulator()
+    emu.start()
+    try:
+        yield emu
+    finally:
+        emu.stop()
+
+
+@pytest.fixture
+def play(tmp_path, emulator):
+    """play(tasks_or_task, **kwargs) -> Run, against the test's emulator."""
+    counter = [0]
+
+    def _play(tasks, **kwargs):
+        if isinstance(tasks, dict):
+            tasks = [tasks]
+        counter[0] += 1
+        kwargs.setdefault('name', 'play%d' % counter[0])
+        return run_playbook(tmp_path, tasks, emulator=kwargs.pop('emulator', emulator), **kwargs)
+
+    return _play

@@ -1,0 +1,370 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""sae_ingress end to end: ansible-playbook against the SAE emulator, with its request log as witness."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+import sae_emulator
+from sae_emulator import inventory as inv
+
+from harness import operations, writes  # pylint: disable=import-error
+
+NS = inv.NAMESPACE_ID
+
+CLB = {
+    'namespace_id': NS,
+    'name': 'web',
+    'slb_id': inv.CLB_INTERNET_ID,
+    'listener_port': 80,
+    'listener_protocol': 'HTTP',
+    'default_rule': {'app_id': inv.APP_WEB_ID, 'container_port': 8080},
+    'rules': [
+        {'domain': 'www.example.com', 'path': '/', 'app_id': inv.APP_WEB_ID, 'container_port': 8080},
+        {'domain': 'www.example.com', 'path': '/api', 'app_id': inv.APP_API_ID, 'container_port': 8443,
+         'backend_protocol': 'https'},
+    ],
+}
+
+ALB = {
+    'namespace_id': NS,
+    'name': 'shop',
+    'load_balance_type': 'alb',
+    'slb_id': inv.ALB_INTERNET_ID,
+    'listener_port': 443,
+    'listener_protocol': 'HTTPS',
+    'cert_ids': [inv.ALB_CERT_ID, inv.ALB_CERT_ID_2],
+    'default_rule': {'app_id': inv.APP_WEB_ID, 'container_port': 8080},
+    'rules': [
+        {'domain': 'shop.example.com', 'path': '/v1/orders', 'rewrite_path': '/orders', 'app_id': inv.APP_API_ID,
+         'container_port': 8080},
+        {'domain': 'shop.example.com', 'path': '/', 'app_id': inv.APP_WEB_ID, 'container_port': 8080},
+    ],
+}
+
+KINDS = {'clb': CLB, 'alb': ALB}
+
+
+def task(args, **extra):
+    return dict({'name': 'sae ingress', 'alibabacloud.sae.sae_ingress': args, 'register': 'r'}, **extra)
+
+
+def to_api_rule(rule):
+    api = {'appId': rule['app_id'], 'containerPort': rule['container_port']}
+    for option, key in (('domain', 'domain'), ('path', 'path'), ('backend_protocol', 'backendProtocol'),
+                        ('rewrite_path', 'rewritePath')):
+        if rule.get(option):
+            api[key] = rule[option]
+    return api
+
+
+def seed(emulator, args):
+    """Create the ingress of `args` directly in the emulator (no request logged)."""
+    fields = {
+        'NamespaceId': args['namespace_id'], 'Description': args['name'], 'SlbId': args['slb_id'],
+        'ListenerPort': args['listener_port'], 'LoadBalanceType': args.get('load_balance_type', 'clb'),
+        'DefaultRule': {'appId': args['default_rule']['app_id'], 'containerPort': args['default_rule']['container_port']},
+        'Rules': [to_api_rule(rule) for rule in args.get('rules', [])],
+    }
+    if args.get('listener_protocol'):
+        fields['ListenerProtocol'] = args['listener_protocol']
+    if args.get('cert_ids'):
+        fields['CertIds'] = ','.join(args['cert_ids'])
+    if args.get('cert_id'):
+        fields['CertId'] = args['cert_id']
+    return emulator.seed_ingress(**fields)
+
+
+@pytest.mark.parametrize('kind', sorted(KINDS))
+def test_create_check_mode_then_create_then_nothing(play, emulator, kind):
+    args = KINDS[kind]
+    run = play([task(args, check_mode=True), task(args), task(args)])
+    check, created, again = run.results
+    assert check['changed'] is True, run
+    assert created['changed'] is True and again['changed'] is False, run
+    assert operations(emulator).count('CreateIngress') == 1
+    assert [e['operation'] for e in writes(emulator)] == ['CreateIngress']
+
+    live = emulator.ingresses
+    assert len(live) == 1
+    ingress = created['ingress']
+    assert ingress['id'] in live
+    # Check mode predicted what the real run produced, except what only the service can assign.
+    predicted = dict(check['ingress'], id=ingress['id'], slb_type=ingress['slb_type'])
+    assert predicted == ingress
+    assert ingress['rules'] == again['ingress']['rules']
+    assert {(r['domain'], r['path']) for r in ingress['rules']} == {(r['domain'], r['path']) for r in args['rules']}
+    assert ingress['request_timeout'] == 60 and ingress['idle_timeout'] == 15
+    assert ingress['load_balance_type'] == kind
+    assert ingress['slb_type'] == 'internet'
+
+
+UPDATES = [
+    ('clb', {'listener_port': 8081}),
+    ('clb', {'listener_protocol': 'HTTPS', 'cert_id': inv.CLB_CERT_ID}),
+    ('clb', {'request_timeout': 30}),
+    ('clb', {'idle_timeout': 40}),
+    ('clb', {'enable_gzip': True}),
+    ('clb', {'enable_x_forwarded_for': True}),
+    ('clb', {'enable_x_forwarded_for_client_src_port': True}),
+    ('clb', {'enable_x_forwarded_for_proto': True}),
+    ('clb', {'enable_x_forwarded_for_slb_id': True}),
+    ('clb', {'enable_x_forwarded_for_slb_port': True}),
+    ('clb', {'default_rule': {'app_id': inv.APP_API_ID, 'container_port': 8443, 'backend_protocol': 'https'}}),
+    ('clb', {'cors_config': {'enable': True, 'allow_origin': ['https://a.example.com'], 'allow_methods': ['GET', 'POST'],
+                             'allow_credentials': True, 'max_age': 600}}),
+    ('alb', {'cert_ids': [inv.ALB_CERT_ID_3]}),
+    ('alb', {'security_policy_id': 'tls_cipher_policy_1_2'}),
+    ('alb', {'request_timeout': 120}),
+    ('alb', {'enable_gzip': True}),
+    ('alb', {'listener_port': 8443}),
+]
+
+
+@pytest.mark.parametrize('kind, change', UPDATES, ids=['%s-%s' % (k, '-'.join(c)) for k, c in UPDATES])
+def test_each_updatable_option_alone(play, emulator, kind, change):
+    args = KINDS[kind]
+    ingress_id = seed(emulator, args)
+    emulator.clear_log()
+    wanted = dict(args, **change)
+    run = play([task(wanted, check_mode=True), task(wanted), task(wanted)])
+    check, changed, again = run.results
+    assert check['changed'] and changed['changed'] and not again['changed'], run
+    log = writes(emulator)
+    assert [entry['operation'] for entry in log] == ['UpdateIngress']
+    for option, value in change.items():
+        assert changed['ingress'][option] == check['ingress'][option], option
+        if isinstance(value, list):
+            assert sorted(changed['ingress'][option]) == sorted(value)
+        elif not isinstance(value, dict):
+            assert changed['ingress'][option] == value
+    described = play(task({'namespace_id': NS, 'ingress_id': ingress_id}), name='read').result
+    for option in change:
+        assert described['ingress'][option] == changed['ingress'][option], option
+
+
+def test_rename_by_id(play, emulator):
+    ingress_id = seed(emulator, CLB)
+    emulator.clear_log()
+    run = play([task({'namespace_id': NS, 'ingress_id': ingress_id, 'name': 'web-renamed'})] * 2)
+    first, second = run.results
+    assert first['changed'] and not second['changed'], run
+    assert first['ingress']['name'] == first['ingress']['description'] == 'web-renamed'
+    assert emulator.ingresses[ingress_id]['Description'] == 'web-renamed'
+    assert len(writes(emulator)) == 1
+
+
+def test_rule_order_alone_changes_nothing(play, emulator):
+    seed(emulator, CLB)
+    emulator.clear_log()
+    reordered = dict(CLB, rules=list(reversed(CLB['rules'])))
+    result = play(task(reordered)).result
+    assert result['changed'] is False, result
+    assert writes(emulator) == []
+
+
+def test_service_filled_values_never_show_as_changes(play, emulator):
+    seed(emulator, CLB)
+    emulator.clear_log()
+    explicit = copy.deepcopy(CLB)
+    explicit['default_rule']['backend_protocol'] = 'http'
+    explicit['rules'][0]['backend_protocol'] = 'http'
+    explicit.update(request_timeout=60, idle_timeout=15, enable_gzip=False, enable_x_forwarded_for=False)
+    result = play(task(explicit)).result
+    assert result['changed'] is False, result
+    assert writes(emulator) == []
+
+
+def _rule_keys(ingress):
+    return sorted((r['domain'], r['path']) for r in ingress['rules'])
+
+
+@pytest.mark.parametrize('edit', ['add', 'remove', 'modify'])
+def test_rules_add_remove_modify(play, emulator, edit):
+    ingress_id = seed(emulator, CLB)
+    emulator.clear_log()
+    wanted = copy.deepcopy(CLB)
+    if edit == 'add':
+        wanted['rules'].append({'domain': 'new.example.com', 'path': '/', 'app_id': inv.APP_ADMIN_ID, 'container_port': 8080})
+    elif edit == 'remove':
+        wanted['rules'].pop(0)
+    else:
+        wanted['rules'][1]['container_port'] = 8080
+    run = play([task(wanted), task(wanted)])
+    first, second = run.results
+    assert first['changed'] and not second['changed'], run
+    assert [e['operation'] for e in writes(emulator)] == ['UpdateIngress']
+    live_rules = emulator.ingresses[ingress_id]['Rules']
+    assert sorted((r['Domain'], r['Path']) for r in live_rules) == sorted((r['domain'], r['path']) for r in wanted['rules'])
+    if edit == 'modify':
+        assert {r['Path']: r['ContainerPort'] for r in live_rules}['/api'] == 8080
+
+
+def test_purge_rules_false_keeps_unlisted_rules(play, emulator):
+    ingress_id = seed(emulator, CLB)
+    emulator.clear_log()
+    extra = {'domain': 'status.example.com', 'path': '/', 'app_id': inv.APP_ADMIN_ID, 'container_port': 8080}
+    args = {'namespace_id': NS, 'name': 'web', 'purge_rules': False, 'rules': [extra]}
+    run = play([task(args), task(args)])
+    first, second = run.results
+    assert first['changed'] and not second['changed'], run
+    assert len(writes(emulator)) == 1
+    keys = sorted((r['Domain'], r['Path']) for r in emulator.ingresses[ingress_id]['Rules'])
+    assert keys == sorted([('www.example.com', '/'), ('www.example.com', '/api'), ('status.example.com', '/')])
+
+
+def test_cert_ids_order_changes_nothing_and_cors_round_trips(play, emulator):
+    cors = {'enable': True, 'allow_origin': ['https://b.example.com', 'https://a.example.com'],
+            'allow_methods': ['POST', 'GET'], 'allow_headers': ['X-Token'], 'expose_headers': ['X-Trace'],
+            'allow_credentials': False, 'max_age': 3600}
+    args = dict(ALB, cors_config=cors)
+    created = play(task(args)).result
+    assert created['changed'], created
+    emulator.clear_log()
+    flipped = dict(args, cert_ids=list(reversed(ALB['cert_ids'])),
+                   cors_config=dict(cors, allow_origin=list(reversed(cors['allow_origin']))))
+    result = play(task(flipped), name='again').result
+    assert result['changed'] is False, result
+    assert writes(emulator) == []
+    returned = result['ingress']['cors_config']
+    assert returned['enable'] is True and returned['max_age'] == 3600 and returned['allow_credentials'] is False
+    assert returned['allow_origin'] == sorted(cors['allow_origin'])
+    assert returned['allow_methods'] == ['GET', 'POST']
+    assert result['ingress']['cert_ids'] == sorted(ALB['cert_ids'])
+
+
+def test_lookup_by_name_and_by_id(play, emulator):
+    ingress_id = seed(emulator, CLB)
+    emulator.clear_log()
+    by_name = play(task({'namespace_id': NS, 'name': 'web'}), name='by_name').result
+    assert by_name['changed'] is False and by_name['ingress']['id'] == ingress_id
+    assert operations(emulator) == ['ListIngresses']
+    emulator.clear_log()
+    by_id = play(task({'namespace_id': NS, 'ingress_id': ingress_id}), name='by_id').result
+    assert by_id['changed'] is False and by_id['ingress']['name'] == 'web'
+    assert operations(emulator) == ['DescribeIngress']
+
+
+def test_ambiguous_name_fails_and_lists_the_ids(play, emulator):
+    first = seed(emulator, CLB)
+    second = seed(emulator, dict(CLB, slb_id=inv.CLB_SPARE_ID))
+    emulator.clear_log()
+    result = play(task(dict(CLB, request_timeout=99))).result
+    assert result.get('failed') is True
+    assert str(first) in result['msg'] and str(second) in result['msg'] and 'ingress_id' in result['msg']
+    assert sorted(result['ingress_ids']) == sorted([first, second])
+    assert writes(emulator) == []
+
+
+@pytest.mark.parametrize('field, value', [
+    ('slb_id', inv.CLB_SPARE_ID),
+    ('load_balance_type', 'alb'),
+    ('namespace_id', inv.OTHER_NAMESPACE_ID),
+])
+def test_immutable_change_fails_naming_the_field(play, emulator, field, value):
+    ingress_id = seed(emulator, CLB)
+    emulator.clear_log()
+    args = dict(CLB, ingress_id=ingress_id, **{field: value})
+    result = play(task(args)).result
+    assert result.get('failed') is True, result
+    assert field in result['msg'] and str(value) in result['msg']
+    assert writes(emulator) == []
+
+
+def test_state_absent_deletes_once_then_ok(play, emulator):
+    ingress_id = seed(emulator, CLB)
+    emulator.clear_log()
+    args = {'namespace_id': NS, 'name': 'web', 'state': 'absent'}
+    run = play([task(args, check_mode=True), task(args), task(args)])
+    check, deleted, again = run.results
+    assert check['changed'] and deleted['changed'] and not again['changed'], run
+    assert deleted['ingress'] == {} and again['ingress'] == {}
+    assert [e['operation'] for e in writes(emulator)] == ['DeleteIngress']
+    assert ingress_id not in emulator.ingresses
+    gone = play(task({'namespace_id': NS, 'ingress_id': ingress_id, 'state': 'absent'}), name='by_id').result
+    assert gone['changed'] is False and 'failed' not in gone
+
+
+def test_diff_output(play, emulator):
+    seed(emulator, CLB)
+    run = play(task(dict(CLB, request_timeout=45)), diff=True, check=True)
+    result = run.result
+    assert result['diff']['before']['request_timeout'] == 60
+    assert result['diff']['after']['request_timeout'] == 45
+    assert '-    "request_timeout": 60' in run.stdout and '+    "request_timeout": 45' in run.stdout
+    assert writes(emulator) == []
+
+
+def test_info_returns_the_same_shape(play, emulator):
+    created = play(task(CLB)).result['ingress']
+    run = play([
+        {'name': 'by id', 'alibabacloud.sae.sae_ingress_info': {'ingress_id': created['id'], 'region': inv.REGION}},
+        {'name': 'by name', 'alibabacloud.sae.sae_ingress_info': {'namespace_id': NS, 'name': 'web'}},
+        {'name': 'by app', 'alibabacloud.sae.sae_ingress_info': {'namespace_id': NS, 'app_id': inv.APP_API_ID}},
+        {'name': 'no match', 'alibabacloud.sae.sae_ingress_info': {'namespace_id': NS, 'app_id': inv.APP_ADMIN_ID}},
+    ], name='info', check=True)
+    by_id, by_name, by_app, none = run.results
+    assert by_id['ingresses'] == [created] and by_name['ingresses'] == [created]
+    assert [i['id'] for i in by_app['ingresses']] == [created['id']]
+    assert set(by_app['ingresses'][0]) == set(created)
+    assert none['ingresses'] == []
+    assert all(result['changed'] is False for result in run.results)
+
+
+def test_module_defaults_supply_credentials_and_endpoint(play, emulator):
+    # Without the group defaults (and with no credentials in the environment) the task cannot authenticate.
+    bare = play(task(CLB), emulator=None, name='bare').result
+    assert bare.get('failed') is True and 'access_key_id' in bare['msg']
+    assert emulator.log == []
+    # The same task with only module_defaults set creates the ingress.
+    ok = play(task(CLB), name='defaults').result
+    assert ok['changed'] is True
+    assert emulator.calls('CreateIngress')[0]['access_key_id'] == sae_emulator.DEMO_ACCESS_KEY_ID
+
+
+BAD_INPUT = [
+    ({'listener_port': 70000}, 'listener_port'),
+    ({'listener_port': 'eighty'}, 'listener_port'),
+    ({'request_timeout': 0}, 'request_timeout'),
+    ({'idle_timeout': 61}, 'idle_timeout'),
+    ({'load_balance_type': 'nlb'}, 'load_balance_type'),
+    ({'listener_protocol': 'TCP'}, 'listener_protocol'),
+    ({'rules': [{'domain': 'a', 'path': '/', 'app_id': inv.APP_WEB_ID, 'container_port': 1}] * 2}, 'same domain'),
+    ({'rules': [{'domain': 'd%d' % i, 'path': '/', 'app_id': inv.APP_WEB_ID, 'container_port': 1} for i in range(41)]},
+     'at most 40'),
+    ({'rules': [{'domain': 'a', 'path': '/', 'app_id': inv.APP_WEB_ID, 'container_port': 1, 'rewrite_path': '/x'}]},
+     'rewrite_path'),
+    ({'rules': [{'domain': 'a', 'path': '/'}]}, 'app_id'),
+    ({'cert_ids': [inv.ALB_CERT_ID]}, 'cert_ids'),
+    ({'load_balance_type': 'alb', 'slb_id': inv.ALB_INTERNET_ID, 'cert_id': inv.CLB_CERT_ID}, 'cert_id'),
+    ({'listener_protocol': 'HTTPS'}, 'cert_id'),
+    ({'default_rule': None}, 'default_rule'),
+    ({'listener_port': None}, 'listener_port'),
+    ({'default_rule': {'app_id': inv.APP_WEB_ID, 'container_port': 0}}, 'default_rule.container_port'),
+    ({'name': None}, 'name'),
+    ({'namespace_id': ':demo'}, 'namespace_id'),
+    ({'cors_config': {'max_age': 200000}}, 'cors_config.max_age'),
+    ({'no_such_option': 1}, 'no_such_option'),
+]
+
+
+@pytest.mark.parametrize('change, fragment', BAD_INPUT, ids=[str(i) for i in range(len(BAD_INPUT))])
+def test_input_errors_fail_before_any_call(play, emulator, change, fragment):
+    args = dict(CLB)
+    for key, value in change.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    result = play(task(args)).result
+    assert result.get('failed') is True, result
+    assert fragment in result['msg'], result['msg']
+    assert 'Traceback' not in result.get('module_stderr', '') and 'exception' not in result
+    creates = [e for e in emulator.log if e['operation'] != 'ListIngresses']
+    if fragment in ('default_rule', 'listener_port') and change.get(fragment, 1) is None:
+        # Whether the ingress exists decides if these are required: one read, no write.
+        assert operations(emulator) == ['ListIngresses'] and creates == []
+    else:
+        assert emulator.log == []

@@ -1,0 +1,115 @@
+"""Error codes the emulator returns, and the exception that carries them.
+
+Documented by the CreateIngress/UpdateIngress pages (400 unless noted): InvalidParameter.NotEmpty,
+InvalidParameter.Obviously, InvalidParameter.WithMessage, Slb.NotFound, Exceed.IngressRule,
+SlbListenerPort.NotAvailable, SSLCert.NotFound. Gateway codes: Throttling.User (400),
+ServiceUnavailable (503), InternalError (500), SignatureDoesNotMatch (403), IncompleteSignature (400),
+InvalidAccessKeyId.NotFound (404), SignatureNonceUsed (400), InvalidTimeStamp.Expired (400).
+
+Choices for the cases no page documents (module constants below):
+
+* Unknown ingress id (Describe/Update/Delete): 400 ``InvalidParameter.WithMessage`` whose message says
+  the ingress does not exist. This is what the real service answers: the Terraform provider's
+  DescribeSaeIngress treats exactly ``InvalidParameter.WithMessage`` as "not found". DescribeIngress
+  has a single parameter, so on that call the code alone means "not found" (a malformed id gives
+  ``InvalidParameter.Obviously`` instead).
+* Unknown path, method+path pair, or an ``x-acs-action`` that does not match them: 404
+  ``InvalidAction.NotFound``.
+* ``x-acs-version`` other than 2019-05-06: 400 ``InvalidVersion``.
+* ``x-acs-content-sha256`` not the SHA-256 of the body: 403 ``SignatureDoesNotMatch`` (the message
+  names the body hash).
+* STS: a token sent with a key that is not its own, an STS key id without its token, or a token with a
+  permanent key: 400 ``InvalidSecurityToken.MismatchWithAccessKey``; a token nobody issued: 400
+  ``InvalidSecurityToken.Malformed``.
+* ``x-acs-date`` not ``YYYY-MM-DDTHH:MM:SSZ``: 400 ``InvalidTimeStamp.Format``.
+* An application id a rule names that does not exist: 400 ``InvalidParameter.WithMessage``.
+"""
+
+NOT_EMPTY = 'InvalidParameter.NotEmpty'
+OBVIOUSLY = 'InvalidParameter.Obviously'
+WITH_MESSAGE = 'InvalidParameter.WithMessage'
+SLB_NOT_FOUND = 'Slb.NotFound'
+EXCEED_INGRESS_RULE = 'Exceed.IngressRule'
+PORT_NOT_AVAILABLE = 'SlbListenerPort.NotAvailable'
+CERT_NOT_FOUND = 'SSLCert.NotFound'
+
+INGRESS_NOT_FOUND_CODE = WITH_MESSAGE
+INGRESS_NOT_FOUND_STATUS = 400
+LOAD_BALANCE_TYPE_CHANGE_CODE = WITH_MESSAGE
+APP_NOT_FOUND_CODE = WITH_MESSAGE
+
+INVALID_ACTION = 'InvalidAction.NotFound'
+INVALID_VERSION = 'InvalidVersion'
+INCOMPLETE_SIGNATURE = 'IncompleteSignature'
+SIGNATURE_MISMATCH = 'SignatureDoesNotMatch'
+BODY_HASH_MISMATCH_CODE = SIGNATURE_MISMATCH
+ACCESS_KEY_NOT_FOUND = 'InvalidAccessKeyId.NotFound'
+TIMESTAMP_EXPIRED = 'InvalidTimeStamp.Expired'
+TIMESTAMP_FORMAT = 'InvalidTimeStamp.Format'
+NONCE_USED = 'SignatureNonceUsed'
+TOKEN_MISMATCH = 'InvalidSecurityToken.MismatchWithAccessKey'
+TOKEN_MALFORMED = 'InvalidSecurityToken.Malformed'
+
+THROTTLING_USER = 'Throttling.User'
+SERVICE_UNAVAILABLE = 'ServiceUnavailable'
+INTERNAL_ERROR = 'InternalError'
+
+# Log codes for faults that send no response at all.
+CONNECTION_RESET = 'connection-reset'
+CONNECTION_DROPPED = 'connection-dropped'
+
+MAX_RULES = 40
+PAGE_SIZE_DEFAULT = 10
+PAGE_SIZE_MAX = 100
+
+
+class ApiError(Exception):
+    """An error answer: HTTP status, code, message. ``business`` marks SAE (not gateway) errors."""
+
+    def __init__(self, status, code, message, business=False):
+        super().__init__('%s %s: %s' % (status, code, message))
+        self.status = status
+        self.code = code
+        self.message = message
+        self.business = business
+
+
+def not_empty(name):
+    return ApiError(400, NOT_EMPTY, 'You must specify the parameter %s.' % name, True)
+
+
+def obviously(name):
+    return ApiError(400, OBVIOUSLY, 'The specified parameter is invalid {%s}.' % name, True)
+
+
+def with_message(name, detail):
+    return ApiError(400, WITH_MESSAGE, 'The parameter is invalid {%s}: %s' % (name, detail), True)
+
+
+def slb_not_found(slb_id):
+    return ApiError(400, SLB_NOT_FOUND, 'The SLB instance does not exist: slbId [%s]' % slb_id, True)
+
+
+def exceed_rules():
+    return ApiError(400, EXCEED_INGRESS_RULE, 'The number of Ingress related rules must be less than or equal to %d.' % MAX_RULES, True)
+
+
+def port_not_available(slb_id, port):
+    return ApiError(400, PORT_NOT_AVAILABLE, 'The SLB listening port is unavailable: slbId [%s], port [%s]' % (slb_id, port), True)
+
+
+def cert_not_found(cert_id):
+    return ApiError(400, CERT_NOT_FOUND, 'The specified SSL certificate cannot be found: [%s]' % cert_id, True)
+
+
+def ingress_not_found(ingress_id):
+    return ApiError(INGRESS_NOT_FOUND_STATUS, INGRESS_NOT_FOUND_CODE,
+                    'The parameter is invalid {IngressId}: the ingress [%s] does not exist' % ingress_id, True)
+
+
+def invalid_action():
+    return ApiError(404, INVALID_ACTION, 'Specified api is not found, please check your url and method.')
+
+
+def incomplete_signature(detail):
+    return ApiError(400, INCOMPLETE_SIGNATURE, 'The request signature does not conform to Aliyun standards. %s' % detail)

@@ -1,0 +1,583 @@
+"""The SAE Ingress service itself: validation, defaults, state, and the five operations.
+
+Parameters arrive as a dict of strings (query and form merged, as the gateway hands them over).
+State is in memory behind one lock, optionally persisted to a JSON file after every write.
+Internal records use the PascalCase field names of DescribeIngress (plus CreateTime, AddressType,
+LoadBalancerEdition, ZoneMappings), so tests can assert on them directly.
+"""
+
+import copy
+import hashlib
+import json
+import os
+import re
+import tempfile
+import threading
+import time
+
+from . import errors
+from .errors import ApiError
+from .inventory import Inventory
+
+FIRST_INGRESS_ID = 1001
+DEFAULT_REQUEST_TIMEOUT = 60
+DEFAULT_IDLE_TIMEOUT = 15
+DEFAULT_BACKEND_PROTOCOL = 'http'
+
+LOAD_BALANCE_TYPES = ('clb', 'alb')
+LISTENER_PROTOCOLS = ('HTTP', 'HTTPS')
+BACKEND_PROTOCOLS = ('http', 'https', 'grpc')
+ADDRESS_TYPES = ('Internet', 'Intranet')
+LOAD_BALANCER_EDITIONS = ('Standard', 'StandardWithWaf')
+BOOL_FIELDS = (
+    'EnableGzip', 'EnableXForwardedFor', 'EnableXForwardedForClientSrcPort', 'EnableXForwardedForProto',
+    'EnableXForwardedForSlbId', 'EnableXForwardedForSlbPort',
+)
+CORS_FIELDS = ('Enable', 'AllowOrigin', 'AllowMethods', 'AllowHeaders', 'ExposeHeaders', 'AllowCredentials', 'MaxAge')
+DEFAULT_CORS = {'Enable': 'false'}
+
+DESCRIBE_FIELDS = (
+    'Id', 'Name', 'Description', 'NamespaceId', 'SlbId', 'SlbType', 'LoadBalanceType', 'ListenerPort',
+    'ListenerProtocol', 'CertId', 'CertIds', 'SecurityPolicyId', 'RequestTimeout', 'IdleTimeout',
+) + BOOL_FIELDS + ('CreatedBySae', 'DefaultRule', 'Rules', 'CorsConfig')
+LIST_FIELDS = (
+    'Id', 'Name', 'Description', 'NamespaceId', 'SlbId', 'SlbType', 'LoadBalanceType', 'ListenerPort',
+    'ListenerProtocol', 'CertId', 'CertIds', 'RequestTimeout', 'IdleTimeout', 'CorsConfig', 'DefaultRule',
+    'Rules', 'CreateTime', 'MseGatewayId', 'MseGatewayPort', 'MseGatewayProtocol',
+)
+
+_INT_RE = re.compile(r'^[+-]?\d{1,10}$')
+_NAMESPACE_RE = re.compile(r'^(?P<region>[a-z]+(?:-[a-z0-9]+)+)(?::(?P<name>[A-Za-z0-9][A-Za-z0-9_-]{0,63}))?$')
+_BOOLS = {'true': True, 'True': True, 'false': False, 'False': False}
+
+
+# ---------------------------------------------------------------- parameter helpers
+
+def _present(params, name):
+    value = params.get(name)
+    return value is not None and value != ''
+
+
+def _required(params, name):
+    if not _present(params, name):
+        raise errors.not_empty(name)
+    return params[name]
+
+
+def parse_int(value, name, low, high):
+    if isinstance(value, bool):
+        raise errors.obviously(name)
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and _INT_RE.match(value):
+        number = int(value)
+    else:
+        raise errors.obviously(name)
+    if not low <= number <= high:
+        raise errors.obviously(name)
+    return number
+
+
+def _int_param(params, name, low, high):
+    if not _present(params, name):
+        return None
+    return parse_int(params[name], name, low, high)
+
+
+def _bool_param(params, name):
+    if not _present(params, name):
+        return None
+    value = _BOOLS.get(params[name])
+    if value is None:
+        raise errors.obviously(name)
+    return value
+
+
+def _enum_param(params, name, allowed):
+    if not _present(params, name):
+        return None
+    if params[name] not in allowed:
+        raise errors.obviously(name)
+    return params[name]
+
+
+def _json_param(params, name, kind):
+    if not _present(params, name):
+        return None
+    try:
+        value = json.loads(params[name])
+    except ValueError:
+        raise errors.obviously(name) from None
+    if not isinstance(value, kind):
+        raise errors.obviously(name)
+    return value
+
+
+def _string_field(obj, key, where):
+    value = obj.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise errors.obviously(where)
+    return value
+
+
+def _stringify(value):
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        return value
+    return json.dumps(value)
+
+
+def to_wire_params(fields):
+    """Python-typed PascalCase fields (as tests pass them) -> the strings the SDK would send."""
+    params = {}
+    for key, value in fields.items():
+        if value is None:
+            continue
+        if isinstance(value, (dict, list)):
+            params[key] = json.dumps(value)
+        elif isinstance(value, bool):
+            params[key] = 'True' if value else 'False'
+        else:
+            params[key] = str(value)
+    return params
+
+
+class IngressService:
+    """All state and rules of the emulated service. Every public method is thread-safe."""
+
+    def __init__(self, inventory=None, state_file=None, clock=None):
+        self.inventory = Inventory(inventory)
+        self.state_file = state_file
+        self._clock = clock or time.time
+        self._lock = threading.RLock()
+        self._ingresses = {}
+        self._next_id = FIRST_INGRESS_ID
+        self._provisioned = 0
+        if state_file and os.path.exists(state_file) and os.path.getsize(state_file) > 0:
+            self._load()
+
+    # ------------------------------------------------------------ persistence
+
+    def _load(self):
+        with open(self.state_file, encoding='utf-8') as handle:
+            state = json.load(handle)
+        for slb in state.get('provisioned_slbs', ()):
+            self.inventory.add_slb(slb['id'], slb['type'], slb['address'], True, slb.get('edition'))
+        self._ingresses = {int(rec['Id']): rec for rec in state.get('ingresses', ())}
+        self._next_id = max(int(state.get('next_id', FIRST_INGRESS_ID)), max(self._ingresses, default=0) + 1)
+        self._provisioned = int(state.get('provisioned_count', 0))
+
+    def _save(self):
+        if not self.state_file:
+            return
+        state = {
+            'version': 1,
+            'next_id': self._next_id,
+            'provisioned_count': self._provisioned,
+            'provisioned_slbs': self.inventory.provisioned_slbs(),
+            'ingresses': [self._ingresses[key] for key in sorted(self._ingresses)],
+        }
+        directory = os.path.dirname(os.path.abspath(self.state_file))
+        fd, tmp = tempfile.mkstemp(prefix='.sae-emulator-state-', dir=directory)
+        try:
+            with os.fdopen(fd, 'w', encoding='utf-8') as handle:
+                json.dump(state, handle, indent=1, sort_keys=True)
+            os.replace(tmp, self.state_file)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+
+    # ------------------------------------------------------------ read access
+
+    def snapshot(self):
+        with self._lock:
+            return copy.deepcopy(self._ingresses)
+
+    def provisioned_slbs(self):
+        with self._lock:
+            return self.inventory.provisioned_slbs()
+
+    # ------------------------------------------------------------ validation pieces
+
+    def _namespace(self, value, name='NamespaceId'):
+        match = _NAMESPACE_RE.match(value)
+        if not match:
+            raise errors.obviously(name)
+        if match.group('region') != self.inventory.region:
+            raise errors.with_message(name, 'the namespace must belong to region %s, not %s' % (self.inventory.region, match.group('region')))
+        return value
+
+    def _rule(self, obj, where, lb_type, is_default):
+        if not isinstance(obj, dict):
+            raise errors.obviously(where)
+        app_id = obj.get('appId')
+        if app_id is None or app_id == '':
+            raise errors.not_empty(where + '.appId')
+        if not isinstance(app_id, str):
+            raise errors.obviously(where + '.appId')
+        if app_id not in self.inventory.apps:
+            raise errors.with_message(where + '.appId', 'the application [%s] does not exist' % app_id)
+        port = obj.get('containerPort')
+        if port is None or port == '':
+            raise errors.not_empty(where + '.containerPort')
+        port = parse_int(port, where + '.containerPort', 1, 65535)
+        protocol = obj.get('backendProtocol')
+        if protocol is None or protocol == '':
+            protocol = DEFAULT_BACKEND_PROTOCOL
+        elif protocol not in BACKEND_PROTOCOLS:
+            raise errors.obviously(where + '.backendProtocol')
+        if is_default:
+            return {'AppId': app_id, 'ContainerPort': port, 'BackendProtocol': protocol}
+        rule = {
+            'AppId': app_id,
+            'ContainerPort': port,
+            'Domain': _string_field(obj, 'domain', where + '.domain') or '',
+            'Path': _string_field(obj, 'path', where + '.path') or '',
+            'BackendProtocol': protocol,
+        }
+        rewrite = _string_field(obj, 'rewritePath', where + '.rewritePath')
+        if rewrite:
+            if lb_type != 'alb':
+                raise errors.with_message(where + '.rewritePath', 'rewritePath is supported only by ALB ingresses (LoadBalanceType alb)')
+            rule['RewritePath'] = rewrite
+        return rule
+
+    def _rules(self, params, lb_type):
+        rules = _json_param(params, 'Rules', list)
+        if rules is None:
+            return None
+        if len(rules) > errors.MAX_RULES:
+            raise errors.exceed_rules()
+        return [self._rule(obj, 'Rules', lb_type, False) for obj in rules]
+
+    def _default_rule(self, params, lb_type):
+        obj = _json_param(params, 'DefaultRule', dict)
+        if obj is None:
+            return None
+        return self._rule(obj, 'DefaultRule', lb_type, True)
+
+    @staticmethod
+    def _cors(params):
+        obj = _json_param(params, 'CorsConfig', dict)
+        if obj is None:
+            return None
+        cors = {}
+        for field in CORS_FIELDS:
+            for key in (field, field[0].lower() + field[1:]):
+                if key in obj and obj[key] is not None:
+                    value = obj[key]
+                    if isinstance(value, (dict, list)):
+                        raise errors.obviously('CorsConfig.' + field)
+                    cors[field] = _stringify(value)
+        if 'Enable' in cors and cors['Enable'].lower() not in ('true', 'false'):
+            raise errors.obviously('CorsConfig.Enable')
+        if 'Enable' in cors:
+            cors['Enable'] = cors['Enable'].lower()
+        return cors
+
+    @staticmethod
+    def _zone_mappings(params):
+        zones = _json_param(params, 'ZoneMappings', list)
+        if zones is None:
+            return None
+        result = []
+        for zone in zones:
+            if not isinstance(zone, dict) or not isinstance(zone.get('VSwitchId'), str) or not isinstance(zone.get('ZoneId'), str):
+                raise errors.obviously('ZoneMappings')
+            result.append({'VSwitchId': zone['VSwitchId'], 'ZoneId': zone['ZoneId']})
+        return result
+
+    def _certs(self, params, lb_type):
+        """Returns (cert_id or None, cert_ids or None) after the type and existence checks."""
+        cert_id = params.get('CertId') if _present(params, 'CertId') else None
+        cert_ids = params.get('CertIds') if _present(params, 'CertIds') else None
+        if lb_type == 'clb' and cert_ids is not None:
+            raise errors.with_message('CertIds', 'CertIds applies to ALB ingresses only; use CertId for a CLB ingress')
+        if lb_type == 'alb' and cert_id is not None:
+            raise errors.with_message('CertId', 'CertId applies to CLB ingresses only; use CertIds for an ALB ingress')
+        if cert_id is not None and cert_id not in self.inventory.clb_certs:
+            raise errors.cert_not_found(cert_id)
+        if cert_ids is not None:
+            ids = [part.strip() for part in cert_ids.split(',') if part.strip()]
+            if not ids:
+                raise errors.obviously('CertIds')
+            for one in ids:
+                if one not in self.inventory.alb_certs:
+                    raise errors.cert_not_found(one)
+            cert_ids = ','.join(ids)
+        return cert_id, cert_ids
+
+    @staticmethod
+    def _check_https(record):
+        if record.get('ListenerProtocol') == 'HTTPS':
+            cert = record['CertIds'] if record['LoadBalanceType'] == 'alb' else record['CertId']
+            if not cert:
+                which = 'CertIds' if record['LoadBalanceType'] == 'alb' else 'CertId'
+                raise errors.with_message('ListenerProtocol', 'an HTTPS listener needs a certificate: set %s' % which)
+
+    def _check_port(self, slb_id, port, own_id=None):
+        for other in self._ingresses.values():
+            if other['Id'] != own_id and other['SlbId'] == slb_id and other['ListenerPort'] == port:
+                raise errors.port_not_available(slb_id, port)
+
+    def _ingress_id(self, params):
+        value = _required(params, 'IngressId')
+        ingress_id = parse_int(value, 'IngressId', 1, 2 ** 63 - 1)
+        if ingress_id not in self._ingresses:
+            raise errors.ingress_not_found(value)
+        return ingress_id
+
+    def _provision_alb(self, address_type, edition):
+        self._provisioned += 1
+        digest = hashlib.sha1(('%s-%d' % (self.inventory.region, self._provisioned)).encode('ascii')).hexdigest()
+        slb_id = 'alb-sae%s' % digest[:17]
+        return self.inventory.add_slb(slb_id, 'alb', address_type.lower(), True, edition)
+
+    # ------------------------------------------------------------ operations
+
+    def create(self, params):
+        with self._lock:
+            record = self._build_create(params)
+            self._ingresses[record['Id']] = record
+            self._save()
+            return {'IngressId': record['Id']}, record['Id'], True
+
+    def _build_create(self, params):
+        namespace = self._namespace(_required(params, 'NamespaceId'))
+        port = parse_int(_required(params, 'ListenerPort'), 'ListenerPort', 1, 65535)
+        _required(params, 'DefaultRule')
+        _required(params, 'Rules')
+        lb_type = _enum_param(params, 'LoadBalanceType', LOAD_BALANCE_TYPES) or 'clb'
+        address_type = _enum_param(params, 'AddressType', ADDRESS_TYPES)
+        edition = _enum_param(params, 'LoadBalancerEdition', LOAD_BALANCER_EDITIONS)
+        zones = self._zone_mappings(params)
+        slb = None
+        if _present(params, 'SlbId'):
+            slb = self.inventory.slbs.get(params['SlbId'])
+            if slb is None:
+                raise errors.slb_not_found(params['SlbId'])
+            if slb['type'] != lb_type:
+                raise errors.with_message('LoadBalanceType', 'the SLB instance [%s] is a %s instance, not %s' % (slb['id'], slb['type'], lb_type))
+        elif lb_type == 'clb':
+            raise errors.not_empty('SlbId')
+        protocol = _enum_param(params, 'ListenerProtocol', LISTENER_PROTOCOLS)
+        request_timeout = _int_param(params, 'RequestTimeout', 1, 180)
+        idle_timeout = _int_param(params, 'IdleTimeout', 1, 60)
+        flags = {name: _bool_param(params, name) for name in BOOL_FIELDS}
+        cert_id, cert_ids = self._certs(params, lb_type)
+        cors = self._cors(params)
+        rules = self._rules(params, lb_type)
+        default_rule = self._default_rule(params, lb_type)
+        record = {
+            'Id': None,
+            'Description': params.get('Description') or '',
+            'NamespaceId': namespace,
+            'SlbId': slb['id'] if slb else None,
+            'SlbType': slb['address'] if slb else None,
+            'LoadBalanceType': lb_type,
+            'ListenerPort': port,
+            'ListenerProtocol': protocol,
+            'CertId': cert_id or '',
+            'CertIds': cert_ids or '',
+            'SecurityPolicyId': params.get('SecurityPolicyId') or '',
+            'RequestTimeout': request_timeout or DEFAULT_REQUEST_TIMEOUT,
+            'IdleTimeout': idle_timeout or DEFAULT_IDLE_TIMEOUT,
+            'CreatedBySae': slb is None,
+            'DefaultRule': default_rule,
+            'Rules': rules,
+            'CorsConfig': cors if cors is not None else dict(DEFAULT_CORS),
+            'CreateTime': int(self._clock() * 1000),
+            'AddressType': address_type,
+            'LoadBalancerEdition': edition,
+            'ZoneMappings': zones,
+        }
+        for name, value in flags.items():
+            record[name] = bool(value)
+        self._check_https(record)
+        if slb is not None:
+            self._check_port(slb['id'], port)
+        else:
+            slb = self._provision_alb(address_type or 'Internet', edition or 'Standard')
+            record['SlbId'] = slb['id']
+            record['SlbType'] = slb['address']
+        record['Id'] = self._next_id
+        self._next_id += 1
+        return record
+
+    def update(self, params):
+        with self._lock:
+            ingress_id = self._ingress_id(params)
+            current = self._ingresses[ingress_id]
+            record = self._build_update(current, params)
+            applied = record != current
+            if applied:
+                self._ingresses[ingress_id] = record
+                self._save()
+            return {'IngressId': ingress_id}, ingress_id, applied
+
+    def _build_update(self, current, params):
+        lb_type = current['LoadBalanceType']
+        wanted_type = _enum_param(params, 'LoadBalanceType', LOAD_BALANCE_TYPES)
+        if wanted_type is not None and wanted_type != lb_type:
+            raise errors.with_message('LoadBalanceType', 'the load balancer type of an ingress cannot be changed (it is %s)' % lb_type)
+        record = copy.deepcopy(current)
+        port = _int_param(params, 'ListenerPort', 1, 65535)
+        protocol = _enum_param(params, 'ListenerProtocol', LISTENER_PROTOCOLS)
+        request_timeout = _int_param(params, 'RequestTimeout', 1, 180)
+        idle_timeout = _int_param(params, 'IdleTimeout', 0, 60)
+        flags = {name: _bool_param(params, name) for name in BOOL_FIELDS}
+        cert_id, cert_ids = self._certs(params, lb_type)
+        cors = self._cors(params)
+        rules = self._rules(params, lb_type)
+        default_rule = self._default_rule(params, lb_type)
+        if 'Description' in params:
+            record['Description'] = params['Description']
+        if 'SecurityPolicyId' in params:
+            record['SecurityPolicyId'] = params['SecurityPolicyId']
+        if port is not None:
+            record['ListenerPort'] = port
+        if protocol is not None:
+            record['ListenerProtocol'] = protocol
+        if request_timeout is not None:
+            record['RequestTimeout'] = request_timeout
+        if idle_timeout is not None:
+            record['IdleTimeout'] = idle_timeout or DEFAULT_IDLE_TIMEOUT
+        for name, value in flags.items():
+            if value is not None:
+                record[name] = value
+        if cert_id is not None:
+            record['CertId'] = cert_id
+        if cert_ids is not None:
+            record['CertIds'] = cert_ids
+        if cors is not None:
+            record['CorsConfig'] = cors
+        if rules is not None:
+            record['Rules'] = rules
+        if default_rule is not None:
+            record['DefaultRule'] = default_rule
+        self._check_https(record)
+        if record['ListenerPort'] != current['ListenerPort']:
+            self._check_port(record['SlbId'], record['ListenerPort'], current['Id'])
+        return record
+
+    def describe(self, params):
+        with self._lock:
+            ingress_id = self._ingress_id(params)
+            return self.render_describe(self._ingresses[ingress_id]), ingress_id, False
+
+    def delete(self, params):
+        with self._lock:
+            ingress_id = self._ingress_id(params)
+            record = self._ingresses.pop(ingress_id)
+            slb = self.inventory.slbs.get(record['SlbId'])
+            if record['CreatedBySae'] and slb and slb['created_by_sae']:
+                if not any(other['SlbId'] == slb['id'] for other in self._ingresses.values()):
+                    del self.inventory.slbs[slb['id']]
+            self._save()
+            return {'IngressId': ingress_id}, ingress_id, True
+
+    def list(self, params):
+        namespace = self._namespace(_required(params, 'NamespaceId'))
+        app_id = params.get('AppId') or None
+        page = _int_param(params, 'CurrentPage', 1, 2 ** 31 - 1) or 1
+        size = _int_param(params, 'PageSize', 1, errors.PAGE_SIZE_MAX) or errors.PAGE_SIZE_DEFAULT
+        with self._lock:
+            matches = [rec for key, rec in sorted(self._ingresses.items()) if rec['NamespaceId'] == namespace]
+            if app_id is not None:
+                matches = [rec for rec in matches if self._targets(rec, app_id)]
+            rows = [self.render_list_row(rec) for rec in matches[(page - 1) * size:page * size]]
+        return {'CurrentPage': page, 'PageSize': size, 'TotalSize': len(matches), 'IngressList': rows}, None, False
+
+    @staticmethod
+    def _targets(record, app_id):
+        if record['DefaultRule'] and record['DefaultRule']['AppId'] == app_id:
+            return True
+        return any(rule['AppId'] == app_id for rule in record['Rules'])
+
+    # ------------------------------------------------------------ rendering
+
+    def _render_rules(self, record):
+        default = dict(record['DefaultRule'])
+        default['AppName'] = self.inventory.app_name(default['AppId'])
+        rules = []
+        for rule in record['Rules']:
+            out = dict(rule)
+            out['AppName'] = self.inventory.app_name(rule['AppId'])
+            out['RuleActions'] = []
+            rules.append(out)
+        return default, rules
+
+    def render_describe(self, record):
+        default, rules = self._render_rules(record)
+        data = {}
+        for field in DESCRIBE_FIELDS:
+            if field == 'Name':
+                data['Name'] = record['Description']
+            elif field == 'DefaultRule':
+                data['DefaultRule'] = default
+            elif field == 'Rules':
+                data['Rules'] = rules
+            elif field == 'ListenerProtocol':
+                if record['ListenerProtocol'] is not None:
+                    data['ListenerProtocol'] = record['ListenerProtocol']
+            else:
+                data[field] = copy.deepcopy(record[field])
+        return data
+
+    def render_list_row(self, record):
+        default, rules = self._render_rules(record)
+        row = {}
+        for field in LIST_FIELDS:
+            if field == 'Name':
+                row['Name'] = record['Description']
+            elif field == 'DefaultRule':
+                row['DefaultRule'] = default
+            elif field == 'Rules':
+                row['Rules'] = rules
+            elif field == 'ListenerPort':
+                row['ListenerPort'] = str(record['ListenerPort'])
+            elif field == 'ListenerProtocol':
+                if record['ListenerProtocol'] is not None:
+                    row['ListenerProtocol'] = record['ListenerProtocol']
+            elif field.startswith('MseGateway'):
+                row[field] = ''
+            else:
+                row[field] = copy.deepcopy(record[field])
+        return row
+
+    # ------------------------------------------------------------ behind the client's back
+
+    def seed(self, fields):
+        return self.create(to_wire_params(fields))[1]
+
+    def modify(self, ingress_id, fields):
+        """Update semantics for Update parameters; NamespaceId, SlbId, LoadBalanceType, CreatedBySae,
+        CreateTime are set as given (no API could change them)."""
+        raw_keys = ('NamespaceId', 'SlbId', 'LoadBalanceType', 'CreatedBySae', 'CreateTime')
+        fields = dict(fields)
+        raw = {key: fields.pop(key) for key in raw_keys if key in fields}
+        params = to_wire_params(fields)
+        params['IngressId'] = str(ingress_id)
+        with self._lock:
+            ingress_id = self._ingress_id(params)
+            current = copy.deepcopy(self._ingresses[ingress_id])
+            current.update(raw)
+            if 'SlbId' in raw and raw['SlbId'] in self.inventory.slbs:
+                current['SlbType'] = self.inventory.slbs[raw['SlbId']]['address']
+            record = self._build_update(current, params)
+            self._ingresses[ingress_id] = record
+            self._save()
+            return copy.deepcopy(record)
+
+    def remove(self, ingress_id):
+        with self._lock:
+            existed = self._ingresses.pop(int(ingress_id), None) is not None
+            if existed:
+                self._save()
+            return existed

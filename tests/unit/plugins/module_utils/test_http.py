@@ -1,0 +1,474 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import re
+import socket
+import struct
+import threading
+import time
+import types
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from ansible_collections.alibabacloud.sae.plugins.module_utils import _http
+from ansible_collections.alibabacloud.sae.plugins.module_utils._http import (
+    HttpClient,
+    Operation,
+    SaeApiError,
+    SaeUnknownOutcomeError,
+)
+
+sdk_utils = pytest.importorskip('alibabacloud_tea_openapi.utils')
+
+POST_OP = Operation('CreateIngress', 'POST', '/pop/v1/sam/ingress/Ingress', ('Rules',))
+PUT_OP = Operation('UpdateIngress', 'PUT', '/pop/v1/sam/ingress/Ingress', ('Rules',))
+GET_OP = Operation('DescribeIngress', 'GET', '/pop/v1/sam/ingress/Ingress', ())
+DELETE_OP = Operation('DeleteIngress', 'DELETE', '/pop/v1/sam/ingress/Ingress', ())
+OPS = {'POST': POST_OP, 'PUT': PUT_OP, 'GET': GET_OP, 'DELETE': DELETE_OP}
+
+SECRET = 'sEcReT-value-123'
+TOKEN = 'sts-token-value-456'
+OK = ('json', 200, {'RequestId': 'req-ok', 'Code': '200', 'Message': 'success', 'Success': True, 'Data': {'IngressId': 7}})
+
+
+def error_answer(status, code, message='failed', error_code=None, request_id='req-err'):
+    body = {'RequestId': request_id, 'Code': code, 'Message': message, 'Success': False}
+    if error_code is not None:
+        body['ErrorCode'] = error_code
+    return ('json', status, body)
+
+
+class Creds:
+    """Credentials object counting get() calls."""
+
+    def __init__(self, token=None):
+        self.token = token
+        self.calls = 0
+
+    def get(self):
+        self.calls += 1
+        return 'test-id', SECRET, self.token
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = 'HTTP/1.1'
+
+    def setup(self):
+        super().setup()
+        with self.server.lock:
+            self.server.connections += 1
+        self._dead = False
+
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+        pass
+
+    def _handle(self):
+        length = int(self.headers.get('Content-Length') or 0)
+        body = self.rfile.read(length) if length else b''
+        parts = urlsplit(self.path)
+        with self.server.lock:
+            self.server.requests.append(types.SimpleNamespace(
+                method=self.command, path=parts.path, raw_query=parts.query,
+                query={k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()},
+                body=body, headers={k.lower(): v for k, v in self.headers.items()}))
+            action = self.server.script.pop(0) if self.server.script else OK
+        kind = action[0]
+        if kind == 'sleep':
+            time.sleep(action[1])
+            action = action[2]
+            kind = action[0]
+        if kind == 'reset':
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+            self.connection.close()
+            self._dead = True
+            self.close_connection = True
+            return
+        if kind == 'close':
+            self.connection.shutdown(socket.SHUT_RDWR)
+            self._dead = True
+            self.close_connection = True
+            return
+        if kind == 'json':
+            payload = json.dumps(action[2]).encode('utf-8')
+            content_type = 'application/json;charset=utf-8'
+        else:
+            payload = action[2].encode('utf-8')
+            content_type = 'text/html'
+        self.send_response(action[1])
+        self.send_header('Content-Type', content_type)
+        self.send_header('Content-Length', str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_POST = do_PUT = do_DELETE = _handle
+
+    def finish(self):
+        if self._dead:
+            return
+        try:
+            super().finish()
+        except OSError:
+            pass
+
+
+class ScriptedServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self):
+        super().__init__(('127.0.0.1', 0), _Handler)
+        self.lock = threading.Lock()
+        self.script = []
+        self.requests = []
+        self.connections = 0
+
+    def handle_error(self, request, client_address):
+        pass
+
+    @property
+    def url(self):
+        return 'http://127.0.0.1:%d' % self.server_address[1]
+
+
+@pytest.fixture
+def server():
+    srv = ScriptedServer()
+    thread = threading.Thread(target=srv.serve_forever, kwargs={'poll_interval': 0.05}, daemon=True)
+    thread.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+@pytest.fixture
+def sleeps():
+    return []
+
+
+@pytest.fixture
+def make_client(server, sleeps):
+    def factory(**kwargs):
+        kwargs.setdefault('credentials', Creds())
+        kwargs.setdefault('timeout', 2)
+        kwargs.setdefault('sleep', sleeps.append)
+        endpoint = kwargs.pop('endpoint', server.url)
+        return HttpClient(endpoint, **kwargs)
+    return factory
+
+
+def verify_signature(req, secret=SECRET):
+    """Recompute the Authorization header of a recorded request with the official SDK."""
+    auth = req.headers['authorization']
+    match = re.match(r'^ACS3-HMAC-SHA256 Credential=([^,]+),SignedHeaders=([^,]+),Signature=([0-9a-f]{64})$', auth)
+    assert match, auth
+    signed = match.group(2).split(';')
+    sdk_request = types.SimpleNamespace(
+        pathname=req.path, method=req.method, query=req.query, headers={name: req.headers[name] for name in signed})
+    expected = sdk_utils.Utils.get_authorization(
+        sdk_request, 'ACS3-HMAC-SHA256', hashlib.sha256(req.body).hexdigest(), match.group(1), secret)
+    assert auth == expected
+    return signed
+
+
+# -- request building -------------------------------------------------------------------------
+
+def test_query_and_body_placement_and_encoding(server, make_client):
+    rules = [{'appId': 'app-1', 'containerPort': 8080, 'domain': 'www.example.com', 'path': '/'}]
+    result = make_client().call(POST_OP, {
+        'NamespaceId': 'cn-beijing:demo',
+        'Description': 'my ingress 测试 *~+&=',
+        'ListenerPort': 443,
+        'EnableGzip': True,
+        'EnableXForwardedFor': False,
+        'DefaultRule': {'appId': 'app-1', 'containerPort': 80},
+        'CertId': '',
+        'SlbId': None,
+        'Rules': rules,
+    })
+    assert result['Data'] == {'IngressId': 7}
+    (req,) = server.requests
+    assert req.method == 'POST' and req.path == '/pop/v1/sam/ingress/Ingress'
+    assert req.query == {
+        'NamespaceId': 'cn-beijing:demo',
+        'Description': 'my ingress 测试 *~+&=',
+        'ListenerPort': '443',
+        'EnableGzip': 'true',
+        'EnableXForwardedFor': 'false',
+        'DefaultRule': '{"appId":"app-1","containerPort":80}',
+        'CertId': '',
+    }
+    assert '+' not in req.raw_query and '%20' in req.raw_query
+    assert parse_qs(req.body.decode('utf-8')) == {'Rules': [json.dumps(rules, separators=(',', ':'))]}
+    assert req.headers['content-type'] == 'application/x-www-form-urlencoded'
+    assert req.headers['x-acs-content-sha256'] == hashlib.sha256(req.body).hexdigest()
+
+
+def test_headers_and_signature(server, make_client):
+    make_client().call(GET_OP, {'IngressId': 12})
+    (req,) = server.requests
+    assert req.query == {'IngressId': '12'}
+    assert req.body == b''
+    headers = req.headers
+    assert headers['host'] == '127.0.0.1:%d' % server.server_address[1]
+    assert headers['x-acs-action'] == 'DescribeIngress'
+    assert headers['x-acs-version'] == '2019-05-06'
+    assert headers['accept'] == 'application/json'
+    assert 'content-type' not in headers
+    assert 'x-acs-security-token' not in headers
+    assert headers['x-acs-content-sha256'] == hashlib.sha256(b'').hexdigest()
+    assert re.match(r'^[0-9a-f]{32}$', headers['x-acs-signature-nonce'])
+    sent = datetime.datetime.strptime(headers['x-acs-date'], '%Y-%m-%dT%H:%M:%SZ').replace(tzinfo=datetime.timezone.utc)
+    assert abs((datetime.datetime.now(datetime.timezone.utc) - sent).total_seconds()) < 60
+    assert re.match(r'^alibabacloud\.sae/1\.0\.0 \(Ansible collection\) requests/\S+ Python/\S+$', headers['user-agent'])
+    assert _http.COLLECTION_VERSION == '1.0.0'
+    signed = verify_signature(req)
+    assert signed == sorted(['accept', 'host', 'user-agent', 'x-acs-action', 'x-acs-content-sha256', 'x-acs-date',
+                             'x-acs-signature-nonce', 'x-acs-version'])
+
+
+def test_sts_token_is_sent_and_signed(server, make_client):
+    make_client(credentials=Creds(token=TOKEN)).call(POST_OP, {'NamespaceId': 'cn-beijing', 'Rules': []})
+    (req,) = server.requests
+    assert req.headers['x-acs-security-token'] == TOKEN
+    assert req.headers['x-acs-accesskey-id'] == 'test-id'
+    signed = verify_signature(req)
+    assert {'x-acs-security-token', 'content-type', 'host'} <= set(signed)
+
+
+def test_keep_alive_connection_is_reused(server, make_client):
+    client = make_client()
+    for _ in range(4):
+        client.call(GET_OP, {'IngressId': 1})
+    assert len(server.requests) == 4
+    assert server.connections == 1
+
+
+# -- retries ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('code', ['Throttling', 'Throttling.User', 'Throttling.Api'])
+def test_throttling_then_success_with_fresh_nonce_per_attempt(server, make_client, sleeps, code):
+    creds = Creds()
+    server.script = [error_answer(400, code), error_answer(400, code), OK]
+    result = make_client(credentials=creds).call(GET_OP, {'IngressId': 1})
+    assert result['RequestId'] == 'req-ok'
+    assert len(server.requests) == 3
+    assert len({r.headers['x-acs-signature-nonce'] for r in server.requests}) == 3
+    assert all(r.headers['x-acs-date'] for r in server.requests)
+    assert len(sleeps) == 2
+    assert creds.calls == 3
+    for req in server.requests:
+        verify_signature(req)
+
+
+@pytest.mark.parametrize('method', ['GET', 'PUT', 'DELETE'])
+@pytest.mark.parametrize('failure', [
+    error_answer(503, 'ServiceUnavailable'),
+    error_answer(500, 'InternalError'),
+    error_answer(502, 'HTTP502'),
+    ('raw', 502, '<html>bad gateway</html>'),
+    ('reset',),
+    ('close',),
+], ids=['503', '500', '502-json', '502-html', 'reset', 'close'])
+def test_idempotent_methods_are_retried(server, make_client, sleeps, method, failure):
+    server.script = [failure, OK]
+    result = make_client().call(OPS[method], {'IngressId': 1})
+    assert result['RequestId'] == 'req-ok'
+    assert [r.method for r in server.requests] == [method, method]
+    assert len(sleeps) == 1
+
+
+def test_read_timeout_is_retried_for_get(server, make_client):
+    server.script = [('sleep', 0.6, OK), OK]
+    result = make_client(timeout=0.2).call(GET_OP, {'IngressId': 1})
+    assert result['RequestId'] == 'req-ok'
+    assert len(server.requests) == 2
+
+
+def test_retries_zero_fails_at_once_with_the_code(server, make_client, sleeps):
+    server.script = [error_answer(400, 'Throttling.User', 'Request was denied due to user flow control.')]
+    with pytest.raises(SaeApiError) as info:
+        make_client(retries=0).call(GET_OP, {'IngressId': 1})
+    assert info.value.code == 'Throttling.User'
+    assert info.value.retryable is True
+    assert info.value.status == 400
+    assert info.value.operation == 'DescribeIngress'
+    assert len(server.requests) == 1 and sleeps == []
+
+
+def test_gives_up_after_retries(server, make_client, sleeps):
+    server.script = [error_answer(503, 'ServiceUnavailable')] * 3
+    with pytest.raises(SaeApiError) as info:
+        make_client(retries=2).call(PUT_OP, {'IngressId': 1})
+    assert not isinstance(info.value, SaeUnknownOutcomeError)
+    assert info.value.code == 'ServiceUnavailable'
+    assert 'gave up after 3 attempts' in info.value.message
+    assert len(server.requests) == 3 and len(sleeps) == 2
+
+
+@pytest.mark.parametrize('failure', [
+    ('reset',),
+    ('close',),
+    ('sleep', 0.6, OK),
+    error_answer(500, 'InternalError'),
+    error_answer(503, 'ServiceUnavailable'),
+    ('raw', 502, 'Bad Gateway'),
+    ('raw', 200, 'not json'),
+], ids=['reset', 'close', 'read-timeout', '500', '503', '502-html', '200-not-json'])
+def test_post_with_unknown_outcome_is_sent_once(server, make_client, sleeps, failure):
+    server.script = [failure, OK]
+    with pytest.raises(SaeUnknownOutcomeError) as info:
+        make_client(timeout=0.2).call(POST_OP, {'NamespaceId': 'cn-beijing', 'Rules': []})
+    assert len(server.requests) == 1
+    assert sleeps == []
+    assert 'outcome' in info.value.message and 'unknown' in info.value.message
+    assert info.value.operation == 'CreateIngress'
+    assert info.value.retryable is False
+
+
+def test_post_throttled_is_retried(server, make_client, sleeps):
+    server.script = [error_answer(400, 'Throttling'), OK]
+    result = make_client().call(POST_OP, {'NamespaceId': 'cn-beijing', 'Rules': []})
+    assert result['Data']['IngressId'] == 7
+    assert len(server.requests) == 2 and len(sleeps) == 1
+    assert server.requests[0].headers['x-acs-signature-nonce'] != server.requests[1].headers['x-acs-signature-nonce']
+
+
+def _closed_port():
+    sock = socket.socket()
+    sock.bind(('127.0.0.1', 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return port
+
+
+@pytest.mark.parametrize('method', ['POST', 'GET'])
+def test_connection_refused_is_retried_for_every_method(make_client, sleeps, method):
+    client = make_client(endpoint='http://127.0.0.1:%d' % _closed_port(), retries=3)
+    with pytest.raises(SaeApiError) as info:
+        client.call(OPS[method], {'IngressId': 1})
+    assert not isinstance(info.value, SaeUnknownOutcomeError)
+    assert info.value.code == 'ConnectionError'
+    assert info.value.retryable is True
+    assert len(sleeps) == 3
+
+
+@pytest.mark.parametrize('code', ['SignatureDoesNotMatch', 'IncompleteSignature', 'InvalidTimeStamp.Expired',
+                                  'SignatureNonceUsed', 'InvalidParameter.NotEmpty', 'SlbListenerPort.NotAvailable'])
+@pytest.mark.parametrize('method', ['GET', 'POST'])
+def test_other_4xx_fail_at_once(server, make_client, sleeps, code, method):
+    server.script = [error_answer(400, code, 'nope')]
+    with pytest.raises(SaeApiError) as info:
+        make_client().call(OPS[method], {'IngressId': 1})
+    assert type(info.value) is SaeApiError  # pylint: disable=unidiomatic-typecheck
+    assert info.value.code == code and info.value.retryable is False
+    assert len(server.requests) == 1 and sleeps == []
+
+
+def test_tls_failure_is_not_retried(server, make_client, sleeps):
+    client = make_client(endpoint='https://127.0.0.1:%d' % server.server_address[1])
+    with pytest.raises(SaeApiError) as info:
+        client.call(GET_OP, {'IngressId': 1})
+    assert info.value.code == 'SSLError'
+    assert 'ca_path' in info.value.message and 'validate_certs' in info.value.message
+    assert sleeps == []
+
+
+def test_credentials_failure_is_an_api_error(make_client):
+    class Broken:
+        def get(self):
+            raise RuntimeError('no credentials here')
+    with pytest.raises(SaeApiError) as info:
+        make_client(credentials=Broken()).call(GET_OP, {})
+    assert info.value.code == 'CredentialsError' and 'no credentials here' in info.value.message
+
+
+def test_backoff_within_documented_bounds(server, make_client, sleeps):
+    server.script = [error_answer(400, 'Throttling')] * 6
+    with pytest.raises(SaeApiError):
+        make_client(retries=5).call(GET_OP, {})
+    assert len(sleeps) == 5
+    for n, delay in enumerate(sleeps):
+        assert 0 <= delay <= min(4.0, 0.25 * 2 ** n)
+    assert sum(sleeps) <= _http.MAX_TOTAL_BACKOFF == _http.max_total_backoff(5) == 7.75
+
+
+def test_backoff_upper_bounds_are_capped(server, make_client, sleeps, monkeypatch):
+    monkeypatch.setattr(_http.random, 'uniform', lambda low, high: high)
+    server.script = [error_answer(503, 'ServiceUnavailable')] * 8
+    with pytest.raises(SaeApiError):
+        make_client(retries=7).call(GET_OP, {})
+    assert sleeps == [0.25, 0.5, 1.0, 2.0, 4.0, 4.0, 4.0]
+    assert _http.max_total_backoff(7) == 15.75
+
+
+# -- response parsing -------------------------------------------------------------------------
+
+def test_success_false_in_a_200_is_a_failure(server, make_client):
+    server.script = [error_answer(200, '200', 'the ingress is busy', error_code='Ingress.Busy', request_id='rid-1')]
+    with pytest.raises(SaeApiError) as info:
+        make_client().call(GET_OP, {})
+    err = info.value
+    assert (err.code, err.message, err.request_id, err.status) == ('Ingress.Busy', 'the ingress is busy', 'rid-1', 200)
+    assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize('status, code, error_code, expected', [
+    (400, 'InvalidParameter.NotEmpty', None, 'InvalidParameter.NotEmpty'),
+    (400, '400', 'Slb.NotFound', 'Slb.NotFound'),
+    (400, 'InvalidParameter.Obviously', 'SlbListenerPort.NotAvailable', 'SlbListenerPort.NotAvailable'),
+    (400, 'Exceed.IngressRule', '400', 'Exceed.IngressRule'),
+    (404, '404', None, 'HTTP404'),
+    (404, None, None, 'HTTP404'),
+    (400, '400', '12345', '12345'),
+])
+def test_error_code_precedence(server, make_client, status, code, error_code, expected):
+    server.script = [error_answer(status, code, error_code=error_code)]
+    with pytest.raises(SaeApiError) as info:
+        make_client().call(GET_OP, {})
+    assert info.value.code == expected
+    assert info.value.status == status
+    assert info.value.request_id == 'req-err'
+
+
+def test_non_json_body(server, make_client):
+    text = 'x' * 200 + 'TAIL' + 'y' * 300
+    server.script = [('raw', 400, text)]
+    with pytest.raises(SaeApiError) as info:
+        make_client().call(GET_OP, {})
+    assert info.value.code == 'HTTP400' and info.value.status == 400
+    assert 'HTTP 400' in info.value.message and 'x' * 200 in info.value.message and 'TAIL' not in info.value.message
+    assert len(server.requests) == 1
+
+
+def test_non_json_5xx_for_get_exhausts_retries(server, make_client):
+    server.script = [('raw', 502, 'Bad Gateway')] * 2
+    with pytest.raises(SaeApiError) as info:
+        make_client(retries=1).call(GET_OP, {})
+    assert info.value.code == 'HTTP502' and 'Bad Gateway' in info.value.message
+    assert len(server.requests) == 2
+
+
+def test_errors_never_contain_the_secret_or_token(server, make_client):
+    server.script = [error_answer(400, 'SignatureDoesNotMatch', 'expected string to sign with %s and %s' % (SECRET, TOKEN))]
+    with pytest.raises(SaeApiError) as info:
+        make_client(credentials=Creds(token=TOKEN)).call(GET_OP, {})
+    assert SECRET not in str(info.value) and TOKEN not in str(info.value)
+    assert SECRET not in info.value.message and TOKEN not in info.value.message
+
+
+@pytest.mark.parametrize('value, wire', [
+    (True, 'true'), (False, 'false'), (0, '0'), (443, '443'), ('x y', 'x y'),
+    ({'a': 1, 'b': [1, 2]}, '{"a":1,"b":[1,2]}'), ([], '[]'), (['a', 'é'], '["a","é"]'),
+])
+def test_encode_value(value, wire):
+    assert _http.encode_value(value) == wire
+
+
+def test_bad_endpoint_is_rejected():
+    with pytest.raises(ValueError):
+        HttpClient('ftp://example.com', Creds())

@@ -1,0 +1,252 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Table tests of sae_ingress's decide functions: normalisation, validation, comparison, planning."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from ansible_collections.alibabacloud.sae.plugins.module_utils import _ingress as ing
+
+APP = 'app-1'
+APP2 = 'app-2'
+
+DESCRIBE = {
+    'Id': 7, 'Name': 'web', 'Description': 'web', 'NamespaceId': 'cn-beijing:prod', 'SlbId': 'lb-1',
+    'SlbType': 'internet', 'LoadBalanceType': 'clb', 'ListenerPort': 80, 'CertId': None, 'CertIds': None,
+    'SecurityPolicyId': None, 'RequestTimeout': 60, 'IdleTimeout': 15, 'EnableGzip': False,
+    'EnableXForwardedFor': True, 'EnableXForwardedForClientSrcPort': False, 'EnableXForwardedForProto': False,
+    'EnableXForwardedForSlbId': False, 'EnableXForwardedForSlbPort': False, 'CreatedBySae': False,
+    'DefaultRule': {'AppId': APP, 'AppName': 'one', 'ContainerPort': 8080, 'BackendProtocol': 'http'},
+    'Rules': [
+        {'AppId': APP, 'AppName': 'one', 'ContainerPort': 8080, 'Domain': 'a.example.com', 'Path': '/',
+         'BackendProtocol': 'http', 'RewritePath': None, 'RuleActions': []},
+        {'AppId': APP2, 'AppName': 'two', 'ContainerPort': 8443, 'Domain': 'a.example.com', 'Path': '/api',
+         'BackendProtocol': 'https', 'RewritePath': '', 'RuleActions': []},
+    ],
+}
+
+
+def params(**kwargs):
+    base = dict(state='present', namespace_id='cn-beijing:prod', name='web', ingress_id=None, load_balance_type=None,
+                slb_id='lb-1', listener_port=None, listener_protocol=None, cert_id=None, cert_ids=None,
+                security_policy_id=None, default_rule=None, rules=None, purge_rules=True, request_timeout=None,
+                idle_timeout=None, enable_gzip=None, enable_x_forwarded_for=None,
+                enable_x_forwarded_for_client_src_port=None, enable_x_forwarded_for_proto=None,
+                enable_x_forwarded_for_slb_id=None, enable_x_forwarded_for_slb_port=None, cors_config=None,
+                address_type=None, load_balancer_edition=None, zone_mappings=None)
+    base.update(kwargs)
+    return base
+
+
+def rule(domain, path, app=APP, port=8080, **kwargs):
+    return dict(dict(app_id=app, container_port=port, domain=domain, path=path, backend_protocol=None, rewrite_path=None), **kwargs)
+
+
+def changes_for(live_data, purge=True, **kwargs):
+    live = ing.normalize_live(live_data)
+    wanted = ing.normalize_wanted(params(**kwargs))
+    return ing.compute_changes(live, ing.desired_values(live, wanted, purge))
+
+
+def test_normalize_live_maps_pascal_case_and_fills_service_defaults():
+    live = ing.normalize_live(dict(DESCRIBE, ListenerPort='80'))
+    assert live['id'] == 7 and live['name'] == live['description'] == 'web'
+    assert live['listener_port'] == 80
+    assert live['listener_protocol'] == 'HTTP'  # absent on the wire means HTTP
+    assert live['default_rule'] == {'app_id': APP, 'container_port': 8080, 'backend_protocol': 'http'}
+    assert live['rules'][1] == {'app_id': APP2, 'container_port': 8443, 'domain': 'a.example.com', 'path': '/api',
+                                'backend_protocol': 'https', 'rewrite_path': None}
+    assert live['cert_ids'] == []
+
+
+@pytest.mark.parametrize('wire, expected', [
+    ('b-cn,a-cn', ['a-cn', 'b-cn']),
+    (['b-cn', 'a-cn', 'a-cn'], ['a-cn', 'b-cn']),
+    ('', []),
+    (None, []),
+])
+def test_cert_ids_are_a_sorted_set(wire, expected):
+    assert ing.normalize_live(dict(DESCRIBE, CertIds=wire))['cert_ids'] == expected
+
+
+def test_list_row_lacks_fields_and_missing_from_live_says_which():
+    row = dict((k, v) for k, v in DESCRIBE.items() if not k.startswith('Enable') and k not in ('SecurityPolicyId', 'CreatedBySae'))
+    live = ing.normalize_live(row)
+    assert ing.missing_from_live(live, ing.normalize_wanted(params(listener_port=80))) == []
+    assert ing.missing_from_live(live, ing.normalize_wanted(params(enable_gzip=True, security_policy_id='sp'))) == [
+        'enable_gzip', 'security_policy_id']
+
+
+@pytest.mark.parametrize('kwargs', [
+    dict(listener_port=80),
+    dict(listener_protocol='HTTP'),
+    dict(request_timeout=60, idle_timeout=15),
+    dict(enable_x_forwarded_for=True, enable_gzip=False),
+    dict(default_rule=dict(app_id=APP, container_port=8080, backend_protocol=None)),
+    dict(rules=[rule('a.example.com', '/api', app=APP2, port=8443, backend_protocol='https'), rule('a.example.com', '/')]),
+    dict(rules=[rule('a.example.com', '/')], purge=False),
+    dict(cert_ids=None, cert_id=None),
+])
+def test_equal_state_has_no_changes(kwargs):
+    purge = kwargs.pop('purge', True)
+    assert changes_for(DESCRIBE, purge=purge, **kwargs) == {}
+
+
+@pytest.mark.parametrize('kwargs, expected', [
+    (dict(listener_port=81), {'listener_port': 81}),
+    (dict(listener_protocol='HTTPS', cert_id='c-1'), {'listener_protocol': 'HTTPS', 'cert_id': 'c-1'}),
+    (dict(request_timeout=30), {'request_timeout': 30}),
+    (dict(enable_x_forwarded_for=False), {'enable_x_forwarded_for': False}),
+    (dict(name='web2'), {'name': 'web2'}),
+    (dict(default_rule=dict(app_id=APP, container_port=8080, backend_protocol='grpc')),
+     {'default_rule': {'app_id': APP, 'container_port': 8080, 'backend_protocol': 'grpc'}}),
+])
+def test_scalar_changes(kwargs, expected):
+    assert changes_for(DESCRIBE, **kwargs) == expected
+
+
+def test_rules_purge_removes_unlisted_and_keep_mode_adds():
+    purged = changes_for(DESCRIBE, rules=[rule('a.example.com', '/')])
+    assert [ing.rule_key(r) for r in purged['rules']] == [('a.example.com', '/')]
+    kept = changes_for(DESCRIBE, purge=False, rules=[rule('b.example.com', '/')])
+    assert [ing.rule_key(r) for r in kept['rules']] == [('a.example.com', '/'), ('a.example.com', '/api'), ('b.example.com', '/')]
+
+
+def test_rule_modified_in_place_when_not_purging():
+    changed = changes_for(DESCRIBE, purge=False, rules=[rule('a.example.com', '/api', app=APP2, port=9000)])
+    assert changed['rules'][1]['container_port'] == 9000
+    assert changed['rules'][1]['backend_protocol'] == 'http'  # unset within a rule means the service default
+    assert len(changed['rules']) == 2
+
+
+def test_cors_compares_only_set_suboptions_and_sends_the_whole_config():
+    live = dict(DESCRIBE, CorsConfig={'Enable': 'true', 'AllowOrigin': 'https://a,https://b', 'AllowMethods': 'GET',
+                                      'AllowCredentials': 'on', 'MaxAge': '600'})
+    cors = dict(enable=True, allow_origin=['https://b', 'https://a'], allow_methods=None, allow_headers=None,
+                expose_headers=None, allow_credentials=None, max_age=None)
+    assert changes_for(live, cors_config=cors) == {}
+    changed = changes_for(live, cors_config=dict(cors, max_age=60))
+    assert changed['cors_config']['max_age'] == 60
+    assert changed['cors_config']['allow_methods'] == ['GET']
+    api = ing.update_params(changed)['CorsConfig']
+    assert api == {'Enable': 'true', 'AllowOrigin': 'https://a,https://b', 'AllowMethods': 'GET',
+                   'AllowCredentials': 'on', 'MaxAge': '60'}
+
+
+def test_cors_disabled_matches_missing_config():
+    cors = dict(enable=False, allow_origin=None, allow_methods=None, allow_headers=None, expose_headers=None,
+                allow_credentials=None, max_age=None)
+    assert changes_for(DESCRIBE, cors_config=cors) == {}
+
+
+@pytest.mark.parametrize('kwargs, fragment', [
+    (dict(listener_port=0), 'listener_port must be between 1 and 65535'),
+    (dict(request_timeout=181), 'request_timeout must be between 1 and 180'),
+    (dict(idle_timeout=0), 'idle_timeout must be between 1 and 60'),
+    (dict(name=' '), 'name must not be empty'),
+    (dict(name=None), 'Set name'),
+    (dict(namespace_id='cn-beijing:'), 'namespace_id must look like'),
+    (dict(rules=[rule('a', '/')] * 2), "rules[0] and rules[1] have the same domain 'a' and path '/'"),
+    (dict(rules=[rule('d%d' % i, '/') for i in range(41)]), 'rules has 41 entries; an ingress holds at most 40'),
+    (dict(rules=[rule('a', '/', port=70000)]), 'rules[0].container_port must be between 1 and 65535'),
+    (dict(default_rule=dict(app_id='', container_port=1)), 'default_rule.app_id must not be empty'),
+    (dict(cors_config=dict(max_age=-2)), 'cors_config.max_age must be between -1 and 172800'),
+])
+def test_static_validation_names_the_option(kwargs, fragment):
+    with pytest.raises(ing.IngressInputError) as err:
+        ing.validate_static(params(**kwargs))
+    assert fragment in str(err.value)
+
+
+@pytest.mark.parametrize('kwargs, live, fragment', [
+    (dict(cert_ids=['x']), None, 'cert_ids is for ALB'),
+    (dict(rules=[rule('a', '/', rewrite_path='/b')]), None, 'rewrite_path is only supported by ALB'),
+    (dict(load_balance_type='alb', cert_id='c'), None, 'cert_id is for CLB'),
+    (dict(listener_protocol='HTTPS'), None, 'listener_protocol HTTPS needs a certificate: set cert_id'),
+    (dict(load_balance_type='alb', listener_protocol='HTTPS'), None, 'set cert_ids'),
+    (dict(listener_port=80), None, 'default_rule (app_id and container_port) is required to create'),
+    (dict(default_rule=dict(app_id=APP, container_port=1)), None, 'listener_port is required to create'),
+    (dict(slb_id=None, listener_port=80, default_rule=dict(app_id=APP, container_port=1)), None, 'slb_id is required'),
+    (dict(address_type='Internet'), None, 'address_type applies only'),
+    (dict(load_balance_type='alb', load_balancer_edition='Standard'), None, 'load_balancer_edition applies only when SAE creates'),
+    (dict(listener_protocol='HTTPS'), DESCRIBE, 'needs a certificate'),
+    (dict(cert_ids=['x']), dict(DESCRIBE, LoadBalanceType='clb'), 'cert_ids is for ALB'),
+])
+def test_effective_validation(kwargs, live, fragment):
+    wanted = ing.normalize_wanted(params(**kwargs))
+    with pytest.raises(ing.IngressInputError) as err:
+        ing.validate_effective(wanted, ing.normalize_live(live) if live else None)
+    assert fragment in str(err.value)
+
+
+def test_https_with_live_certificate_is_valid():
+    live = ing.normalize_live(dict(DESCRIBE, CertId='c-1'))
+    ing.validate_effective(ing.normalize_wanted(params(listener_protocol='HTTPS')), live)
+
+
+def test_immutable_conflicts_name_field_live_and_wanted():
+    live = ing.normalize_live(DESCRIBE)
+    conflicts = ing.immutable_conflicts(live, ing.normalize_wanted(params(slb_id='lb-2', load_balance_type='alb')))
+    assert conflicts == [('slb_id', 'lb-1', 'lb-2'), ('load_balance_type', 'clb', 'alb')]
+    message = ing.immutable_message(conflicts)
+    assert 'slb_id (live: lb-1, wanted: lb-2)' in message and 'load_balance_type (live: clb, wanted: alb)' in message
+    assert ing.immutable_conflicts(live, ing.normalize_wanted(params())) == []
+
+
+def test_create_params_use_api_vocabulary():
+    wanted = ing.normalize_wanted(params(
+        listener_port=443, listener_protocol='HTTPS', load_balance_type='alb', slb_id='alb-1', cert_ids=['b', 'a'],
+        default_rule=dict(app_id=APP, container_port=8080, backend_protocol=None),
+        rules=[rule('a.example.com', '/x', rewrite_path='/y')], enable_gzip=True))
+    api = ing.create_params(wanted)
+    assert api['NamespaceId'] == 'cn-beijing:prod' and api['Description'] == 'web'
+    assert api['SlbId'] == 'alb-1' and api['LoadBalanceType'] == 'alb'
+    assert api['CertIds'] == 'a,b'
+    assert api['DefaultRule'] == {'appId': APP, 'containerPort': 8080, 'backendProtocol': 'http'}
+    assert api['Rules'] == [{'appId': APP, 'containerPort': 8080, 'domain': 'a.example.com', 'path': '/x',
+                             'backendProtocol': 'http', 'rewritePath': '/y'}]
+    assert api['EnableGzip'] is True
+
+
+def test_create_without_rules_sends_an_empty_list_and_sae_alb_fields():
+    wanted = ing.normalize_wanted(params(
+        slb_id=None, load_balance_type='alb', listener_port=80, address_type='Intranet',
+        zone_mappings=[dict(zone_id='z-1', vswitch_id='vsw-1')], default_rule=dict(app_id=APP, container_port=80)))
+    api = ing.create_params(wanted)
+    assert api['Rules'] == [] and 'SlbId' not in api
+    assert api['AddressType'] == 'Intranet' and api['ZoneMappings'] == [{'VSwitchId': 'vsw-1', 'ZoneId': 'z-1'}]
+    predicted = ing.predict_created(wanted)
+    assert predicted['created_by_sae'] is True and predicted['slb_type'] == 'intranet'
+    assert predicted['request_timeout'] == 60 and predicted['idle_timeout'] == 15
+
+
+def test_predict_applies_changes_without_touching_input():
+    live = ing.normalize_live(DESCRIBE)
+    snapshot = copy.deepcopy(live)
+    after = ing.predict(live, {'name': 'renamed', 'listener_port': 8080})
+    assert after['name'] == after['description'] == 'renamed' and after['listener_port'] == 8080
+    assert live == snapshot
+
+
+def test_normalize_wanted_does_not_mutate_params():
+    original = params(rules=[rule('a', '/')], cert_ids=['b', 'a'])
+    snapshot = copy.deepcopy(original)
+    ing.normalize_wanted(original)
+    assert original == snapshot
+
+
+def test_find_by_name_reports_every_id_when_ambiguous():
+    rows = [dict(Id=3, Description='web', NamespaceId='ns'), dict(Id=1, Description='web', NamespaceId='ns'),
+            dict(Id=2, Description='api', NamespaceId='ns')]
+    with pytest.raises(ing.AmbiguousName) as err:
+        ing.find_by_name(rows, 'web')
+    assert err.value.ids == [1, 3] and 'ids: 1, 3' in str(err.value)
+    assert ing.find_by_name(rows, 'api')['Id'] == 2
+    assert ing.find_by_name(rows, 'none') is None
+
+
+def test_result_has_every_documented_key():
+    result = ing.result_from_live(ing.normalize_live(DESCRIBE))
+    assert tuple(result) == ing.RESULT_KEYS
