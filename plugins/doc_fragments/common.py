@@ -64,12 +64,13 @@ options:
   validate_certs:
     description:
       - Whether to check the TLS certificate of the endpoint.
-      - Setting it to V(false) gives a warning; prefer O(ca_path).
+      - Setting it to V(false) turns verification off (O(ca_path) is then ignored) and gives a warning; prefer O(ca_path).
     type: bool
     default: true
   ca_path:
     description:
-      - A PEM bundle of CA certificates to trust for the endpoint, instead of the system ones.
+      - A PEM bundle of CA certificates (or a directory of them) to trust for the endpoint, instead of the ones
+        C(requests) trusts by default. The path must exist.
     type: path
   timeout:
     description:

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 from urllib.parse import urlsplit
 
@@ -125,10 +126,13 @@ class SaeModule:
         self.module = AnsibleModule(argument_spec=spec, **kwargs)
         self.params = self.module.params
         self._api = None
-        if self.params['timeout'] < 1:
-            self.module.fail_json(msg='timeout must be at least 1 (seconds per HTTP attempt), got %d' % self.params['timeout'])
-        if self.params['retries'] < 0:
-            self.module.fail_json(msg='retries must be 0 or more (attempts after the first), got %d' % self.params['retries'])
+        if self.params['timeout'] is None or self.params['timeout'] < 1:
+            self.module.fail_json(msg='timeout must be at least 1 (seconds per HTTP attempt), got %s' % self.params['timeout'])
+        if self.params['retries'] is None or self.params['retries'] < 0:
+            self.module.fail_json(msg='retries must be 0 or more (attempts after the first), got %s' % self.params['retries'])
+        ca_path = self.params.get('ca_path')
+        if ca_path and not os.path.exists(ca_path):
+            self.module.fail_json(msg='ca_path %s does not exist: give the path of a PEM bundle of CA certificates' % ca_path)
 
     @property
     def region(self):

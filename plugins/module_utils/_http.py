@@ -135,7 +135,8 @@ class HttpClient:
         self.version = version
         self.timeout = timeout
         self.retries = retries
-        self.verify = ca_path or validate_certs
+        # validate_certs: false turns verification off even with a ca_path (the user asked for no checks)
+        self.verify = (ca_path or True) if validate_certs else False
         self.user_agent = user_agent or default_user_agent()
         self.sleep = sleep
         self.session = requests.Session()
@@ -231,6 +232,8 @@ class HttpClient:
         except rexc.RequestException as exc:
             self._unknown_if_post(is_post, 'RequestError', 'request to %s failed: %s' % (self.host, exc), action)
             raise SaeApiError('RequestError', 'request to %s failed: %s' % (self.host, exc), operation=action)
+        except OSError as exc:  # local setup errors raised before sending, e.g. an unreadable ca_path
+            raise SaeApiError('RequestError', 'request to %s not sent: %s' % (self.host, exc), operation=action)
         return self._parse(response, action, is_post)
 
     @staticmethod

@@ -153,6 +153,13 @@ def normalize_default_rule(rule, live=False):
     }
 
 
+def canonical_cors(cors):
+    """None for a configuration that is off and sets nothing: the same as no configuration at all."""
+    if cors and (cors.get('enable') or any(v for k, v in cors.items() if k != 'enable' and v not in (None, False, []))):
+        return cors
+    return None
+
+
 def normalize_cors(cors, live=False):
     """CORS settings with every key present; lists sorted, flags as booleans, max_age an int."""
     if cors is None:
@@ -207,7 +214,7 @@ def normalize_live(data):
     if 'Rules' in data:
         live['rules'] = [normalize_rule(rule, live=True) for rule in data['Rules'] or []]
     if 'CorsConfig' in data:
-        live['cors_config'] = normalize_cors(data['CorsConfig'], live=True)
+        live['cors_config'] = canonical_cors(normalize_cors(data['CorsConfig'], live=True))
     if 'CreatedBySae' in data:
         live['created_by_sae'] = _to_bool(data['CreatedBySae'])
     return live
@@ -313,11 +320,22 @@ def validate_static(params):
         raise IngressInputError(' '.join(errors))
 
 
-def validate_effective(wanted, live=None):
-    """Checks that depend on the load balancer type and on the live ingress (still before any write)."""
+def infer_lb_type(wanted, live=None):
+    """The ingress's load balancer type as far as it is known: the task's, the live one, or the SLB id's prefix."""
+    if wanted.get('load_balance_type'):
+        return wanted['load_balance_type']
+    if live and live.get('load_balance_type'):
+        return live['load_balance_type']
+    slb_id = wanted.get('slb_id') or ''
+    if slb_id.startswith('alb-'):
+        return 'alb'
+    if slb_id.startswith('lb-'):
+        return 'clb'
+    return None
+
+
+def _lb_type_errors(wanted, lb_type, live):
     errors = []
-    live = live or {}
-    lb_type = wanted.get('load_balance_type') or live.get('load_balance_type') or SERVICE_DEFAULTS['load_balance_type']
     if lb_type == 'clb':
         if wanted.get('cert_ids'):
             errors.append('cert_ids is for ALB ingresses; this ingress uses a CLB: set cert_id instead.')
@@ -329,17 +347,28 @@ def validate_effective(wanted, live=None):
     elif lb_type == 'alb':
         if wanted.get('cert_id') is not None:
             errors.append('cert_id is for CLB ingresses; this ingress uses an ALB: set cert_ids instead.')
-        slb_id = wanted.get('slb_id') or live.get('slb_id')
-        if slb_id and not live:
+        if wanted.get('slb_id') and not live:
             for option in CREATE_ONLY:
                 if wanted.get(option) is not None:
                     errors.append('%s applies only when SAE creates the ALB: remove it, or remove slb_id.' % option)
-    protocol = wanted.get('listener_protocol') or live.get('listener_protocol')
-    if protocol == 'HTTPS':
-        certs = wanted.get('cert_ids') if 'cert_ids' in wanted else live.get('cert_ids')
-        cert = wanted.get('cert_id') if 'cert_id' in wanted else live.get('cert_id')
-        if not certs and not cert:
-            errors.append('listener_protocol HTTPS needs a certificate: set %s.' % ('cert_ids' if lb_type == 'alb' else 'cert_id'))
+    if wanted.get('listener_protocol') == 'HTTPS' and not wanted.get('cert_ids') and not wanted.get('cert_id'):
+        errors.append('listener_protocol HTTPS needs its certificate in the same task: set %s.'
+                      % {'alb': 'cert_ids', 'clb': 'cert_id'}.get(lb_type, 'cert_id (CLB) or cert_ids (ALB)'))
+    return errors
+
+
+def validate_load_balancer(wanted):
+    """The load-balancer-type checks that the task alone decides (load_balance_type or an slb_id says the type)."""
+    errors = _lb_type_errors(wanted, infer_lb_type(wanted), None)
+    if errors:
+        raise IngressInputError(' '.join(errors))
+
+
+def validate_effective(wanted, live=None):
+    """Checks that depend on the live ingress, or on its absence (still before any write)."""
+    live = live or {}
+    lb_type = infer_lb_type(wanted, live) or SERVICE_DEFAULTS['load_balance_type']
+    errors = _lb_type_errors(wanted, lb_type, live)
     if not live:
         if wanted.get('listener_port') is None:
             errors.append('listener_port is required to create an ingress.')
@@ -446,6 +475,8 @@ def predict(live, changes):
     """The ingress as the service will report it once `changes` are applied."""
     after = dict(live)
     after.update(changes)
+    if 'cors_config' in changes:
+        after['cors_config'] = canonical_cors(changes['cors_config'])
     if 'name' in changes:
         after['description'] = changes['name']
     return after
@@ -462,7 +493,7 @@ def predict_created(wanted):
     if after['created_by_sae']:
         after['slb_type'] = (wanted.get('address_type') or 'Internet').lower()
     if 'cors_config' in wanted:
-        after['cors_config'] = desired_values({}, wanted)['cors_config']
+        after['cors_config'] = canonical_cors(desired_values({}, wanted)['cors_config'])
     return after
 
 

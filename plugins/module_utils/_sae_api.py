@@ -21,11 +21,14 @@ DESCRIBE_INGRESS = Operation('DescribeIngress', 'GET', INGRESS_PATH, ())
 DELETE_INGRESS = Operation('DeleteIngress', 'DELETE', INGRESS_PATH, ())
 LIST_INGRESSES = Operation('ListIngresses', 'GET', INGRESS_LIST_PATH, ())
 
-# Error codes meaning "this ingress does not exist" for DescribeIngress / DeleteIngress.
+# Error codes meaning "this ingress does not exist", used ONLY for DescribeIngress and DeleteIngress.
+# Those calls take a single parameter (IngressId), so InvalidParameter.WithMessage can only be about
+# that id: the service answers an unknown id with it (the Terraform provider reads it the same way).
 NOT_FOUND_CODES = frozenset([
     'Ingress.NotFound',
     'InvalidIngress.NotFound',
     'Ingress.Not.Exist',
+    'InvalidParameter.WithMessage',
 ])
 
 # The largest page ListIngresses is asked for (the SDK states no maximum; 100 is the usual SAE cap).

@@ -545,6 +545,7 @@ from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress import (
     result_from_live,
     update_params,
     validate_effective,
+    validate_load_balancer,
     validate_static,
 )
 
@@ -726,6 +727,7 @@ def main():
     sae = SaeModule(argument_spec=argument_spec(), supports_check_mode=True)
     try:
         validate_static(sae.module.params)
+        validate_load_balancer(normalize_wanted(sae.module.params))
     except IngressInputError as err:
         sae.module.fail_json(msg=str(err))
     try:

@@ -46,8 +46,8 @@ class Run:
 def credentials_defaults(emulator):
     return {
         'endpoint': emulator.url,
-        'access_key_id': sae_emulator.DEMO_ACCESS_KEY_ID,
-        'access_key_secret': sae_emulator.DEMO_ACCESS_KEY_SECRET,
+        'access_key_id': sae_emulator.DEFAULT_ACCESS_KEY_ID,
+        'access_key_secret': sae_emulator.DEFAULT_ACCESS_KEY_SECRET,
         'retries': 2,
         'timeout': 5,
     }
@@ -97,6 +97,9 @@ def run_playbook(tmp_path, tasks, emulator=None, check=False, diff=False, defaul
     records = []
     if record.exists():
         records = [json.loads(line) for line in record.read_text().splitlines() if line.strip()]
+    for entry in records:
+        # ansible-core reports a failure through the callback status rather than always in the result.
+        entry['result'].setdefault('failed', entry['status'] == 'failed')
     return Run(proc, records)
 
 

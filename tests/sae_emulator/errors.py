@@ -66,12 +66,13 @@ PAGE_SIZE_MAX = 100
 class ApiError(Exception):
     """An error answer: HTTP status, code, message. ``business`` marks SAE (not gateway) errors."""
 
-    def __init__(self, status, code, message, business=False):
+    def __init__(self, status, code, message, business=False, headers=None):
         super().__init__('%s %s: %s' % (status, code, message))
         self.status = status
         self.code = code
         self.message = message
         self.business = business
+        self.headers = headers
 
 
 def not_empty(name):

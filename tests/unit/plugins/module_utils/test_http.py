@@ -242,8 +242,8 @@ def test_sts_token_is_sent_and_signed(server, make_client):
 
 def test_keep_alive_connection_is_reused(server, make_client):
     client = make_client()
-    for _ in range(4):
-        client.call(GET_OP, {'IngressId': 1})
+    for ingress_id in range(4):
+        client.call(GET_OP, {'IngressId': ingress_id})
     assert len(server.requests) == 4
     assert server.connections == 1
 

@@ -164,14 +164,14 @@ def test_static_validation_names_the_option(kwargs, fragment):
     (dict(cert_ids=['x']), None, 'cert_ids is for ALB'),
     (dict(rules=[rule('a', '/', rewrite_path='/b')]), None, 'rewrite_path is only supported by ALB'),
     (dict(load_balance_type='alb', cert_id='c'), None, 'cert_id is for CLB'),
-    (dict(listener_protocol='HTTPS'), None, 'listener_protocol HTTPS needs a certificate: set cert_id'),
+    (dict(listener_protocol='HTTPS'), None, 'listener_protocol HTTPS needs its certificate in the same task: set cert_id'),
     (dict(load_balance_type='alb', listener_protocol='HTTPS'), None, 'set cert_ids'),
     (dict(listener_port=80), None, 'default_rule (app_id and container_port) is required to create'),
     (dict(default_rule=dict(app_id=APP, container_port=1)), None, 'listener_port is required to create'),
     (dict(slb_id=None, listener_port=80, default_rule=dict(app_id=APP, container_port=1)), None, 'slb_id is required'),
     (dict(address_type='Internet'), None, 'address_type applies only'),
     (dict(load_balance_type='alb', load_balancer_edition='Standard'), None, 'load_balancer_edition applies only when SAE creates'),
-    (dict(listener_protocol='HTTPS'), DESCRIBE, 'needs a certificate'),
+    (dict(listener_protocol='HTTPS'), DESCRIBE, 'needs its certificate in the same task'),
     (dict(cert_ids=['x']), dict(DESCRIBE, LoadBalanceType='clb'), 'cert_ids is for ALB'),
 ])
 def test_effective_validation(kwargs, live, fragment):
@@ -181,9 +181,24 @@ def test_effective_validation(kwargs, live, fragment):
     assert fragment in str(err.value)
 
 
-def test_https_with_live_certificate_is_valid():
-    live = ing.normalize_live(dict(DESCRIBE, CertId='c-1'))
-    ing.validate_effective(ing.normalize_wanted(params(listener_protocol='HTTPS')), live)
+@pytest.mark.parametrize('kwargs, fragment', [
+    (dict(slb_id='lb-1', cert_ids=['x']), 'cert_ids is for ALB'),
+    (dict(slb_id='alb-1', cert_id='x'), 'cert_id is for CLB'),
+    (dict(slb_id=None, load_balance_type='clb', rules=[rule('a', '/', rewrite_path='/b')]), 'rewrite_path'),
+    (dict(slb_id=None, listener_protocol='HTTPS'), 'cert_id (CLB) or cert_ids (ALB)'),
+])
+def test_load_balancer_checks_from_the_task_alone(kwargs, fragment):
+    with pytest.raises(ing.IngressInputError) as err:
+        ing.validate_load_balancer(ing.normalize_wanted(params(**kwargs)))
+    assert fragment in str(err.value)
+
+
+def test_type_unknown_from_the_task_defers_to_the_live_ingress():
+    wanted = ing.normalize_wanted(params(slb_id=None, cert_ids=['x'], listener_protocol='HTTPS'))
+    ing.validate_load_balancer(wanted)
+    ing.validate_effective(wanted, ing.normalize_live(dict(DESCRIBE, LoadBalanceType='alb')))
+    with pytest.raises(ing.IngressInputError):
+        ing.validate_effective(wanted, ing.normalize_live(DESCRIBE))
 
 
 def test_immutable_conflicts_name_field_live_and_wanted():

@@ -1,0 +1,32 @@
+"""A faithful local stand-in for the Alibaba Cloud SAE Ingress API (version 2019-05-06).
+
+Usage::
+
+    from sae_emulator import Emulator
+    with Emulator() as emu:          # http://127.0.0.1:<free port>
+        emu.url, emu.log, emu.ingresses, emu.faults.arm('throttle', operation='DescribeIngress')
+
+Run ``python -m sae_emulator --help`` (with ``tests/`` on sys.path) for the command line.
+Standard library only, plus ``cryptography`` for the HTTPS mode.
+"""
+
+from .errors import (  # noqa: F401
+    ACCESS_KEY_NOT_FOUND, APP_NOT_FOUND_CODE, BODY_HASH_MISMATCH_CODE, CERT_NOT_FOUND, CONNECTION_DROPPED,
+    CONNECTION_RESET, EXCEED_INGRESS_RULE, INCOMPLETE_SIGNATURE, INGRESS_NOT_FOUND_CODE, INGRESS_NOT_FOUND_STATUS,
+    INTERNAL_ERROR, INVALID_ACTION, INVALID_VERSION, LOAD_BALANCE_TYPE_CHANGE_CODE, MAX_RULES, NONCE_USED,
+    NOT_EMPTY, OBVIOUSLY, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, PORT_NOT_AVAILABLE, SERVICE_UNAVAILABLE,
+    SIGNATURE_MISMATCH, SLB_NOT_FOUND, THROTTLING_USER, TIMESTAMP_EXPIRED, TIMESTAMP_FORMAT, TOKEN_MALFORMED,
+    TOKEN_MISMATCH, WITH_MESSAGE, ApiError,
+)
+from .faults import FAULT_KINDS, Fault, FaultInjector  # noqa: F401
+from .inventory import (  # noqa: F401
+    ALB_CERT_ID, ALB_CERT_ID_2, ALB_CERT_ID_3, ALB_CERT_IDS, ALB_IDS, ALB_INTERNET_ID, ALB_INTRANET_ID,
+    APP_ADMIN_ID, APP_ADMIN_NAME, APP_API_ID, APP_API_NAME, APP_IDS, APP_PORTS, APP_WEB_ID, APP_WEB_NAME,
+    CLB_CERT_ID, CLB_CERT_ID_2, CLB_CERT_IDS, CLB_IDS, CLB_INTERNET_ID, CLB_INTRANET_ID, CLB_SPARE_ID,
+    DEFAULT_INVENTORY, NAMESPACE_ID, OTHER_NAMESPACE_ID, REGION, Inventory, default_inventory,
+)
+from .server import (  # noqa: F401
+    API_VERSION, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_CREDENTIALS, INGRESS_LIST_PATH,
+    INGRESS_PATH, ROUTES, STS_ACCESS_KEY_ID, STS_ACCESS_KEY_SECRET, STS_SECURITY_TOKEN, WRITE_OPERATIONS, Emulator,
+)
+from .service import DEFAULT_IDLE_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, FIRST_INGRESS_ID  # noqa: F401

@@ -1,0 +1,70 @@
+"""Command line: ``python -m sae_emulator [--host H] [--port P] [--state-file F] [--url-file F] [--tls]``.
+
+Prints the URL and the demo credentials, writes the URL to --url-file once the socket is bound
+(removed again on exit), and stops cleanly (exit 0) on SIGTERM or SIGINT.
+"""
+
+import argparse
+import os
+import signal
+import sys
+import threading
+
+from .server import (
+    DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator, STS_ACCESS_KEY_ID, STS_ACCESS_KEY_SECRET, STS_SECURITY_TOKEN,
+)
+
+
+def _parser():
+    parser = argparse.ArgumentParser(prog='python -m sae_emulator', description='Local emulator of the SAE Ingress API.')
+    parser.add_argument('--host', default='127.0.0.1', help='address to listen on (default 127.0.0.1)')
+    parser.add_argument('--port', type=int, default=0, help='port to listen on (default 0: any free port)')
+    parser.add_argument('--state-file', help='JSON file holding the ingresses (loaded at start, written after each write)')
+    parser.add_argument('--url-file', help='write the URL here once listening (removed on exit)')
+    parser.add_argument('--tls', action='store_true', help='serve HTTPS with a generated private CA (its path is printed)')
+    return parser
+
+
+def _write_atomically(path, text):
+    tmp = '%s.tmp-%d' % (path, os.getpid())
+    with open(tmp, 'w', encoding='utf-8') as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
+    stop = threading.Event()
+
+    def _on_signal(_signum, _frame):
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+    emulator = Emulator(host=args.host, port=args.port, state_file=args.state_file, tls=args.tls)
+    emulator.start()
+    try:
+        print('SAE emulator listening on %s' % emulator.url)
+        print('  access key id:     %s' % DEFAULT_ACCESS_KEY_ID)
+        print('  access key secret: %s' % DEFAULT_ACCESS_KEY_SECRET)
+        print('  STS key id / secret / token: %s / %s / %s' % (STS_ACCESS_KEY_ID, STS_ACCESS_KEY_SECRET, STS_SECURITY_TOKEN))
+        print('  region: %s' % emulator.region)
+        if emulator.ca_path:
+            print('  CA bundle: %s' % emulator.ca_path)
+        if args.state_file:
+            print('  state file: %s' % os.path.abspath(args.state_file))
+        sys.stdout.flush()
+        if args.url_file:
+            _write_atomically(args.url_file, emulator.url + '\n')
+        while not stop.wait(0.2):
+            pass
+    finally:
+        emulator.stop()
+        if args.url_file and os.path.exists(args.url_file):
+            os.unlink(args.url_file)
+    print('SAE emulator stopped')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,491 @@
+"""The HTTP(S) front of the emulator: routing, gateway checks, faults, the request log."""
+
+import copy
+import json
+import shutil
+import socket
+import ssl
+import struct
+import tempfile
+import threading
+import time
+import traceback
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl
+
+from . import errors
+from .errors import ApiError
+from .faults import FaultInjector
+from .service import IngressService
+from .signature import SignatureVerifier
+
+API_VERSION = '2019-05-06'
+INGRESS_PATH = '/pop/v1/sam/ingress/Ingress'
+INGRESS_LIST_PATH = '/pop/v1/sam/ingress/IngressList'
+ADMIN_PREFIX = '/_emulator'
+ROUTES = {
+    ('POST', INGRESS_PATH): 'CreateIngress',
+    ('PUT', INGRESS_PATH): 'UpdateIngress',
+    ('GET', INGRESS_PATH): 'DescribeIngress',
+    ('DELETE', INGRESS_PATH): 'DeleteIngress',
+    ('GET', INGRESS_LIST_PATH): 'ListIngresses',
+}
+KNOWN_PATHS = frozenset(path for _method, path in ROUTES)
+WRITE_OPERATIONS = ('CreateIngress', 'UpdateIngress', 'DeleteIngress')
+FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded'
+BODY_PARAMETERS = frozenset(('Rules',))
+
+# The demo's credentials: safe to print, useless anywhere but here.
+DEFAULT_ACCESS_KEY_ID = 'LTAIemulatorDemoKey'
+DEFAULT_ACCESS_KEY_SECRET = 'emulator-demo-secret-do-not-use'
+STS_ACCESS_KEY_ID = 'STS.emulatorDemoKey'
+STS_ACCESS_KEY_SECRET = 'emulator-sts-secret'
+STS_SECURITY_TOKEN = 'emulator-sts-token'
+DEFAULT_CREDENTIALS = {
+    DEFAULT_ACCESS_KEY_ID: DEFAULT_ACCESS_KEY_SECRET,
+    STS_ACCESS_KEY_ID: {'secret': STS_ACCESS_KEY_SECRET, 'security_token': STS_SECURITY_TOKEN},
+}
+
+_GATEWAY_MESSAGES = {
+    errors.THROTTLING_USER: 'Request was denied due to user flow control.',
+    errors.SERVICE_UNAVAILABLE: 'The request has failed due to a temporary failure of the server.',
+    errors.INTERNAL_ERROR: 'The request processing has failed due to some unknown error, exception or failure.',
+}
+
+
+def _request_id():
+    return str(uuid.uuid4()).upper()
+
+
+def _trace_id():
+    return uuid.uuid4().hex[:30]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = 'HTTP/1.1'
+    server_version = 'Tengine'
+    sys_version = ''
+
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+        pass
+
+    def _dispatch(self):
+        self.server.emulator.handle_http(self)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _dispatch
+
+    def finish(self):
+        try:
+            super().finish()
+        except OSError:
+            pass
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    block_on_close = False
+    request_queue_size = 128
+
+    def __init__(self, address, emulator, ssl_context=None):
+        self.emulator = emulator
+        self.ssl_context = ssl_context
+        self._connections = set()
+        self._connections_lock = threading.Lock()
+        super().__init__(address, _Handler)
+
+    def process_request_thread(self, request, client_address):
+        try:
+            request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if self.ssl_context is not None:
+                request.settimeout(10)
+                request = self.ssl_context.wrap_socket(request, server_side=True)
+                request.settimeout(None)
+            with self._connections_lock:
+                self._connections.add(request)
+            self.finish_request(request, client_address)
+        except (OSError, ssl.SSLError):
+            pass
+        except Exception:
+            self.emulator.server_errors.append(traceback.format_exc())
+        finally:
+            with self._connections_lock:
+                self._connections.discard(request)
+            self.shutdown_request(request)
+
+    def handle_error(self, request, client_address):
+        self.emulator.server_errors.append(traceback.format_exc())
+
+    def close_connections(self):
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+class Emulator:
+    """A local SAE Ingress API (2019-05-06) over HTTP or HTTPS on a loopback port.
+
+    ``credentials``: ``{access_key_id: secret}`` for permanent keys, and
+    ``{access_key_id: {'secret': ..., 'security_token': ...}}`` for STS keys; None means
+    DEFAULT_CREDENTIALS (the demo's key and STS triple). A dict given replaces the defaults.
+    ``inventory``: see ``sae_emulator.inventory`` (None: DEFAULT_INVENTORY).
+    ``state_file``: JSON file loaded at construction and rewritten after every write.
+    ``tls``: serve HTTPS with a freshly generated private CA (``ca_path``).
+    ``clock``: a callable returning the time in epoch seconds (signature dates, nonces, CreateTime).
+    """
+
+    def __init__(self, host='127.0.0.1', port=0, credentials=None, inventory=None, state_file=None, tls=False, clock=None):
+        self.host = host
+        self._requested_port = port
+        self.credentials = copy.deepcopy(DEFAULT_CREDENTIALS if credentials is None else credentials)
+        self.clock = clock or time.time
+        self.verifier = SignatureVerifier(self.credentials, self.clock)
+        self.service = IngressService(inventory, state_file, self.clock)
+        self.tls = tls
+        self.faults = FaultInjector()
+        self.ca_path = None
+        self.server_errors = []
+        self._log = []
+        self._log_lock = threading.Lock()
+        self._seq = 0
+        self._server = None
+        self._bound_port = None
+        self._thread = None
+        self._tls_dir = None
+
+    # ------------------------------------------------------------ lifecycle
+
+    def start(self):
+        if self._server is not None:
+            return self
+        context = None
+        if self.tls:
+            from . import tls as tls_support
+            self._tls_dir = tempfile.mkdtemp(prefix='sae-emulator-tls-')
+            paths = tls_support.generate(self._tls_dir, hosts=self._tls_hosts())
+            self.ca_path = paths['ca']
+            context = tls_support.server_context(paths['cert'], paths['key'])
+        self._server = _Server((self.host, self._requested_port), self, context)
+        self._bound_port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={'poll_interval': 0.05},
+                                        name='sae-emulator', daemon=True)
+        self._thread.start()
+        return self
+
+    def _tls_hosts(self):
+        hosts = ['127.0.0.1', 'localhost']
+        if self.host not in hosts and self.host not in ('', '0.0.0.0', '::'):
+            hosts.append(self.host)
+        return tuple(hosts)
+
+    def stop(self):
+        server, self._server = self._server, None
+        if server is not None:
+            server.shutdown()
+            server.close_connections()
+            server.server_close()
+            self._thread.join(5)
+        if self._tls_dir:
+            shutil.rmtree(self._tls_dir, ignore_errors=True)
+            self._tls_dir = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    @property
+    def port(self):
+        """The bound port (still known after stop(), so a test can report it)."""
+        if self._bound_port is None:
+            raise RuntimeError('the emulator has not been started')
+        return self._bound_port
+
+    @property
+    def url(self):
+        return '%s://%s:%d' % ('https' if self.tls else 'http', self.host, self.port)
+
+    @property
+    def endpoint(self):
+        """host:port, as the official SDK's Config(endpoint=...) wants it."""
+        return '%s:%d' % (self.host, self.port)
+
+    @property
+    def region(self):
+        return self.service.inventory.region
+
+    @property
+    def inventory(self):
+        return self.service.inventory
+
+    # ------------------------------------------------------------ state access for tests
+
+    @property
+    def ingresses(self):
+        return self.service.snapshot()
+
+    def seed_ingress(self, **api_fields):
+        return self.service.seed(api_fields)
+
+    def modify_ingress(self, ingress_id, **api_fields):
+        return self.service.modify(ingress_id, api_fields)
+
+    def remove_ingress(self, ingress_id):
+        return self.service.remove(ingress_id)
+
+    # ------------------------------------------------------------ the log
+
+    @property
+    def log(self):
+        with self._log_lock:
+            return [dict(entry) for entry in self._log]
+
+    def calls(self, operation=None):
+        return [entry for entry in self.log if operation is None or entry['operation'] == operation]
+
+    def write_calls(self):
+        return [entry for entry in self.log if entry['operation'] in WRITE_OPERATIONS]
+
+    def clear_log(self):
+        with self._log_lock:
+            self._log = []
+
+    def _record(self, entry):
+        with self._log_lock:
+            self._seq += 1
+            entry['seq'] = self._seq
+            self._log.append(entry)
+
+    # ------------------------------------------------------------ HTTP
+
+    def handle_http(self, handler):
+        raw_path, _sep, raw_query = handler.path.partition('?')
+        body = self._read_body(handler)
+        if body is None:
+            return
+        if raw_path == ADMIN_PREFIX or raw_path.startswith(ADMIN_PREFIX + '/'):
+            self._admin(handler, raw_path)
+            return
+        self._api(handler, raw_path, raw_query, body)
+
+    @staticmethod
+    def _read_body(handler):
+        if handler.headers.get('Transfer-Encoding', '').lower() == 'chunked':
+            chunks = []
+            while True:
+                line = handler.rfile.readline(1024)
+                try:
+                    size = int(line.split(b';')[0].strip(), 16)
+                except ValueError:
+                    handler.send_error(400, 'Bad chunked encoding')
+                    return None
+                if size == 0:
+                    while handler.rfile.readline(1024) not in (b'\r\n', b'\n', b''):
+                        pass
+                    return b''.join(chunks)
+                chunks.append(handler.rfile.read(size))
+                handler.rfile.readline(1024)
+        length = handler.headers.get('Content-Length')
+        if not length:
+            return b''
+        try:
+            size = int(length)
+            if size < 0:
+                raise ValueError(length)
+        except ValueError:
+            handler.send_error(400, 'Bad Content-Length')
+            return None
+        return handler.rfile.read(size)
+
+    def _api(self, handler, raw_path, raw_query, body):
+        headers = {}
+        for name, value in handler.headers.items():
+            headers.setdefault(name.lower(), []).append(value)
+        query = dict(parse_qsl(raw_query, keep_blank_values=True))
+        form = {}
+        content_type = (headers.get('content-type') or [''])[0]
+        if body and content_type.split(';')[0].strip().lower() == FORM_CONTENT_TYPE:
+            form = dict(parse_qsl(body.decode('utf-8', 'replace'), keep_blank_values=True))
+        # What the service sees: each parameter only where the API puts it (Rules in the form body,
+        # everything else in the query). The log keeps everything received.
+        params = {key: value for key, value in query.items() if key not in BODY_PARAMETERS}
+        params.update((key, value) for key, value in form.items() if key in BODY_PARAMETERS)
+        request_id = _request_id()
+        entry = {
+            'seq': None, 'time': self.clock(), 'operation': None, 'method': handler.command, 'path': raw_path,
+            'params': dict(query, **form), 'status': None, 'code': None, 'message': None, 'nonce': None, 'access_key_id': None,
+            'ingress_id': self._param_id(params), 'applied': False, 'request_id': request_id, 'fault': None,
+        }
+        outcome = self._process(handler, raw_path, raw_query, body, params, headers, entry)
+        # Log first, answer second: a client that has its answer always finds its log entry.
+        self._record(entry)
+        if outcome[0] == 'abort':
+            self._abort(handler, rst=outcome[1])
+        else:
+            self._send(handler, *outcome[1:])
+
+    def _process(self, handler, raw_path, raw_query, body, params, headers, entry):
+        """Run one API request; returns ('send', status, body, request_id, headers) or ('abort', rst)."""
+        request_id = entry['request_id']
+        fault = None
+        try:
+            route = ROUTES.get((handler.command, raw_path))
+            if raw_path not in KNOWN_PATHS:
+                raise errors.invalid_action()
+            parsed = SignatureVerifier.parse(headers, bool(body))
+            entry['access_key_id'] = parsed.access_key_id
+            entry['nonce'] = parsed.header('x-acs-signature-nonce')
+            if parsed.header('x-acs-version') != API_VERSION:
+                raise ApiError(400, errors.INVALID_VERSION, 'Specified parameter Version is not valid.')
+            if route is None or parsed.header('x-acs-action') != route:
+                raise errors.invalid_action()
+            entry['operation'] = route
+            self.verifier.authenticate(parsed, handler.command, raw_path, raw_query, body)
+            fault = self.faults.take(route)
+            if fault is not None:
+                entry['fault'] = fault.kind
+                if self._before(fault, entry):
+                    return ('abort', True)
+            data, ingress_id, applied = self._execute(route, params)
+            entry['applied'] = applied
+            if ingress_id is not None:
+                entry['ingress_id'] = ingress_id
+            if fault is not None and fault.kind == 'callback' and fault.options.get('after'):
+                self._callback(fault, entry)
+            if fault is not None and fault.kind == 'apply_then_drop':
+                entry['code'] = errors.CONNECTION_DROPPED
+                return ('abort', bool(fault.options.get('rst')))
+            entry['status'] = 200
+            body_obj = {'RequestId': request_id, 'Code': '200', 'Message': 'success', 'Success': True,
+                        'TraceId': _trace_id(), 'Data': data}
+            return ('send', 200, body_obj, request_id, None)
+        except ApiError as exc:
+            if fault is not None and fault.kind == 'apply_then_drop':
+                entry['code'] = errors.CONNECTION_DROPPED
+                entry['result_code'] = exc.code
+                return ('abort', bool(fault.options.get('rst')))
+            entry['status'] = exc.status
+            entry['code'] = exc.code
+            entry['message'] = exc.message
+            return ('send', exc.status, self._error_body(exc, request_id), request_id, exc.headers)
+
+    @staticmethod
+    def _param_id(params):
+        value = params.get('IngressId')
+        if value and value.isdigit():
+            return int(value)
+        return None
+
+    def _before(self, fault, entry):
+        """Apply a fault before the operation; True when the request is finished."""
+        kind = fault.kind
+        if kind == 'throttle':
+            code = fault.options.get('code', errors.THROTTLING_USER)
+            headers = None
+            if fault.options.get('retry_after') is not None:
+                headers = {'x-acs-retry-after': str(fault.options['retry_after'])}
+            raise ApiError(400, code, _GATEWAY_MESSAGES.get(code, 'Request was denied due to flow control.'), headers=headers)
+        if kind == 'unavailable':
+            raise ApiError(503, errors.SERVICE_UNAVAILABLE, _GATEWAY_MESSAGES[errors.SERVICE_UNAVAILABLE])
+        if kind == 'internal':
+            raise ApiError(500, errors.INTERNAL_ERROR, _GATEWAY_MESSAGES[errors.INTERNAL_ERROR])
+        if kind == 'reset':
+            entry['code'] = errors.CONNECTION_RESET
+            return True
+        if kind == 'latency':
+            time.sleep(fault.options['seconds'])
+        elif kind == 'callback' and not fault.options.get('after'):
+            self._callback(fault, entry)
+        return False
+
+    def _callback(self, fault, entry):
+        try:
+            fault.options['fn'](self)
+        except Exception:
+            entry['callback_error'] = traceback.format_exc()
+            raise ApiError(500, errors.INTERNAL_ERROR, 'The emulator test callback failed: see the log entry.') from None
+
+    @staticmethod
+    def _abort(handler, rst):
+        connection = handler.connection
+        try:
+            if rst:
+                connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+            else:
+                connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        handler.close_connection = True
+        for stream in (handler.rfile, handler.wfile):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        try:
+            connection.close()
+        except OSError:
+            pass
+
+    def _execute(self, operation, params):
+        service = self.service
+        handlers = {
+            'CreateIngress': service.create,
+            'UpdateIngress': service.update,
+            'DescribeIngress': service.describe,
+            'DeleteIngress': service.delete,
+            'ListIngresses': service.list,
+        }
+        try:
+            return handlers[operation](params)
+        except ApiError:
+            raise
+        except Exception:
+            self.server_errors.append(traceback.format_exc())
+            raise ApiError(500, errors.INTERNAL_ERROR, _GATEWAY_MESSAGES[errors.INTERNAL_ERROR]) from None
+
+    def _error_body(self, exc, request_id):
+        body = {
+            'RequestId': request_id,
+            'HostId': 'sae.%s.aliyuncs.com' % self.region,
+            'Code': exc.code,
+            'Message': exc.message,
+            'Recommend': 'https://api.aliyun.com/troubleshoot?q=%s&product=sae&requestId=%s' % (exc.code, request_id),
+        }
+        if exc.business:
+            body['ErrorCode'] = exc.code
+            body['Success'] = False
+            body['TraceId'] = _trace_id()
+        return body
+
+    @staticmethod
+    def _send(handler, status, body_obj, request_id, extra_headers=None):
+        payload = json.dumps(body_obj, separators=(',', ':'), ensure_ascii=False).encode('utf-8')
+        try:
+            handler.send_response(status)
+            handler.send_header('Content-Type', 'application/json;charset=utf-8')
+            handler.send_header('Content-Length', str(len(payload)))
+            handler.send_header('x-acs-request-id', request_id)
+            for name, value in (extra_headers or {}).items():
+                handler.send_header(name, value)
+            # Headers and body in one segment: two small writes would meet Nagle and delayed ACKs.
+            handler._headers_buffer.append(b'\r\n' + payload)
+            handler.flush_headers()
+        except OSError:
+            handler.close_connection = True
+
+    def _admin(self, handler, raw_path):
+        if handler.command == 'GET' and raw_path == ADMIN_PREFIX + '/log':
+            body, status = self.log, 200
+        elif handler.command == 'GET' and raw_path == ADMIN_PREFIX + '/ingresses':
+            body, status = {str(key): value for key, value in self.ingresses.items()}, 200
+        elif handler.command == 'GET' and raw_path == ADMIN_PREFIX + '/health':
+            body, status = {'status': 'ok', 'region': self.region, 'ingresses': len(self.service.snapshot())}, 200
+        else:
+            body, status = {'Code': 'NotFound', 'Message': 'Unknown emulator admin endpoint.'}, 404
+        self._send(handler, status, body, _request_id())

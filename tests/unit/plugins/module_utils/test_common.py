@@ -1,0 +1,285 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+import yaml
+from ansible.module_utils.basic import AnsibleModule, env_fallback
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.alibabacloud.sae.plugins.doc_fragments.common import ModuleDocFragment
+from ansible_collections.alibabacloud.sae.plugins.module_utils import _common
+from ansible_collections.alibabacloud.sae.plugins.module_utils._common import SaeModule, sae_argument_spec
+from ansible_collections.alibabacloud.sae.plugins.module_utils._http import SaeApiError, SaeUnknownOutcomeError
+from ansible_collections.alibabacloud.sae.plugins.module_utils._sae_api import SaeApi
+
+# The shared options table of contract.md.
+CONTRACT = {
+    'access_key_id': (['alicloud_access_key', 'access_key'], ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALICLOUD_ACCESS_KEY', 'ALICLOUD_ACCESS_KEY_ID']),
+    'access_key_secret': (['alicloud_secret_key', 'secret_key'],
+                          ['ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALICLOUD_SECRET_KEY', 'ALICLOUD_SECRET_ACCESS_KEY']),
+    'security_token': (['alicloud_security_token'], ['ALIBABA_CLOUD_SECURITY_TOKEN', 'ALICLOUD_SECURITY_TOKEN']),
+    'profile': (['alicloud_profile'], ['ALIBABA_CLOUD_PROFILE', 'ALICLOUD_PROFILE']),
+    'region': (['alicloud_region', 'region_id'], ['ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION', 'ALICLOUD_REGION_ID']),
+    'endpoint': (['endpoint_url'], ['ALIBABA_CLOUD_SAE_ENDPOINT']),
+    'validate_certs': ([], []),
+    'ca_path': ([], []),
+    'timeout': ([], []),
+    'retries': ([], []),
+}
+ENV_VARS = sorted({name for _aliases, names in CONTRACT.values() for name in names})
+KEYS = {'access_key_id': 'test-id', 'access_key_secret': 'test-secret'}
+
+
+class FailJson(Exception):
+    pass
+
+
+@pytest.fixture
+def harness(monkeypatch):
+    for name in ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+    warnings = []
+
+    def fail_json(self, **kwargs):  # pylint: disable=unused-argument
+        raise FailJson(kwargs)
+
+    monkeypatch.setattr(AnsibleModule, 'fail_json', fail_json)
+    monkeypatch.setattr(AnsibleModule, 'warn', lambda self, msg: warnings.append(msg))
+
+    def build(args=None, spec=None):
+        with patch_module_args(args or {}):
+            return SaeModule(spec if spec is not None else dict(namespace_id=dict(type='str')), supports_check_mode=True)
+
+    build.warnings = warnings
+    return build
+
+
+# -- the argument spec ------------------------------------------------------------------------
+
+def test_argument_spec_matches_the_contract():
+    spec = sae_argument_spec()
+    assert list(spec) == list(CONTRACT)
+    for name, (aliases, env) in CONTRACT.items():
+        option = spec[name]
+        assert option.get('aliases', []) == aliases, name
+        if env:
+            assert option['fallback'] == (env_fallback, env), name
+        else:
+            assert 'fallback' not in option, name
+    assert spec['access_key_id']['no_log'] is False
+    assert spec['access_key_secret']['no_log'] is True
+    assert spec['security_token']['no_log'] is True
+    assert {name for name, option in spec.items() if option.get('no_log')} == {'access_key_secret', 'security_token'}
+    assert spec['validate_certs'] == dict(type='bool', default=True)
+    assert spec['ca_path'] == dict(type='path')
+    assert spec['timeout'] == dict(type='int', default=10)
+    assert spec['retries'] == dict(type='int', default=5)
+    assert sae_argument_spec() is not spec  # a fresh dict each time: modules may extend it
+
+
+def test_doc_fragment_matches_the_argument_spec():
+    doc = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)
+    spec = sae_argument_spec()
+    assert list(doc['options']) == list(spec)
+    for name, option in spec.items():
+        documented = doc['options'][name]
+        assert documented['type'] == option['type'], name
+        assert documented.get('default') == option.get('default'), name
+        assert documented.get('aliases', []) == option.get('aliases', []), name
+        text = ' '.join(documented['description'])
+        env = CONTRACT[name][1]
+        positions = [text.index('E(%s)' % var) for var in env]
+        assert positions == sorted(positions), name
+    notes = ' '.join(doc['notes'])
+    assert '7.75' in ' '.join(doc['options']['retries']['description'])
+    assert 'Throttling' in notes and 'unknown outcome' in notes
+    assert any(req.startswith('requests') for req in doc['requirements'])
+    assert any('python >= 3.9' in req for req in doc['requirements'])
+
+
+@pytest.mark.parametrize('name', [name for name, (_aliases, env) in CONTRACT.items() if env])
+def test_env_fallbacks_first_set_wins(harness, monkeypatch, name):
+    env = CONTRACT[name][1]
+    for index, var in enumerate(env):
+        monkeypatch.setenv(var, 'value-%d' % index)
+    assert harness().params[name] == 'value-0'
+    monkeypatch.delenv(env[0])
+    expected = 'value-1' if len(env) > 1 else None
+    assert harness().params[name] == expected
+
+
+def test_option_wins_over_env_and_aliases_work(harness, monkeypatch):
+    monkeypatch.setenv('ALIBABA_CLOUD_REGION_ID', 'cn-shanghai')
+    module = harness({'alicloud_region': 'cn-hangzhou', 'access_key': 'aliased-id', 'secret_key': 'aliased-secret'})
+    assert module.params['region'] == 'cn-hangzhou'
+    assert module.params['access_key_id'] == 'aliased-id'
+    assert module.params['access_key_secret'] == 'aliased-secret'
+    assert module.params['timeout'] == 10 and module.params['retries'] == 5 and module.params['validate_certs'] is True
+
+
+def test_module_spec_is_merged(harness):
+    module = harness({'name': 'x'}, spec=dict(name=dict(type='str')))
+    assert module.params['name'] == 'x' and 'access_key_id' in module.params
+    assert isinstance(module.module, AnsibleModule)
+
+
+@pytest.mark.parametrize('args, words', [
+    ({'timeout': 0}, ['timeout', 'at least 1']),
+    ({'retries': -1}, ['retries', '0 or more']),
+])
+def test_timeout_and_retries_are_validated(harness, args, words):
+    with pytest.raises(FailJson) as info:
+        harness(args)
+    for word in words:
+        assert word in info.value.args[0]['msg']
+
+
+# -- region and endpoint ----------------------------------------------------------------------
+
+@pytest.mark.parametrize('args, endpoint', [
+    ({'region': 'cn-hangzhou', 'namespace_id': 'cn-beijing:prod'}, 'https://sae.cn-hangzhou.aliyuncs.com'),
+    ({'namespace_id': 'cn-beijing:prod'}, 'https://sae.cn-beijing.aliyuncs.com'),
+    ({'namespace_id': 'ap-southeast-1'}, 'https://sae.ap-southeast-1.aliyuncs.com'),
+    ({'region': 'eu-central-1', 'endpoint': 'sae-vpc.eu-central-1.aliyuncs.com'}, 'https://sae-vpc.eu-central-1.aliyuncs.com'),
+    ({'endpoint': 'http://127.0.0.1:8080'}, 'http://127.0.0.1:8080'),
+    ({'endpoint': 'https://sae.example.test:8443/'}, 'https://sae.example.test:8443'),
+    ({'endpoint': 'http://[::1]:9000'}, 'http://[::1]:9000'),
+])
+def test_endpoint_resolution(harness, args, endpoint):
+    args = dict(KEYS, **args)
+    module = harness(args)
+    assert module.endpoint == endpoint
+    assert module.api.http.endpoint == endpoint
+
+
+def test_endpoint_from_environment(harness, monkeypatch):
+    monkeypatch.setenv('ALIBABA_CLOUD_SAE_ENDPOINT', 'http://localhost:1234')
+    assert harness(KEYS).endpoint == 'http://localhost:1234'
+
+
+def test_no_region_fails_naming_the_option_and_env(harness):
+    with pytest.raises(FailJson) as info:
+        harness(KEYS).api  # pylint: disable=expression-not-assigned
+    assert 'region' in info.value.args[0]['msg'] and 'ALIBABA_CLOUD_REGION_ID' in info.value.args[0]['msg']
+
+
+@pytest.mark.parametrize('args', [
+    {'region': 'cn beijing'},
+    {'endpoint': 'ftp://sae.example.com'},
+    {'endpoint': 'https://sae.example.com/some/path'},
+    {'endpoint': 'https://user:pass@sae.example.com'},
+    {'endpoint': 'https://sae.example.com:99999'},
+    {'endpoint': 'https://'},
+])
+def test_bad_region_or_endpoint_fails_cleanly(harness, args):
+    with pytest.raises(FailJson) as info:
+        harness(dict(KEYS, **args)).api  # pylint: disable=expression-not-assigned
+    msg = info.value.args[0]['msg']
+    assert ('endpoint' in msg or 'region' in msg) and 'Traceback' not in msg
+
+
+@pytest.mark.parametrize('endpoint, warned', [
+    ('http://sae.example.com', True),
+    ('http://10.0.0.5:8080', True),
+    ('http://127.0.0.1:8080', False),
+    ('http://127.9.9.9', False),
+    ('http://localhost:8080', False),
+    ('http://[::1]:8080', False),
+    ('https://sae.example.com', False),
+])
+def test_plain_http_warning(harness, endpoint, warned):
+    module = harness(dict(KEYS, endpoint=endpoint))
+    module.api  # pylint: disable=pointless-statement
+    module.api  # pylint: disable=pointless-statement
+    assert len(harness.warnings) == (1 if warned else 0)
+    if warned:
+        assert 'http' in harness.warnings[0] and 'unencrypted' in harness.warnings[0]
+
+
+def test_validate_certs_false_warns_once_and_client_settings(harness, tmp_path):
+    module = harness(dict(KEYS, region='cn-beijing', validate_certs=False, timeout=3, retries=0))
+    api = module.api
+    assert module.api is api and isinstance(api, SaeApi)
+    assert len(harness.warnings) == 1 and 'validate_certs' in harness.warnings[0]
+    assert (api.http.timeout, api.http.retries, api.http.verify) == (3, 0, False)
+    bundle = tmp_path / 'ca.pem'
+    bundle.write_text('')
+    module = harness(dict(KEYS, region='cn-beijing', ca_path=str(bundle)))
+    assert module.api.http.verify == str(bundle)
+
+
+def test_api_is_lazy_and_credentials_errors_fail_cleanly(harness):
+    module = harness({'access_key_id': 'only-id', 'region': 'cn-beijing'})
+    with pytest.raises(FailJson) as info:
+        module.api  # pylint: disable=pointless-statement
+    assert 'access_key_secret' in info.value.args[0]['msg']
+
+
+def test_explicit_keys_give_explicit_credentials(harness):
+    creds = harness(dict(KEYS, security_token='tok', region='cn-beijing')).api.http.credentials
+    assert creds.source == 'explicit' and creds.get() == ('test-id', 'test-secret', 'tok')
+
+
+# -- fail_api ---------------------------------------------------------------------------------
+
+def _fail(harness, err, **kwargs):
+    with pytest.raises(FailJson) as info:
+        harness().fail_api(err, **kwargs)
+    return info.value.args[0]
+
+
+def test_fail_api_message_hint_and_error_data(harness):
+    err = SaeApiError('SlbListenerPort.NotAvailable', 'The listener port is not available.', request_id='ABC-123',
+                      status=400, operation='CreateIngress')
+    result = _fail(harness, err, changed=False, ingress={})
+    assert result['msg'] == ('CreateIngress failed: SlbListenerPort.NotAvailable: The listener port is not available. '
+                             '(RequestId: ABC-123) Hint: the port is taken on that SLB by another ingress: pick another '
+                             'listener_port or remove that ingress.')
+    assert result['error'] == {'code': 'SlbListenerPort.NotAvailable', 'message': 'The listener port is not available.',
+                               'request_id': 'ABC-123', 'status': 400, 'operation': 'CreateIngress'}
+    assert result['changed'] is False and result['ingress'] == {}
+
+
+def test_fail_api_custom_msg_without_request_id_or_hint(harness):
+    err = SaeApiError('Some.Unknown', 'odd', status=400, operation='UpdateIngress')
+    assert _fail(harness, err, msg='Updating ingress 12')['msg'] == 'Updating ingress 12 failed: Some.Unknown: odd'
+
+
+@pytest.mark.parametrize('err, words', [
+    (SaeApiError('Throttling.User', 'slow'), ['retries']),
+    (SaeApiError('InvalidTimeStamp.Expired', 'clock'), ['NTP', '15 minutes']),
+    (SaeApiError('SignatureDoesNotMatch', 'sig'), ['access_key_secret']),
+    (SaeApiError('InvalidAccessKeyId.NotFound', 'id'), ['access_key_id', 'enabled']),
+    (SaeApiError('SSLError', 'tls'), ['ca_path', 'validate_certs']),
+    (SaeUnknownOutcomeError('ReadTimeout', 'late', operation='CreateIngress'), ['outcome is unknown']),
+])
+def test_fail_api_hints(harness, err, words):
+    msg = _fail(harness, err)['msg']
+    assert ' Hint: ' in msg
+    for word in words:
+        assert word in msg
+
+
+def test_every_documented_code_has_a_hint():
+    documented = ['InvalidParameter.NotEmpty', 'InvalidParameter.Obviously', 'InvalidParameter.WithMessage', 'Slb.NotFound',
+                  'Exceed.IngressRule', 'SlbListenerPort.NotAvailable', 'SSLCert.NotFound', 'InvalidResponse.Api',
+                  'Throttling', 'Throttling.User', 'Throttling.Api', 'ServiceUnavailable', 'InternalError',
+                  'SignatureDoesNotMatch', 'IncompleteSignature', 'InvalidAccessKeyId.NotFound', 'InvalidTimeStamp.Expired',
+                  'SignatureNonceUsed', 'SSLError']
+    for code in documented:
+        hint = _common.error_hint(SaeApiError(code, 'x'))
+        assert hint and '\n' not in hint, code
+    assert _common.error_hint(SaeApiError('Nothing.Known', 'x')) is None
+
+
+def test_module_utils_files_carry_the_header():
+    root = os.path.dirname(os.path.abspath(_common.__file__))
+    for name in ('_common.py', '_credentials.py', '_http.py', '_sae_api.py', '_signer.py'):
+        with open(os.path.join(root, name), encoding='utf-8') as handle:
+            head = handle.read(400)
+        assert head.startswith('# GNU General Public License v3.0+'), name
+        assert re.search(r'private to the alibabacloud\.sae collection', head), name
