@@ -38,15 +38,18 @@ test: venv collection-link pytest sanity lint changelog-lint docs-lint build-che
 pytest: venv collection-link
 	$(BIN)/pytest -p no:cacheprovider -n 2 tests
 
-# ansible-test needs the tree laid out as ansible_collections/<namespace>/<name>; it is a copy of the
-# files git would see (tracked and untracked-but-not-ignored), so it matches what gets committed.
+# ansible-test needs the tree laid out as ansible_collections/<namespace>/<name>. The tree is a copy of
+# the files git would see (tracked, and untracked but not ignored), kept in a git repository of its own
+# because ansible-test lists files through git; its tests/output (the sanity virtualenvs) is kept
+# between runs.
 sanity: venv
-	mkdir -p $(dir $(ANSIBLE_TEST_PIP_CACHE))
+	mkdir -p $(dir $(ANSIBLE_TEST_PIP_CACHE)) $(COLLECTION_TREE)/tests
 	cp hacking/get_pip_offline.py $(ANSIBLE_TEST_PIP_CACHE)
-	rm -rf $(BUILD)/tree
-	mkdir -p $(COLLECTION_TREE)
+	find $(COLLECTION_TREE) -mindepth 1 -maxdepth 1 ! -name tests ! -name .git -exec rm -rf {} +
+	find $(COLLECTION_TREE)/tests -mindepth 1 -maxdepth 1 ! -name output -exec rm -rf {} +
 	git ls-files -z --cached --others --exclude-standard | tar --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -xf - -C $(COLLECTION_TREE)
-	cd $(COLLECTION_TREE) && PATH=$(BIN):$$PATH $(BIN)/ansible-test sanity --venv --python 3.11 --color no --failure-ok=no
+	cd $(COLLECTION_TREE) && git init -q && git add -A
+	cd $(COLLECTION_TREE) && PATH=$(BIN):$$PATH $(BIN)/ansible-test sanity --venv --python 3.11 --color no
 	@if [ -n "$$(cat tests/sanity/ignore-*.txt 2>/dev/null)" ]; then echo "tests/sanity/ignore-*.txt must stay empty"; exit 1; fi
 
 lint: venv

@@ -34,6 +34,7 @@ import platform
 import random
 import time
 import uuid
+import warnings
 from collections import namedtuple
 from urllib.parse import urlencode, urlsplit
 
@@ -42,7 +43,7 @@ from ansible_collections.alibabacloud.sae.plugins.module_utils import _signer
 try:
     import requests
     from requests import exceptions as rexc
-    from urllib3.exceptions import NewConnectionError
+    from urllib3.exceptions import InsecureRequestWarning, NewConnectionError
 except ImportError as exc:  # handled by the module base with missing_required_lib('requests')
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = exc
@@ -208,9 +209,13 @@ class HttpClient:
             operation.method, operation.path, query, headers, body_bytes, credentials[0], credentials[1])
         action = operation.action
         try:
-            response = self.session.request(
-                operation.method, url, headers=headers, data=body_bytes if has_body else None,
-                timeout=self.timeout, verify=self.verify, allow_redirects=False)
+            with warnings.catch_warnings():
+                if self.verify is False:
+                    # the module base warns once; urllib3 would print a warning per request
+                    warnings.simplefilter('ignore', InsecureRequestWarning)
+                response = self.session.request(
+                    operation.method, url, headers=headers, data=body_bytes if has_body else None,
+                    timeout=self.timeout, verify=self.verify, allow_redirects=False)
         except rexc.SSLError as exc:
             raise SaeApiError(
                 'SSLError', 'TLS verification of %s failed (%s): set ca_path to a PEM bundle that trusts the endpoint '

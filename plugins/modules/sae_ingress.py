@@ -28,13 +28,13 @@ description:
     that loses a race to an identical task (C(SlbListenerPort.NotAvailable) while an ingress with this name appeared)
     converges to that ingress instead of failing.
 author:
-  - alibabacloud.sae maintainers
+  - Alibaba Cloud SAE collection maintainers (@alibabacloud)
 extends_documentation_fragment:
   - alibabacloud.sae.common
 attributes:
   check_mode:
     support: full
-    description: Makes no write call and returns the O(ingress) a real run would produce (for a new ingress, C(id)
+    description: Makes no write call and returns the RV(ingress) a real run would produce (for a new ingress, C(id)
       and C(slb_type) stay null until the service assigns them).
   diff_mode:
     support: full

@@ -17,7 +17,7 @@ description:
     C(enable_x_forwarded_for*) flags) are null.
   - Read-only.
 author:
-  - alibabacloud.sae maintainers
+  - Alibaba Cloud SAE collection maintainers (@alibabacloud)
 extends_documentation_fragment:
   - alibabacloud.sae.common
 attributes:

@@ -127,8 +127,8 @@ def test_keep_alive_and_content_length(emu, raw):
     connection = http.client.HTTPConnection('127.0.0.1', emu.port, timeout=5)
     try:
         sockets = set()
-        for _ in range(3):
-            request = raw.prepare('ListIngresses', {'NamespaceId': se.NAMESPACE_ID})
+        for attempt in range(3):
+            request = raw.prepare('ListIngresses', {'NamespaceId': se.NAMESPACE_ID, 'CurrentPage': attempt + 1})
             connection.request(request.method, request.path + '?' + request.raw_query, headers=request.headers)
             response = connection.getresponse()
             payload = response.read()
@@ -182,19 +182,21 @@ def test_stop_closes_idle_connections(make_emulator, kit):
         raw.send(request, session=session)
 
 
-def test_server_work_per_request_is_small(emu, raw):
+def test_server_work_per_request_is_small(emu, raw, kit):
+    ingress_id = emu.seed_ingress(**kit.clb_fields())
     session = requests.Session()
     request_count = 200
-    timings = []
+    cpu_times = []
     original = emu.handle_http
 
     def timed(handler):
-        started = time.perf_counter()
+        started = time.thread_time()  # CPU of the handler thread: immune to the client sharing the GIL
         original(handler)
-        timings.append(time.perf_counter() - started)
+        cpu_times.append(time.thread_time() - started)
 
     emu.handle_http = timed
-    for _ in range(request_count):
-        assert raw.send(raw.prepare('ListIngresses', {'NamespaceId': se.NAMESPACE_ID}), session=session).status_code == 200
-    timings.sort()
-    assert timings[request_count // 2] < 0.001, timings[request_count // 2]
+    requests_to_send = [raw.prepare('DescribeIngress', {'IngressId': ingress_id}, nonce='n-%d' % count) for count in range(request_count)]
+    for request in requests_to_send:
+        assert raw.send(request, session=session).status_code == 200
+    cpu_times.sort()
+    assert cpu_times[request_count // 2] < 0.001, cpu_times[request_count // 2]

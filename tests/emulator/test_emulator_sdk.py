@@ -33,9 +33,9 @@ def create_clb_request(**overrides):
         cert_id=se.CLB_CERT_ID, description='shop', load_balance_type='clb', security_policy_id='tls_cipher_policy_1_2',
         request_timeout=30, idle_timeout=20, enable_gzip=True, enable_xforwarded_for=True,
         enable_xforwarded_for_client_src_port=False, enable_xforwarded_for_proto=True, enable_xforwarded_for_slb_id=True,
-        enable_xforwarded_for_slb_port=False, cors_config=json.dumps({'Enable': 'true', 'AllowOrigin': '*', 'AllowMethods': 'GET,POST',
-                                                                       'AllowHeaders': '*', 'ExposeHeaders': 'X-Id',
-                                                                       'AllowCredentials': 'on', 'MaxAge': '600'}),
+        enable_xforwarded_for_slb_port=False,
+        cors_config=json.dumps({'Enable': 'true', 'AllowOrigin': '*', 'AllowMethods': 'GET,POST', 'AllowHeaders': '*',
+                                'ExposeHeaders': 'X-Id', 'AllowCredentials': 'on', 'MaxAge': '600'}),
         default_rule=json.dumps({'appId': se.APP_WEB_ID, 'containerPort': 8080}),
         rules=json.dumps([
             {'appId': se.APP_API_ID, 'containerPort': 8080, 'domain': 'shop.example.com', 'path': '/api'},

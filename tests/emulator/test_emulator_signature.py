@@ -26,7 +26,8 @@ VECTOR_HEADERS = {
     'content-type': ['application/x-www-form-urlencoded'], 'x-acs-credentials-provider': ['static_ak'],
     'x-acs-content-sha256': ['5be9f6dc9006fd6b761348b7943a12655a6c68ac6757ea20c94cd8d264f3ef26'],
 }
-VECTOR_SIGNED = 'accept;content-type;host;user-agent;x-acs-action;x-acs-content-sha256;x-acs-credentials-provider;x-acs-date;x-acs-signature-nonce;x-acs-version'
+VECTOR_SIGNED = ('accept;content-type;host;user-agent;x-acs-action;x-acs-content-sha256;x-acs-credentials-provider;x-acs-date;'
+                 'x-acs-signature-nonce;x-acs-version')
 
 
 def test_published_vector():

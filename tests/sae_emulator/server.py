@@ -62,13 +62,85 @@ def _trace_id():
     return uuid.uuid4().hex[:30]
 
 
+class Headers:
+    """Request headers: case-insensitive ``get``, ``items()`` as received, ``by_name`` lower-case
+    name -> list of values. A lighter stand-in for the email-based parser of http.server."""
+
+    def __init__(self):
+        self._items = []
+        self.by_name = {}
+
+    def add(self, name, value):
+        self._items.append((name, value))
+        self.by_name.setdefault(name.lower(), []).append(value)
+
+    def get(self, name, default=None):
+        values = self.by_name.get(name.lower())
+        return values[0] if values else default
+
+    def get_all(self, name, failobj=None):
+        return list(self.by_name.get(name.lower(), ())) or failobj
+
+    def items(self):
+        return list(self._items)
+
+    def keys(self):
+        return [name for name, _value in self._items]
+
+    def __getitem__(self, name):
+        return self.get(name)
+
+    def __contains__(self, name):
+        return name.lower() in self.by_name
+
+    def __len__(self):
+        return len(self._items)
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
     server_version = 'Tengine'
     sys_version = ''
+    max_header_lines = 100
+    max_line = 65536
 
     def log_message(self, format, *args):  # pylint: disable=redefined-builtin
         pass
+
+    def parse_request(self):
+        """HTTP/1.x request line and headers; keep-alive by the HTTP/1.1 rules."""
+        self.command = None
+        self.request_version = self.default_request_version
+        self.close_connection = True
+        requestline = str(self.raw_requestline, 'iso-8859-1').rstrip('\r\n')
+        self.requestline = requestline
+        words = requestline.split()
+        if len(words) != 3 or not words[2].startswith('HTTP/1.'):
+            self.send_error(400, 'Bad request line %r' % requestline)
+            return False
+        self.command, self.path, self.request_version = words
+        headers = Headers()
+        while True:
+            line = self.rfile.readline(self.max_line + 1)
+            if len(line) > self.max_line or len(headers) >= self.max_header_lines:
+                self.send_error(431, 'Request header fields too large')
+                return False
+            if line in (b'\r\n', b'\n', b''):
+                break
+            name, sep, value = str(line, 'iso-8859-1').partition(':')
+            if not sep or not name or name != name.strip():
+                self.send_error(400, 'Bad header line')
+                return False
+            headers.add(name, value.strip())
+        self.headers = headers
+        connection = (headers.get('Connection') or '').lower()
+        if self.request_version == 'HTTP/1.1':
+            self.close_connection = connection == 'close'
+        else:
+            self.close_connection = connection != 'keep-alive'
+        if (headers.get('Expect') or '').lower() == '100-continue':
+            return self.handle_expect_100()
+        return True
 
     def _dispatch(self):
         self.server.emulator.handle_http(self)
@@ -304,9 +376,7 @@ class Emulator:
         return handler.rfile.read(size)
 
     def _api(self, handler, raw_path, raw_query, body):
-        headers = {}
-        for name, value in handler.headers.items():
-            headers.setdefault(name.lower(), []).append(value)
+        headers = handler.headers.by_name
         query = dict(parse_qsl(raw_query, keep_blank_values=True))
         form = {}
         content_type = (headers.get('content-type') or [''])[0]

@@ -16,7 +16,6 @@ import threading
 import time
 
 from . import errors
-from .errors import ApiError
 from .inventory import Inventory
 
 FIRST_INGRESS_ID = 1001
@@ -513,42 +512,44 @@ class IngressService:
             rules.append(out)
         return default, rules
 
-    def render_describe(self, record):
+    def _render_common(self, record):
         default, rules = self._render_rules(record)
-        data = {}
-        for field in DESCRIBE_FIELDS:
-            if field == 'Name':
-                data['Name'] = record['Description']
-            elif field == 'DefaultRule':
-                data['DefaultRule'] = default
-            elif field == 'Rules':
-                data['Rules'] = rules
-            elif field == 'ListenerProtocol':
-                if record['ListenerProtocol'] is not None:
-                    data['ListenerProtocol'] = record['ListenerProtocol']
-            else:
-                data[field] = copy.deepcopy(record[field])
+        data = {
+            'Id': record['Id'],
+            'Name': record['Description'],
+            'Description': record['Description'],
+            'NamespaceId': record['NamespaceId'],
+            'SlbId': record['SlbId'],
+            'SlbType': record['SlbType'],
+            'LoadBalanceType': record['LoadBalanceType'],
+            'ListenerPort': record['ListenerPort'],
+            'CertId': record['CertId'],
+            'CertIds': record['CertIds'],
+            'RequestTimeout': record['RequestTimeout'],
+            'IdleTimeout': record['IdleTimeout'],
+            'CorsConfig': dict(record['CorsConfig']),
+            'DefaultRule': default,
+            'Rules': rules,
+        }
+        if record['ListenerProtocol'] is not None:
+            data['ListenerProtocol'] = record['ListenerProtocol']
+        return data
+
+    def render_describe(self, record):
+        """DescribeIngress Data: the fields of DescribeIngressResponseBodyData."""
+        data = self._render_common(record)
+        data['SecurityPolicyId'] = record['SecurityPolicyId']
+        data['CreatedBySae'] = record['CreatedBySae']
+        for name in BOOL_FIELDS:
+            data[name] = record[name]
         return data
 
     def render_list_row(self, record):
-        default, rules = self._render_rules(record)
-        row = {}
-        for field in LIST_FIELDS:
-            if field == 'Name':
-                row['Name'] = record['Description']
-            elif field == 'DefaultRule':
-                row['DefaultRule'] = default
-            elif field == 'Rules':
-                row['Rules'] = rules
-            elif field == 'ListenerPort':
-                row['ListenerPort'] = str(record['ListenerPort'])
-            elif field == 'ListenerProtocol':
-                if record['ListenerProtocol'] is not None:
-                    row['ListenerProtocol'] = record['ListenerProtocol']
-            elif field.startswith('MseGateway'):
-                row[field] = ''
-            else:
-                row[field] = copy.deepcopy(record[field])
+        """A ListIngresses row: the fields of ListIngressesResponseBodyDataIngressList (ListenerPort a string)."""
+        row = self._render_common(record)
+        row['ListenerPort'] = str(record['ListenerPort'])
+        row['CreateTime'] = record['CreateTime']
+        row['MseGatewayId'] = row['MseGatewayPort'] = row['MseGatewayProtocol'] = ''
         return row
 
     # ------------------------------------------------------------ behind the client's back

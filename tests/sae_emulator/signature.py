@@ -80,12 +80,13 @@ def compute_signature(secret, to_sign):
 
 def parse_date(value):
     """Seconds since the epoch of an ``x-acs-date`` value, or None if it is not well formed."""
-    if not _DATE_RE.match(value):
+    if not value or not _DATE_RE.match(value):
         return None
-    try:
-        return calendar.timegm(time.strptime(value, '%Y-%m-%dT%H:%M:%SZ'))
-    except ValueError:
+    year, month, day = int(value[0:4]), int(value[5:7]), int(value[8:10])
+    hour, minute, second = int(value[11:13]), int(value[14:16]), int(value[17:19])
+    if not (1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1] and hour < 24 and minute < 60 and second < 61):
         return None
+    return calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0))
 
 
 class ParsedAuth:

@@ -212,6 +212,12 @@ def test_validate_certs_false_warns_once_and_client_settings(harness, tmp_path):
     assert module.api.http.verify == str(bundle)
 
 
+def test_missing_ca_path_fails_cleanly(harness, tmp_path):
+    with pytest.raises(FailJson) as info:
+        harness(dict(KEYS, region='cn-beijing', ca_path=str(tmp_path / 'nope.pem')))
+    assert 'ca_path' in info.value.args[0]['msg'] and 'nope.pem' in info.value.args[0]['msg']
+
+
 def test_api_is_lazy_and_credentials_errors_fail_cleanly(harness):
     module = harness({'access_key_id': 'only-id', 'region': 'cn-beijing'})
     with pytest.raises(FailJson) as info:

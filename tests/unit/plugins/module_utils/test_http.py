@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -376,6 +377,54 @@ def test_tls_failure_is_not_retried(server, make_client, sleeps):
     assert info.value.code == 'SSLError'
     assert 'ca_path' in info.value.message and 'validate_certs' in info.value.message
     assert sleeps == []
+
+
+def _self_signed(tmp_path):
+    """A self-signed certificate for 127.0.0.1: (cert path, key path)."""
+    crypto = pytest.importorskip('cryptography')  # noqa: F841 pylint: disable=unused-variable
+    # pylint: disable=import-outside-toplevel
+    import ipaddress
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, '127.0.0.1')])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address('127.0.0.1'))]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = tmp_path / 'cert.pem', tmp_path / 'key.pem'
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return str(cert_path), str(key_path)
+
+
+def test_tls_with_ca_path_validate_certs_and_untrusted_certificate(server, make_client, sleeps, tmp_path):
+    cert_path, key_path = _self_signed(tmp_path)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_path, key_path)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    endpoint = 'https://127.0.0.1:%d' % server.server_address[1]
+    assert make_client(endpoint=endpoint, ca_path=cert_path).call(GET_OP, {})['RequestId'] == 'req-ok'
+    assert make_client(endpoint=endpoint, validate_certs=False).call(GET_OP, {})['RequestId'] == 'req-ok'
+    assert make_client(endpoint=endpoint, validate_certs=False, ca_path=cert_path).verify is False
+    with pytest.raises(SaeApiError) as info:
+        make_client(endpoint=endpoint).call(GET_OP, {})
+    assert info.value.code == 'SSLError' and 'ca_path' in info.value.message
+    assert len(server.requests) == 2 and sleeps == []
+
+
+def test_unreadable_ca_path_is_an_api_error(make_client, tmp_path):
+    client = make_client(endpoint='https://127.0.0.1:1', ca_path=str(tmp_path / 'missing.pem'))
+    with pytest.raises(SaeApiError) as info:
+        client.call(POST_OP, {'Rules': []})
+    assert type(info.value) is SaeApiError  # pylint: disable=unidiomatic-typecheck
+    assert info.value.code == 'RequestError' and 'missing.pem' in info.value.message
 
 
 def test_credentials_failure_is_an_api_error(make_client):
