@@ -256,7 +256,7 @@ options:
         type: str
         required: true
 notes:
-  - The O(ingress) returned for an ingress found by O(name) that needed no change comes from the C(ListIngresses)
+  - The RV(ingress) returned for an ingress found by O(name) that needed no change comes from the C(ListIngresses)
     answer, which does not carry C(enable_gzip), C(security_policy_id), C(created_by_sae) and the
     C(enable_x_forwarded_for*) flags; those keys are null there unless the task sets them (then they are read with
     one C(DescribeIngress) call). Use O(ingress_id) or M(alibabacloud.sae.sae_ingress_info) with O(ingress_id) for all of them.

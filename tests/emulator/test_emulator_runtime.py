@@ -58,20 +58,23 @@ def _wait_for_file(path, process, timeout=10.0):
     raise AssertionError('no url file after %s s' % timeout)
 
 
-@pytest.mark.parametrize('signum', [signal.SIGTERM, signal.SIGINT])
-def test_cli(tmp_path, kit, signum):
+@pytest.mark.parametrize('signum, tls', [(signal.SIGTERM, False), (signal.SIGINT, False), (signal.SIGTERM, True)])
+def test_cli(tmp_path, kit, signum, tls):
     url_file = str(tmp_path / 'url')
     state_file = str(tmp_path / 'state.json')
+    ca_file = str(tmp_path / 'ca.pem')
     env = dict(os.environ, PYTHONPATH=TESTS_DIR + os.pathsep + os.environ.get('PYTHONPATH', ''))
-    process = subprocess.Popen([sys.executable, '-m', 'sae_emulator', '--host', '127.0.0.1', '--port', '0', '--url-file', url_file,
-                                '--state-file', state_file], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    command = [sys.executable, '-m', 'sae_emulator', '--host', '127.0.0.1', '--port', '0', '--url-file', url_file, '--state-file', state_file]
+    if tls:
+        command += ['--tls', '--ca-file', ca_file]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         url = _wait_for_file(url_file, process)
-        assert url.startswith('http://127.0.0.1:')
-        health = requests.get(url + '/_emulator/health', timeout=5)
+        assert url.startswith('https://127.0.0.1:' if tls else 'http://127.0.0.1:')
+        verify = ca_file if tls else True
+        health = requests.get(url + '/_emulator/health', timeout=5, verify=verify)
         assert health.status_code == 200 and health.json()['status'] == 'ok'
-        endpoint = url.split('://', 1)[1]
-        remote = types.SimpleNamespace(url=url, endpoint=endpoint, clock=time.time, tls=False)
+        remote = types.SimpleNamespace(url=url, endpoint=url.split('://', 1)[1], clock=time.time, tls=tls, ca_path=ca_file)
         response = kit.RawClient(remote).create(kit.clb_fields())
         assert response.status_code == 200, response.text
         process.send_signal(signum)

@@ -89,6 +89,8 @@ def test_tampered_body_byte(raw, kit, emu):
     request.headers['x-acs-content-sha256'] = hashlib.sha256(request.body).hexdigest()
     kit.assert_error(raw.send(request), 403, se.SIGNATURE_MISMATCH)
     assert emu.ingresses == {}
+    assert [(e['operation'], e['code'], e['applied']) for e in emu.calls('CreateIngress')] == [
+        ('CreateIngress', se.BODY_HASH_MISMATCH_CODE, False), ('CreateIngress', se.SIGNATURE_MISMATCH, False)]
 
 
 def test_expired_and_malformed_dates(raw, kit, emu):
@@ -200,7 +202,7 @@ def test_version_action_and_path(raw, kit, emu):
     kit.assert_error(raw.call('ListIngresses', {}, path='/pop/v1/sam/ingress/Nope'), 404, se.INVALID_ACTION)
     response = requests.get(emu.url + '/', timeout=5)
     kit.assert_error(response, 404, se.INVALID_ACTION)
-    assert all(entry['operation'] is None for entry in emu.log)
+    assert [entry['operation'] for entry in emu.log] == ['ListIngresses', None, None, None, None, None]
 
 
 @settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

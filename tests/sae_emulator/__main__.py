@@ -1,4 +1,4 @@
-"""Command line: ``python -m sae_emulator [--host H] [--port P] [--state-file F] [--url-file F] [--tls]``.
+"""Command line: ``python -m sae_emulator [--host H] [--port P] [--state-file F] [--url-file F] [--tls [--ca-file F]]``.
 
 Prints the URL and the demo credentials, writes the URL to --url-file once the socket is bound
 (removed again on exit), and stops cleanly (exit 0) on SIGTERM or SIGINT.
@@ -22,6 +22,7 @@ def _parser():
     parser.add_argument('--state-file', help='JSON file holding the ingresses (loaded at start, written after each write)')
     parser.add_argument('--url-file', help='write the URL here once listening (removed on exit)')
     parser.add_argument('--tls', action='store_true', help='serve HTTPS with a generated private CA (its path is printed)')
+    parser.add_argument('--ca-file', help='with --tls: also copy the CA bundle here (before the URL file is written)')
     return parser
 
 
@@ -54,6 +55,9 @@ def main(argv=None):
         if args.state_file:
             print('  state file: %s' % os.path.abspath(args.state_file))
         sys.stdout.flush()
+        if args.ca_file and emulator.ca_path:
+            with open(emulator.ca_path, encoding='ascii') as handle:
+                _write_atomically(args.ca_file, handle.read())
         if args.url_file:
             _write_atomically(args.url_file, emulator.url + '\n')
         while not stop.wait(0.2):

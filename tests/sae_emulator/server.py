@@ -4,7 +4,6 @@ import copy
 import json
 import shutil
 import socket
-import ssl
 import struct
 import tempfile
 import threading
@@ -177,7 +176,7 @@ class _Server(ThreadingHTTPServer):
             with self._connections_lock:
                 self._connections.add(request)
             self.finish_request(request, client_address)
-        except (OSError, ssl.SSLError):
+        except OSError:  # includes ssl.SSLError: a client that gave up, or failed the TLS handshake
             pass
         except Exception:
             self.emulator.server_errors.append(traceback.format_exc())
@@ -408,6 +407,8 @@ class Emulator:
             route = ROUTES.get((handler.command, raw_path))
             if raw_path not in KNOWN_PATHS:
                 raise errors.invalid_action()
+            if route is not None and headers.get('x-acs-action', [None])[0] == route:
+                entry['operation'] = route  # logged even if the request fails the checks below
             parsed = SignatureVerifier.parse(headers, bool(body))
             entry['access_key_id'] = parsed.access_key_id
             entry['nonce'] = parsed.header('x-acs-signature-nonce')
@@ -415,7 +416,6 @@ class Emulator:
                 raise ApiError(400, errors.INVALID_VERSION, 'Specified parameter Version is not valid.')
             if route is None or parsed.header('x-acs-action') != route:
                 raise errors.invalid_action()
-            entry['operation'] = route
             self.verifier.authenticate(parsed, handler.command, raw_path, raw_query, body)
             fault = self.faults.take(route)
             if fault is not None:
