@@ -52,22 +52,24 @@ sanity: venv
 	cd $(COLLECTION_TREE) && PATH=$(BIN):$$PATH $(BIN)/ansible-test sanity --venv --python 3.11 --color no
 	@if [ -n "$$(cat tests/sanity/ignore-*.txt 2>/dev/null)" ]; then echo "tests/sanity/ignore-*.txt must stay empty"; exit 1; fi
 
-lint: venv
+lint: venv collection-link
 	PATH=$(BIN):$$PATH $(BIN)/ansible-lint --profile production --offline
 
 changelog-lint: venv
 	$(BIN)/antsibull-changelog lint
 
 docs-lint: venv collection-link
-	$(BIN)/antsibull-docs lint-collection-docs --plugin-docs --skip-rstcheck $(ANSIBLE_COLLECTIONS_PATH)/ansible_collections/alibabacloud/sae
+	PATH=$(BIN):$$PATH $(BIN)/antsibull-docs lint-collection-docs --plugin-docs --skip-rstcheck $(ANSIBLE_COLLECTIONS_PATH)/ansible_collections/alibabacloud/sae
 
 # The collection builds into a tarball that installs and whose modules render with ansible-doc.
 build-check: venv
 	rm -rf $(BUILD)/dist $(BUILD)/installed
 	$(BIN)/ansible-galaxy collection build --output-path $(BUILD)/dist .
-	$(BIN)/ansible-galaxy collection install --offline -p $(BUILD)/installed $(BUILD)/dist/alibabacloud-sae-*.tar.gz
-	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/installed $(BIN)/ansible-doc alibabacloud.sae.sae_ingress > /dev/null
-	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/installed $(BIN)/ansible-doc alibabacloud.sae.sae_ingress_info > /dev/null
+	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/installed $(BIN)/ansible-galaxy collection install --offline -p $(BUILD)/installed $(BUILD)/dist/alibabacloud-sae-*.tar.gz
+	for module in sae_ingress sae_ingress_info; do \
+		ANSIBLE_COLLECTIONS_PATH=$(BUILD)/installed $(BIN)/ansible-doc alibabacloud.sae.$$module | grep -q '^OPTIONS' \
+			|| { echo "ansible-doc cannot render $$module from the built tarball"; exit 1; }; \
+	done
 
 demo: venv collection-link
 	PATH=$(BIN):$$PATH $(BIN)/python hacking/demo.py
