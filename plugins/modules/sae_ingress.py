@@ -270,7 +270,10 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Route www.example.com to an application through a CLB HTTP listener
+# The ids below are those of the local SAE emulator that `make demo` starts (tests/sae_emulator), so every
+# example runs against it unchanged; use your own namespace, load balancer, certificate and application ids.
+
+- name: Route www.example.com to two applications through a CLB HTTP listener
   alibabacloud.sae.sae_ingress:
     namespace_id: cn-beijing:prod
     name: web
@@ -278,17 +281,18 @@ EXAMPLES = r"""
     listener_port: 80
     listener_protocol: HTTP
     default_rule:
-      app_id: 3f6a2b1c-0d4e-4f5a-9b8c-7d6e5f4a3b21
+      app_id: 395b60e4-0550-458d-9c54-a265d0361a01
       container_port: 8080
     rules:
       - domain: www.example.com
         path: /
-        app_id: 3f6a2b1c-0d4e-4f5a-9b8c-7d6e5f4a3b21
+        app_id: 395b60e4-0550-458d-9c54-a265d0361a01
         container_port: 8080
       - domain: www.example.com
         path: /api
-        app_id: 9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c65
+        app_id: 666403ce-d25b-47cf-87fe-497565d2c4b2
         container_port: 8080
+  register: web
 
 - name: Terminate HTTPS on a CLB listener
   alibabacloud.sae.sae_ingress:
@@ -297,12 +301,12 @@ EXAMPLES = r"""
     slb_id: lb-2zeclbinternet001
     listener_port: 443
     listener_protocol: HTTPS
-    cert_id: 1234567890123456_18f1b2c3d4e_123456789_-987654321
+    cert_id: 1880770869023456_176993d5f6b_1814375133_1087243210
     default_rule:
-      app_id: 3f6a2b1c-0d4e-4f5a-9b8c-7d6e5f4a3b21
+      app_id: 395b60e4-0550-458d-9c54-a265d0361a01
       container_port: 8080
 
-- name: ALB with several certificates and path rewriting
+- name: ALB with several certificates, path rewriting and CORS
   alibabacloud.sae.sae_ingress:
     namespace_id: cn-beijing:prod
     name: shop
@@ -311,19 +315,19 @@ EXAMPLES = r"""
     listener_port: 443
     listener_protocol: HTTPS
     cert_ids:
-      - 11223344-cn-beijing
-      - 55667788-cn-beijing
+      - 8736535-cn-beijing
+      - 8123423-cn-beijing
     request_timeout: 30
     enable_gzip: true
     enable_x_forwarded_for: true
     default_rule:
-      app_id: 3f6a2b1c-0d4e-4f5a-9b8c-7d6e5f4a3b21
+      app_id: 395b60e4-0550-458d-9c54-a265d0361a01
       container_port: 8080
     rules:
       - domain: shop.example.com
         path: /v1/orders
         rewrite_path: /orders
-        app_id: 9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c65
+        app_id: 666403ce-d25b-47cf-87fe-497565d2c4b2
         container_port: 8080
         backend_protocol: http
     cors_config:
@@ -347,7 +351,7 @@ EXAMPLES = r"""
         vswitch_id: vsw-2zei0000000000001
     listener_port: 80
     default_rule:
-      app_id: 9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c65
+      app_id: 666403ce-d25b-47cf-87fe-497565d2c4b2
       container_port: 8080
 
 - name: Add one rule and keep the rules other teams manage on the same ingress
@@ -358,20 +362,14 @@ EXAMPLES = r"""
     rules:
       - domain: status.example.com
         path: /
-        app_id: 9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c65
+        app_id: bbf3a590-6d13-46fe-8ca9-c947a20b5d73
         container_port: 8080
 
 - name: Change the request timeout of an ingress known by id
   alibabacloud.sae.sae_ingress:
     namespace_id: cn-beijing:prod
-    ingress_id: 87
+    ingress_id: "{{ web.ingress.id }}"
     request_timeout: 120
-
-- name: Delete an ingress
-  alibabacloud.sae.sae_ingress:
-    namespace_id: cn-beijing:prod
-    name: web
-    state: absent
 
 - name: Set credentials and region once for every module of the collection
   module_defaults:
@@ -380,11 +378,17 @@ EXAMPLES = r"""
       access_key_secret: "{{ lookup('ansible.builtin.env', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET') }}"
       region: cn-beijing
   block:
-    - name: Make sure the web ingress has gzip on
+    - name: Keep idle connections to the shop ingress for 30 seconds
       alibabacloud.sae.sae_ingress:
         namespace_id: cn-beijing:prod
-        name: web
-        enable_gzip: true
+        name: shop
+        idle_timeout: 30
+
+- name: Delete an ingress
+  alibabacloud.sae.sae_ingress:
+    namespace_id: cn-beijing:prod
+    name: web-https
+    state: absent
 """
 
 RETURN = r"""

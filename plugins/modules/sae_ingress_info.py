@@ -61,16 +61,21 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Describe one ingress
+- name: Describe the ingress named web
   alibabacloud.sae.sae_ingress_info:
-    ingress_id: 87
+    namespace_id: cn-beijing:prod
+    name: web
+  register: web_info
+
+- name: Describe one ingress by id
+  alibabacloud.sae.sae_ingress_info:
+    ingress_id: "{{ web_info.ingresses[0].id }}"
     region: cn-beijing
-  register: one
 
 - name: Every ingress of a namespace that routes to an application
   alibabacloud.sae.sae_ingress_info:
     namespace_id: cn-beijing:prod
-    app_id: 3f6a2b1c-0d4e-4f5a-9b8c-7d6e5f4a3b21
+    app_id: 666403ce-d25b-47cf-87fe-497565d2c4b2
   register: routed
 
 - name: Show their listener ports

@@ -390,6 +390,7 @@ class Emulator:
             'seq': None, 'time': self.clock(), 'operation': None, 'method': handler.command, 'path': raw_path,
             'params': dict(query, **form), 'status': None, 'code': None, 'message': None, 'nonce': None, 'access_key_id': None,
             'ingress_id': self._param_id(params), 'applied': False, 'request_id': request_id, 'fault': None,
+            'peer': '%s:%s' % tuple(handler.client_address[:2]),
         }
         outcome = self._process(handler, raw_path, raw_query, body, params, headers, entry)
         # Log first, answer second: a client that has its answer always finds its log entry.

@@ -1,0 +1,239 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The API cost of each sae_ingress scenario, read from the emulator's request log.
+
+Targets (see docs/performance.md): no-op by ingress_id 1 call; no-op by name 1 call when the
+ListIngresses row carries every option the task sets, else 2; create List + Create + at most one
+Describe; update at most 3; delete at most 2; check mode reads only; every call of one task on one
+HTTP connection. And the explicit-key path never imports alibabacloud-credentials.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from sae_emulator import inventory as inv
+import sae_emulator
+
+from harness import operations, writes  # pylint: disable=import-error
+
+NS = inv.NAMESPACE_ID
+COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MODULE_PATH = os.path.join(COLLECTION_ROOT, 'plugins', 'modules', 'sae_ingress.py')
+READS = ('DescribeIngress', 'ListIngresses')
+# Top-level packages the explicit-key path must never load (alibabacloud-credentials and what it pulls in).
+CREDENTIALS_STACK = ('alibabacloud_credentials', 'alibabacloud_tea', 'aiohttp', 'apscheduler')
+
+CLB = {
+    'namespace_id': NS,
+    'name': 'web',
+    'slb_id': inv.CLB_INTERNET_ID,
+    'listener_port': 80,
+    'listener_protocol': 'HTTP',
+    'request_timeout': 60,
+    'default_rule': {'app_id': inv.APP_WEB_ID, 'container_port': 8080},
+    'rules': [
+        {'domain': 'www.example.com', 'path': '/', 'app_id': inv.APP_WEB_ID, 'container_port': 8080},
+        {'domain': 'www.example.com', 'path': '/api', 'app_id': inv.APP_API_ID, 'container_port': 8443,
+         'backend_protocol': 'https'},
+    ],
+}
+
+
+def task(args, **extra):
+    return dict({'name': 'sae ingress', 'alibabacloud.sae.sae_ingress': args}, **extra)
+
+
+def seed(emulator, name='web', port=80):
+    return emulator.seed_ingress(
+        NamespaceId=NS, Description=name, SlbId=inv.CLB_INTERNET_ID, ListenerPort=port, ListenerProtocol='HTTP',
+        DefaultRule={'appId': inv.APP_WEB_ID, 'containerPort': 8080},
+        Rules=[{'appId': inv.APP_WEB_ID, 'containerPort': 8080, 'domain': 'www.example.com', 'path': '/'},
+               {'appId': inv.APP_API_ID, 'containerPort': 8443, 'domain': 'www.example.com', 'path': '/api',
+                'backendProtocol': 'https'}],
+    )
+
+
+def run_one(play, emulator, args, check_mode=False):
+    """Run one sae_ingress task from a clean log; return (result, operations)."""
+    emulator.clear_log()
+    run = play(task(args), check=check_mode)
+    result = run.result
+    assert not result.get('failed'), run
+    assert_one_connection(emulator)
+    return result, operations(emulator)
+
+
+def assert_one_connection(emulator):
+    peers = {entry['peer'] for entry in emulator.log}
+    assert len(peers) == 1, 'the calls of one task used %d connections: %s' % (len(peers), sorted(peers))
+
+
+# -- no-op ---------------------------------------------------------------------------------------
+
+def test_noop_by_id_is_one_describe(play, emulator):
+    ingress_id = seed(emulator)
+    result, ops = run_one(play, emulator, dict(CLB, ingress_id=ingress_id))
+    assert result['changed'] is False
+    assert ops == ['DescribeIngress']
+
+
+def test_noop_by_name_with_options_the_list_row_carries_is_one_list(play, emulator):
+    seed(emulator)
+    result, ops = run_one(play, emulator, CLB)
+    assert result['changed'] is False
+    assert ops == ['ListIngresses']
+
+
+@pytest.mark.parametrize('option, value', [
+    ('enable_gzip', False),
+    ('security_policy_id', None),
+    ('enable_x_forwarded_for', False),
+])
+def test_noop_by_name_with_an_option_the_row_lacks_adds_one_describe(play, emulator, option, value):
+    ingress_id = seed(emulator)
+    if value is None:
+        emulator.modify_ingress(ingress_id, SecurityPolicyId='tls_cipher_policy_1_2')
+        value = 'tls_cipher_policy_1_2'
+    result, ops = run_one(play, emulator, dict(CLB, **{option: value}))
+    assert result['changed'] is False
+    assert ops == ['ListIngresses', 'DescribeIngress']
+
+
+# -- writes --------------------------------------------------------------------------------------
+
+def test_create_is_list_create_and_at_most_one_describe(play, emulator):
+    result, ops = run_one(play, emulator, CLB)
+    assert result['changed'] is True
+    assert ops[:2] == ['ListIngresses', 'CreateIngress']
+    assert ops[2:] in ([], ['DescribeIngress'])
+
+
+@pytest.mark.parametrize('by, change, expected', [
+    ('id', {'request_timeout': 30}, ['DescribeIngress', 'UpdateIngress']),
+    ('id', {'enable_gzip': True}, ['DescribeIngress', 'UpdateIngress']),
+    ('name', {'request_timeout': 30}, ['ListIngresses', 'UpdateIngress']),
+    ('name', {'enable_gzip': True}, ['ListIngresses', 'DescribeIngress', 'UpdateIngress']),
+])
+def test_update_costs_at_most_three_calls(play, emulator, by, change, expected):
+    ingress_id = seed(emulator)
+    args = dict(CLB, **change)
+    if by == 'id':
+        args['ingress_id'] = ingress_id
+    result, ops = run_one(play, emulator, args)
+    assert result['changed'] is True
+    assert ops == expected
+    assert len(ops) <= 3
+
+
+@pytest.mark.parametrize('by', ['id', 'name'])
+def test_delete_costs_at_most_two_calls(play, emulator, by):
+    ingress_id = seed(emulator)
+    args = {'namespace_id': NS, 'state': 'absent'}
+    args.update({'ingress_id': ingress_id} if by == 'id' else {'name': 'web'})
+    result, ops = run_one(play, emulator, args)
+    assert result['changed'] is True
+    assert ops == ['DescribeIngress' if by == 'id' else 'ListIngresses', 'DeleteIngress']
+    assert ingress_id not in emulator.ingresses
+
+
+# -- check mode ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('scenario', ['create', 'update', 'update-describe', 'delete'])
+def test_check_mode_only_reads(play, emulator, scenario):
+    if scenario == 'create':
+        args = CLB
+    else:
+        seed(emulator)
+        args = {
+            'update': dict(CLB, request_timeout=30),
+            'update-describe': dict(CLB, enable_gzip=True),
+            'delete': {'namespace_id': NS, 'name': 'web', 'state': 'absent'},
+        }[scenario]
+    before = emulator.ingresses
+    result, ops = run_one(play, emulator, args, check_mode=True)
+    assert result['changed'] is True
+    assert writes(emulator) == []
+    assert ops and all(op in READS for op in ops), ops
+    assert len(ops) <= 2
+    assert emulator.ingresses == before
+
+
+# -- connections and paging ----------------------------------------------------------------------
+
+def test_the_peer_field_tells_connections_apart(play, emulator):
+    """Two tasks run in two processes, so two connections: the one-connection check can fail."""
+    ingress_id = seed(emulator)
+    emulator.clear_log()
+    run = play([task(dict(CLB, enable_gzip=True)), task({'namespace_id': NS, 'ingress_id': ingress_id})])
+    assert not any(result.get('failed') for result in run.results), run
+    log = emulator.log
+    assert [entry['operation'] for entry in log] == ['ListIngresses', 'DescribeIngress', 'UpdateIngress', 'DescribeIngress']
+    assert len({entry['peer'] for entry in log[:3]}) == 1
+    assert log[3]['peer'] != log[0]['peer']
+    assert all(entry['peer'].startswith('127.0.0.1:') for entry in log)
+
+
+def test_find_by_name_reads_every_page_once(play, emulator):
+    """150 ingresses, pages of 100: two ListIngresses calls, whatever page the name is on."""
+    for port in range(1000, 1150):
+        seed(emulator, name='ingress-%d' % port, port=port)
+    result, ops = run_one(play, emulator, {'namespace_id': NS, 'name': 'ingress-1010', 'listener_port': 1010})
+    assert result['changed'] is False
+    assert ops == ['ListIngresses', 'ListIngresses']
+    pages = [entry['params']['CurrentPage'] for entry in emulator.log]
+    assert pages == ['1', '2']
+
+
+# -- imports -------------------------------------------------------------------------------------
+
+def imported_modules(tmp_path, module_args, env=None):
+    """Run the module file directly under `python -X importtime`; return (result, imported module names)."""
+    args_file = tmp_path / 'args.json'
+    args_file.write_text(json.dumps({'ANSIBLE_MODULE_ARGS': module_args}))
+    run_env = {key: value for key, value in os.environ.items() if not key.startswith(('ALIBABA_CLOUD_', 'ALICLOUD_'))}
+    run_env.update({
+        'PYTHONPATH': os.environ['ANSIBLE_COLLECTIONS_PATH'].split(os.pathsep)[0],
+        'HOME': str(tmp_path),
+        'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'true',
+        'PYTHONDONTWRITEBYTECODE': '1',
+    })
+    run_env.update(env or {})
+    proc = subprocess.run([sys.executable, '-X', 'importtime', MODULE_PATH, str(args_file)], env=run_env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    names = set()
+    for line in proc.stderr.splitlines():
+        if line.startswith('import time:') and '|' in line:
+            names.add(line.rsplit('|', 1)[1].strip())
+    assert names, proc.stderr
+    return json.loads(proc.stdout), names
+
+
+def credential_stack(names):
+    return sorted(name for name in names if name.split('.')[0].lower() in CREDENTIALS_STACK)
+
+
+def test_explicit_keys_never_import_the_credentials_library(tmp_path, emulator):
+    ingress_id = seed(emulator)
+    result, names = imported_modules(tmp_path, {
+        'namespace_id': NS, 'ingress_id': ingress_id, 'endpoint': emulator.url,
+        'access_key_id': sae_emulator.DEFAULT_ACCESS_KEY_ID, 'access_key_secret': sae_emulator.DEFAULT_ACCESS_KEY_SECRET,
+    })
+    assert result.get('failed') is not True and result['changed'] is False, result
+    assert result['ingress']['id'] == ingress_id
+    assert 'ansible_collections.alibabacloud.sae.plugins.module_utils._credentials' in names
+    assert credential_stack(names) == []
+
+
+def test_profile_imports_the_credentials_library(tmp_path, emulator):
+    """The same check sees the library when a profile needs it (so the test above can fail)."""
+    result, names = imported_modules(tmp_path, {
+        'namespace_id': NS, 'name': 'web', 'endpoint': emulator.url, 'profile': 'no-such-profile',
+    })
+    assert result.get('failed') is True and 'no-such-profile' in result['msg'], result
+    assert 'alibabacloud_credentials' in credential_stack(names)
+    assert emulator.log == []

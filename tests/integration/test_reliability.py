@@ -1,0 +1,380 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Reliability of sae_ingress under injected faults, races and concurrent writers.
+
+Every scenario is a real ansible-playbook run against the SAE emulator (except the backoff bound, which
+drives the transport directly); the emulator's request log is the witness of what the module sent.
+The figures are summarised in docs/reliability.md.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import yaml
+
+import sae_emulator
+from sae_emulator import inventory as inv
+
+from harness import operations, run_playbook, writes  # pylint: disable=import-error
+
+NS = inv.NAMESPACE_ID
+
+CLB = {
+    'namespace_id': NS,
+    'name': 'web',
+    'slb_id': inv.CLB_INTERNET_ID,
+    'listener_port': 80,
+    'listener_protocol': 'HTTP',
+    'default_rule': {'app_id': inv.APP_WEB_ID, 'container_port': 8080},
+    'rules': [
+        {'domain': 'www.example.com', 'path': '/', 'app_id': inv.APP_WEB_ID, 'container_port': 8080},
+        {'domain': 'www.example.com', 'path': '/api', 'app_id': inv.APP_API_ID, 'container_port': 8443},
+    ],
+}
+
+# An ALB that SAE provisions itself: the service has no (SLB, port) pair to refuse a duplicate with,
+# so only the module's own lookup stands between a lost answer and a second ingress.
+ALB_BY_SAE = {
+    'namespace_id': NS,
+    'name': 'internal-api',
+    'load_balance_type': 'alb',
+    'address_type': 'Intranet',
+    'listener_port': 80,
+    'default_rule': {'app_id': inv.APP_API_ID, 'container_port': 8080},
+}
+
+CONFIGS = {'clb': CLB, 'alb-by-sae': ALB_BY_SAE}
+
+# Log codes of each transient fault kind (a reset sends no answer: the emulator logs its own code).
+TRANSIENT = {
+    'throttle': sae_emulator.THROTTLING_USER,
+    'unavailable': sae_emulator.SERVICE_UNAVAILABLE,
+    'internal': sae_emulator.INTERNAL_ERROR,
+    'reset': sae_emulator.CONNECTION_RESET,
+}
+# What the module reports for each kind when it gives up.
+REPORTED = {
+    'throttle': 'Throttling.User',
+    'unavailable': 'ServiceUnavailable',
+    'internal': 'InternalError',
+    'reset': 'ConnectionError',
+}
+BURST = 3
+RETRIED_OPERATIONS = ('ListIngresses', 'DescribeIngress', 'UpdateIngress', 'DeleteIngress')
+
+
+def task(args, name='sae ingress'):
+    return {'name': name, 'alibabacloud.sae.sae_ingress': args}
+
+
+def seed(emulator, args=None):
+    """Create the ingress of `args` (a CLB config) directly in the emulator; no request is logged."""
+    args = args or CLB
+    rules = []
+    for rule in args.get('rules', []):
+        rules.append({'appId': rule['app_id'], 'containerPort': rule['container_port'], 'domain': rule['domain'],
+                      'path': rule['path']})
+    return emulator.seed_ingress(
+        NamespaceId=args['namespace_id'], Description=args['name'], SlbId=args['slb_id'],
+        ListenerPort=args['listener_port'], ListenerProtocol=args['listener_protocol'],
+        DefaultRule={'appId': args['default_rule']['app_id'], 'containerPort': args['default_rule']['container_port']},
+        Rules=rules)
+
+
+def entries(emulator, operation):
+    return emulator.calls(operation)
+
+
+def faults_then_success(log_entries, kind, burst):
+    """True when the entries are `burst` attempts refused by `kind`, then one answered success."""
+    faults = [entry['fault'] for entry in log_entries]
+    return faults == [kind] * burst + [None] and log_entries[-1]['status'] == 200
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Throttling and transient faults
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('kind', sorted(TRANSIENT))
+def test_transient_fault_bursts_on_reads_and_writes_are_retried(play, emulator, kind):
+    ingress_id = seed(emulator)
+    emulator.clear_log()
+    for operation in RETRIED_OPERATIONS:
+        emulator.faults.arm(kind, operation=operation, times=BURST)
+    run = play([
+        task({'namespace_id': NS, 'name': 'web'}, 'find by name'),  # ListIngresses only
+        task({'namespace_id': NS, 'ingress_id': ingress_id}, 'find by id'),  # DescribeIngress only
+        task({'namespace_id': NS, 'ingress_id': ingress_id, 'request_timeout': 30}, 'update'),
+        task({'namespace_id': NS, 'ingress_id': ingress_id, 'state': 'absent'}, 'delete'),
+    ], defaults={'retries': 5})
+    by_name, by_id, updated, deleted = run.results
+    assert not any(result['failed'] for result in run.results), run
+    assert by_name['changed'] is False and by_name['ingress']['id'] == ingress_id
+    assert by_id['changed'] is False and by_id['ingress']['id'] == ingress_id
+    assert updated['changed'] is True and updated['ingress']['request_timeout'] == 30
+    assert deleted['changed'] is True and deleted['ingress'] == {}
+    for operation in RETRIED_OPERATIONS:
+        log = entries(emulator, operation)
+        if operation == 'DescribeIngress':
+            # The burst is spent by the first task that reads by id; the later ones read at once.
+            log = log[:BURST + 1]
+        assert faults_then_success(log, kind, BURST), (operation, log)
+        assert {entry['code'] for entry in log[:BURST]} == {TRANSIENT[kind]}
+        # A fresh nonce for every attempt.
+        assert len({entry['nonce'] for entry in log}) == len(log)
+    assert len(entries(emulator, 'DescribeIngress')) == BURST + 1 + 2
+    assert [entry['applied'] for entry in entries(emulator, 'UpdateIngress')] == [False] * BURST + [True]
+    assert emulator.ingresses == {}
+    assert not any(result.get('warnings') for result in run.results)
+
+
+def test_lost_answers_of_update_and_delete_are_retried_without_harm(play, emulator):
+    """An update or delete that was applied but whose answer was lost is retried: both are idempotent."""
+    ingress_id = seed(emulator)
+    emulator.clear_log()
+    emulator.faults.arm('apply_then_drop', operation='UpdateIngress')
+    emulator.faults.arm('apply_then_drop', operation='DeleteIngress', rst=True)
+    run = play([
+        task({'namespace_id': NS, 'ingress_id': ingress_id, 'request_timeout': 30}, 'update'),
+        task({'namespace_id': NS, 'ingress_id': ingress_id, 'state': 'absent'}, 'delete'),
+    ], defaults={'retries': 5})
+    updated, deleted = run.results
+    assert not updated['failed'] and updated['changed'] is True and updated['ingress']['request_timeout'] == 30, run
+    assert not deleted['failed'] and deleted['changed'] is True, run
+    updates = entries(emulator, 'UpdateIngress')
+    assert [(e['fault'], e['applied']) for e in updates] == [('apply_then_drop', True), (None, False)]
+    deletes = entries(emulator, 'DeleteIngress')
+    assert [(e['fault'], e['applied']) for e in deletes] == [('apply_then_drop', True), (None, False)]
+    assert deletes[1]['code'] == sae_emulator.INGRESS_NOT_FOUND_CODE
+    assert emulator.ingresses == {}
+
+
+def test_retries_zero_fails_at_once_with_the_code(play, emulator):
+    seed(emulator)
+    emulator.clear_log()
+    kinds = sorted(TRANSIENT)
+    for kind in kinds:  # consumed in arming order: one per task
+        emulator.faults.arm(kind, operation='ListIngresses')
+    run = play([task({'namespace_id': NS, 'name': 'web'}, kind) for kind in kinds], defaults={'retries': 0})
+    assert len(run.results) == len(kinds), run
+    for kind, result in zip(kinds, run.results):
+        assert result['failed'] is True, (kind, result)
+        assert 'ListIngresses failed: %s' % REPORTED[kind] in result['msg'], (kind, result['msg'])
+        assert 'gave up' not in result['msg']
+        assert result['error']['code'] == REPORTED[kind]
+    log = emulator.log
+    assert [entry['fault'] for entry in log] == kinds
+    assert writes(emulator) == []
+
+
+def test_a_burst_longer_than_the_retries_fails_after_the_last_attempt(play, emulator):
+    seed(emulator)
+    emulator.clear_log()
+    emulator.faults.arm('throttle', operation='ListIngresses', times=6)
+    result = play(task({'namespace_id': NS, 'name': 'web', 'request_timeout': 30}), defaults={'retries': 5}).result
+    assert result['failed'] is True
+    assert 'Throttling.User' in result['msg'] and 'gave up after 6 attempts' in result['msg'], result['msg']
+    assert 'Hint: the API is throttling requests' in result['msg']
+    assert operations(emulator) == ['ListIngresses'] * 6
+    assert writes(emulator) == []
+
+
+def test_total_wait_is_bounded_and_documented(emulator, monkeypatch):
+    # pylint: disable=import-outside-toplevel
+    from ansible_collections.alibabacloud.sae.plugins.doc_fragments.common import ModuleDocFragment
+    from ansible_collections.alibabacloud.sae.plugins.module_utils import _http
+    from ansible_collections.alibabacloud.sae.plugins.module_utils._credentials import StaticCredentials
+    from ansible_collections.alibabacloud.sae.plugins.module_utils._sae_api import SaeApi
+
+    credentials = StaticCredentials(sae_emulator.DEFAULT_ACCESS_KEY_ID, sae_emulator.DEFAULT_ACCESS_KEY_SECRET)
+
+    def waits_for(retries, worst_case):
+        waits = []
+        if worst_case:
+            monkeypatch.setattr(_http.random, 'uniform', lambda low, high: high)
+        else:
+            monkeypatch.undo()
+        client = _http.HttpClient(emulator.url, credentials, retries=retries, timeout=5, sleep=waits.append)
+        emulator.faults.clear()
+        emulator.faults.arm('throttle', operation='ListIngresses', times=retries + 1)
+        emulator.clear_log()
+        with pytest.raises(_http.SaeApiError) as info:
+            SaeApi(client).list_ingresses(NS)
+        assert info.value.code == 'Throttling.User'
+        assert len(emulator.log) == retries + 1
+        return waits
+
+    # The worst case of the default retries=5: every draw at its upper bound.
+    assert waits_for(5, worst_case=True) == [0.25, 0.5, 1.0, 2.0, 4.0]
+    assert _http.max_total_backoff(5) == _http.MAX_TOTAL_BACKOFF == 7.75
+    # Beyond the fifth retry every wait is capped at 4 s.
+    assert waits_for(8, worst_case=True) == [0.25, 0.5, 1.0, 2.0, 4.0, 4.0, 4.0, 4.0]
+    assert _http.max_total_backoff(8) == 19.75
+    # With real jitter, each wait lies in [0, its bound].
+    jittered = waits_for(5, worst_case=False)
+    assert all(0 <= wait <= bound for wait, bound in zip(jittered, [0.25, 0.5, 1.0, 2.0, 4.0]))
+    assert sum(jittered) <= 7.75
+    # And the doc fragment says so.
+    doc = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)
+    retries_doc = ' '.join(doc['options']['retries']['description'])
+    assert 'min(4, 0.25 * 2^n)' in retries_doc and 'at most 7.75 seconds' in retries_doc
+    assert doc['options']['retries']['default'] == 5
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Unknown-outcome create
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('config, rst', [('clb', False), ('clb', True), ('alb-by-sae', False)])
+def test_create_applied_but_answer_lost_is_not_repeated(play, emulator, config, rst):
+    args = CONFIGS[config]
+    emulator.faults.arm('apply_then_drop', operation='CreateIngress', rst=rst)
+    run = play([task(args), task(args, 'again')], defaults={'retries': 5})
+    created, again = run.results
+    assert not created['failed'] and created['changed'] is True, run
+    assert not again['failed'] and again['changed'] is False, run
+    creates = entries(emulator, 'CreateIngress')
+    assert len(creates) == 1 and creates[0]['applied'] is True
+    assert len(emulator.ingresses) == 1
+    assert created['ingress']['id'] in emulator.ingresses
+    assert again['ingress']['id'] == created['ingress']['id']
+    assert [e['operation'] for e in writes(emulator)] == ['CreateIngress']
+    assert created['diff']['before'] == {} and created['diff']['after']['listener_port'] == 80
+
+
+@pytest.mark.parametrize('kind', ['internal', 'unavailable', 'reset'])
+def test_create_failed_without_effect_is_created_once_more(play, emulator, kind):
+    emulator.faults.arm(kind, operation='CreateIngress')
+    result = play(task(CLB), defaults={'retries': 5}).result
+    assert not result['failed'] and result['changed'] is True, result
+    creates = entries(emulator, 'CreateIngress')
+    assert [(e['fault'], e['applied']) for e in creates] == [(kind, False), (None, True)]
+    # Not blindly repeated: the module looked before the second create.
+    assert operations(emulator)[:4] == ['ListIngresses', 'CreateIngress', 'ListIngresses', 'CreateIngress']
+    assert list(emulator.ingresses) == [result['ingress']['id']]
+
+
+def test_throttled_create_is_retried_by_the_transport(play, emulator):
+    emulator.faults.arm('throttle', operation='CreateIngress', times=2)
+    result = play(task(CLB), defaults={'retries': 5}).result
+    assert not result['failed'] and result['changed'] is True, result
+    assert operations(emulator)[:4] == ['ListIngresses', 'CreateIngress', 'CreateIngress', 'CreateIngress']
+    assert [e['applied'] for e in entries(emulator, 'CreateIngress')] == [False, False, True]
+    assert len(emulator.ingresses) == 1
+
+
+def test_create_answer_slower_than_the_timeout_leaves_one_ingress(play, emulator):
+    """Read timeout on a create: the module re-lists; whichever create lands second is refused by the port check."""
+    emulator.faults.arm('latency', operation='CreateIngress', seconds=3)
+    result = play(task(CLB), defaults={'retries': 5, 'timeout': 1}).result
+    deadline = time.monotonic() + 30
+    while len(entries(emulator, 'CreateIngress')) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not result['failed'] and result['changed'] is True, result
+    creates = entries(emulator, 'CreateIngress')
+    assert len(creates) == 2 and [e['applied'] for e in creates].count(True) == 1
+    assert [e['code'] for e in creates if not e['applied']] == [sae_emulator.PORT_NOT_AVAILABLE]
+    assert list(emulator.ingresses) == [result['ingress']['id']]
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. Two playbooks race to create the same ingress
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('round_', [1, 2, 3])
+def test_two_playbooks_racing_to_create_end_with_one_ingress(tmp_path, emulator, round_):
+    # Hold every CreateIngress until both have arrived: both ListIngresses then necessarily came first,
+    # so both processes decided to create. The service lock then lets one create win.
+    barrier = threading.Barrier(2)
+    emulator.faults.arm('callback', operation='CreateIngress', times=2, fn=lambda emu: barrier.wait(timeout=120))
+    dirs = [tmp_path / ('racer%d' % index) for index in (1, 2)]
+    for directory in dirs:
+        directory.mkdir()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = [pool.submit(run_playbook, directory, [task(CLB)], emulator=emulator, name='race%d' % round_)
+                   for directory in dirs]
+        runs = [future.result() for future in futures]
+    assert not barrier.broken
+    results = [run.result for run in runs]
+    assert all(run.rc == 0 for run in runs) and not any(result['failed'] for result in results), runs
+    assert sorted(result['changed'] for result in results) == [False, True]
+    winner = [result for result in results if result['changed']][0]
+    loser = [result for result in results if not result['changed']][0]
+    assert len(emulator.ingresses) == 1
+    ingress_id = winner['ingress']['id']
+    assert list(emulator.ingresses) == [ingress_id]
+    assert loser['ingress']['id'] == ingress_id
+    for option in ('name', 'slb_id', 'listener_port', 'listener_protocol', 'default_rule', 'rules'):
+        assert loser['ingress'][option] == winner['ingress'][option], option
+    log = operations(emulator)
+    assert log[:2] == ['ListIngresses', 'ListIngresses'] and log[2:4] == ['CreateIngress', 'CreateIngress']
+    creates = entries(emulator, 'CreateIngress')
+    assert sorted(e['applied'] for e in creates) == [False, True]
+    assert [e['code'] for e in creates if not e['applied']] == [sae_emulator.PORT_NOT_AVAILABLE]
+    assert [e['operation'] for e in writes(emulator)] == ['CreateIngress', 'CreateIngress']
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. A change behind the module's back between its read and its update
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('lookup', ['name', 'ingress_id'])
+def test_concurrent_change_ends_with_every_option_the_task_sets(play, emulator, lookup):
+    ingress_id = seed(emulator)
+    before = emulator.ingresses[ingress_id]
+    other_rules = [{'appId': inv.APP_ADMIN_ID, 'containerPort': 8080, 'domain': 'other.example.com', 'path': '/'}]
+
+    def other_writer(emu):
+        # Fields the task sets (ListenerPort equal to the task's value when the module read it; RequestTimeout,
+        # Rules) and one it does not set (IdleTimeout).
+        emu.modify_ingress(ingress_id, ListenerPort=8080, RequestTimeout=99, Rules=other_rules, IdleTimeout=33)
+
+    emulator.faults.arm('callback', operation='UpdateIngress', fn=other_writer)
+    wanted = dict(copy.deepcopy(CLB), request_timeout=30, enable_gzip=True)
+    if lookup == 'ingress_id':
+        wanted['ingress_id'] = ingress_id
+    emulator.clear_log()
+    result = play(task(wanted)).result
+    assert not result['failed'] and result['changed'] is True, result
+    after = emulator.ingresses[ingress_id]
+    expected = dict(before, RequestTimeout=30, EnableGzip=True, IdleTimeout=33)
+    assert after == expected
+    assert [e['operation'] for e in writes(emulator)] == ['UpdateIngress']
+    sent = entries(emulator, 'UpdateIngress')[0]['params']
+    for key in ('Description', 'ListenerPort', 'ListenerProtocol', 'DefaultRule', 'Rules', 'RequestTimeout', 'EnableGzip'):
+        assert key in sent, key
+    assert 'IdleTimeout' not in sent
+    again = play(task(wanted), name='again').result
+    assert again['changed'] is False and again['ingress']['idle_timeout'] == 33
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. Clock skew and bad credentials fail at once, saying what to fix
+# ---------------------------------------------------------------------------------------------
+
+def _ahead_one_hour():
+    return time.time() + 3600
+
+
+AUTH_FAILURES = {
+    'clock-skew': ({'clock': _ahead_one_hour}, {}, 'InvalidTimeStamp.Expired', 'sync it with NTP'),
+    'wrong-secret': ({}, {'access_key_secret': 'not-the-right-secret'}, 'SignatureDoesNotMatch', 'check access_key_secret'),
+    'unknown-key': ({}, {'access_key_id': 'LTAIunknownKey0000000'}, 'InvalidAccessKeyId.NotFound', 'check access_key_id'),
+}
+
+
+@pytest.mark.parametrize('case', sorted(AUTH_FAILURES))
+def test_auth_failures_fail_at_once_with_a_hint(tmp_path, case):
+    emulator_kwargs, defaults, code, hint = AUTH_FAILURES[case]
+    with sae_emulator.Emulator(**emulator_kwargs) as emu:
+        run = run_playbook(tmp_path, [task(CLB)], emulator=emu, defaults=dict(defaults, retries=5))
+        log = emu.log
+    result = run.result
+    assert result['failed'] is True, run
+    assert code in result['msg'] and ('Hint: ' in result['msg'] and hint in result['msg']), result['msg']
+    assert result['error']['code'] == code
+    assert [(entry['operation'], entry['code']) for entry in log] == [('ListIngresses', code)]
