@@ -653,6 +653,9 @@ class IngressTask:
     def absent(self, live):
         if live is None:
             return dict(changed=False, ingress={}, diff=dict(before={}, after={}))
+        if live.get('namespace_id') not in (None, self.params['namespace_id']):
+            self.fail('Ingress %s belongs to namespace %s, not %s: nothing was deleted. Check ingress_id and namespace_id.'
+                      % (live['id'], live['namespace_id'], self.params['namespace_id']), ingress=result_from_live(live))
         if not self.module.check_mode:
             self.sae.api.delete_ingress(live['id'])
         return dict(changed=True, ingress={}, diff=dict(before=diff_view(result_from_live(live)), after={}))

@@ -287,6 +287,14 @@ def test_state_absent_deletes_once_then_ok(play, emulator):
     assert gone['changed'] is False and gone['failed'] is False
 
 
+def test_absent_by_id_in_another_namespace_deletes_nothing(play, emulator):
+    ingress_id = seed(emulator, CLB)
+    emulator.clear_log()
+    result = play(task({'namespace_id': inv.OTHER_NAMESPACE_ID, 'ingress_id': ingress_id, 'state': 'absent'})).result
+    assert result['failed'] is True and inv.OTHER_NAMESPACE_ID in result['msg'] and NS in result['msg']
+    assert writes(emulator) == [] and ingress_id in emulator.ingresses
+
+
 def test_diff_output(play, emulator):
     seed(emulator, CLB)
     run = play(task(dict(CLB, request_timeout=45)), diff=True, check=True)
