@@ -100,7 +100,7 @@ options:
   listener_protocol:
     description:
       - The listener protocol. The service treats a listener created without one as V(HTTP).
-      - V(HTTPS) needs a certificate, O(cert_id) for CLB or O(cert_ids) for ALB.
+      - V(HTTPS) needs its certificate in the same task, O(cert_id) for CLB or O(cert_ids) for ALB.
     type: str
     choices: [HTTP, HTTPS]
   cert_id:
