@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import decimal
 import ipaddress
 import os
 import re
@@ -43,6 +44,7 @@ HINTS = {
     'InvalidAccessKeyId.NotFound': 'check access_key_id and that the key is enabled.',
     'InvalidTimeStamp.Expired': "the controller's clock is off by more than 15 minutes: sync it with NTP.",
     'SignatureNonceUsed': 'a request nonce was reused: an earlier attempt reached the service; check the ingress, then run again.',
+    'InvalidSecurityToken': 'the STS token was refused: check that security_token belongs to access_key_id and has not expired.',
     'SSLError': 'set ca_path to a PEM bundle that trusts the endpoint, or (not recommended) validate_certs: false.',
     'CredentialsError': 'check the credentials options, environment variables or profile.',
 }
@@ -70,13 +72,62 @@ def sae_argument_spec():
     )
 
 
+def _unconvertible_number(value):
+    """True for a float or numeric string ansible-core's check_type_int cannot handle: infinite (OverflowError),
+    or with more than 100 digits (its conversion can take minutes, e.g. "1e999999", and the invocation log
+    raises ValueError past 4300 digits)."""
+    if isinstance(value, (bool, int)) or not isinstance(value, (float, str)):
+        return False
+    try:
+        number = decimal.Decimal(value)
+    except (decimal.DecimalException, ValueError):
+        return False
+    return number.is_infinite() or (number.is_finite() and number.adjusted() > 100)
+
+
+def _defuse(spec, params):
+    """Make values that ansible-core's argument validation raises on (2.19) fail it cleanly instead.
+
+    An infinite number (``.inf``, ``"inf"``) for an int option raises OverflowError in check_type_int: it
+    becomes a string that is not a number. A bool, a number, or a list holding one or a null, for a dict
+    option with suboptions raises TypeError in the sub-option validation: that option loses its
+    suboptions, so the type check reports it. Both then fail naming the option. Mutates ``spec``.
+    """
+    if not isinstance(params, dict):
+        return
+    for name, option in list(spec.items()):
+        kind = option.get('type')
+        for key in [name] + list(option.get('aliases') or ()):
+            value = params.get(key)
+            if value is None:
+                continue
+            if kind == 'int' and _unconvertible_number(value):
+                params[key] = '%s (not a usable number)' % value
+            elif option.get('options') and (kind == 'dict' or option.get('elements') == 'dict'):
+                items = value if isinstance(value, list) else [value]
+                if kind == 'dict' and any(item is None or isinstance(item, (bool, int, float)) for item in items):
+                    spec[name] = dict((k, v) for k, v in option.items() if k != 'options')
+                    continue
+                for item in items:
+                    _defuse(option['options'], item)
+
+
+class _AnsibleModule(AnsibleModule):
+    """AnsibleModule whose argument validation fails cleanly on every malformed value (see _defuse)."""
+
+    def _load_params(self):
+        super()._load_params()
+        _defuse(self.argument_spec, self.params)
+
+
 def error_hint(err):
     """A one-line hint for a documented error code, or None."""
     if isinstance(err, SaeUnknownOutcomeError):
         return UNKNOWN_OUTCOME_HINT
     code = err.code or ''
-    if code.startswith('Throttling'):
-        return HINTS['Throttling']
+    for family in ('Throttling', 'InvalidSecurityToken'):
+        if code.startswith(family):
+            return HINTS[family]
     return HINTS.get(code)
 
 
@@ -123,7 +174,7 @@ class SaeModule:
     def __init__(self, argument_spec, **kwargs):
         spec = sae_argument_spec()
         spec.update(argument_spec or {})
-        self.module = AnsibleModule(argument_spec=spec, **kwargs)
+        self.module = _AnsibleModule(argument_spec=spec, **kwargs)
         self.params = self.module.params
         self._api = None
         if self.params['timeout'] is None or self.params['timeout'] < 1:

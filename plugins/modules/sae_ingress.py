@@ -630,11 +630,7 @@ class IngressTask:
         """The live ingress (possibly from a ListIngresses row, see missing_from_live) or None."""
         if self.params['ingress_id'] is not None:
             return self.describe(self.params['ingress_id'])
-        rows = self.sae.api.list_ingresses(self.params['namespace_id'])
-        try:
-            row = find_by_name(rows, self.params['name'])
-        except AmbiguousName as err:
-            self.fail(str(err), ingress_ids=err.ids)
+        row = self.find_named()
         return normalize_live(row) if row else None
 
     # -- decide and act -------------------------------------------------------------------
@@ -699,24 +695,39 @@ class IngressTask:
 
     def after_uncertain_create(self, err):
         """The create may have happened (lost answer) or lost a race: look before creating again."""
-        rows = self.sae.api.list_ingresses(self.params['namespace_id'])
-        try:
-            row = find_by_name(rows, self.params['name'])
-        except AmbiguousName as ambiguous:
-            self.fail(str(ambiguous), ingress_ids=ambiguous.ids)
+        row = self.find_named()
         if row is None:
-            if isinstance(err, SaeUnknownOutcomeError):
-                # Confirmed missing: the first attempt did not happen, so creating now cannot duplicate it.
+            if not isinstance(err, SaeUnknownOutcomeError) or not self.wanted.get('slb_id'):
+                # Without slb_id nothing refuses a duplicate of a create that may still be in flight (a timeout):
+                # report the unknown outcome rather than risk a second ingress.
+                raise err
+            # Missing now. Should the first create still land, the service refuses one of the two (same SLB and port).
+            try:
                 ingress_id = self.sae.api.create_ingress(create_params(self.wanted))
+            except SaeApiError as again:
+                if again.code != 'SlbListenerPort.NotAvailable':
+                    raise
+                row = self.find_named()
+                if row is None:
+                    raise
+            else:
                 created = self.describe(ingress_id)
                 return self.changed(None, created or predict_created(dict(self.wanted, id=ingress_id)))
-            raise err
         result = self.converge(normalize_live(row))
         if isinstance(err, SaeUnknownOutcomeError):
             # Our create went through: report it as the change it was.
             result['changed'] = True
             result['diff'] = dict(before={}, after=diff_view(result['ingress']))
         return result
+
+    def find_named(self):
+        """The ListIngresses row named `name` in namespace_id (every page), or None; fails on an ambiguous name."""
+        rows = self.sae.api.list_ingresses(self.params['namespace_id'])
+        try:
+            return find_by_name(rows, self.params['name'])
+        except AmbiguousName as ambiguous:
+            self.fail(str(ambiguous), ingress_ids=ambiguous.ids)
+        return None
 
     def validate(self, live):
         try:
