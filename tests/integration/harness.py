@@ -15,6 +15,7 @@ import subprocess
 import sys
 
 import sae_emulator
+from sae_emulator import inventory as inv
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 WRITES = ('CreateIngress', 'UpdateIngress', 'DeleteIngress')
@@ -109,3 +110,70 @@ def writes(emulator):
 
 def operations(emulator):
     return [entry['operation'] for entry in emulator.log]
+
+
+# -- the ingresses the scenarios converge -------------------------------------------------------
+
+NS = inv.NAMESPACE_ID
+
+CLB = {
+    'namespace_id': NS,
+    'name': 'web',
+    'slb_id': inv.CLB_INTERNET_ID,
+    'listener_port': 80,
+    'listener_protocol': 'HTTP',
+    'default_rule': {'app_id': inv.APP_WEB_ID, 'container_port': 8080},
+    'rules': [
+        {'domain': 'www.example.com', 'path': '/', 'app_id': inv.APP_WEB_ID, 'container_port': 8080},
+        {'domain': 'www.example.com', 'path': '/api', 'app_id': inv.APP_API_ID, 'container_port': 8443,
+         'backend_protocol': 'https'},
+    ],
+}
+
+ALB = {
+    'namespace_id': NS,
+    'name': 'shop',
+    'load_balance_type': 'alb',
+    'slb_id': inv.ALB_INTERNET_ID,
+    'listener_port': 443,
+    'listener_protocol': 'HTTPS',
+    'cert_ids': [inv.ALB_CERT_ID, inv.ALB_CERT_ID_2],
+    'default_rule': {'app_id': inv.APP_WEB_ID, 'container_port': 8080},
+    'rules': [
+        {'domain': 'shop.example.com', 'path': '/v1/orders', 'rewrite_path': '/orders', 'app_id': inv.APP_API_ID,
+         'container_port': 8080},
+        {'domain': 'shop.example.com', 'path': '/', 'app_id': inv.APP_WEB_ID, 'container_port': 8080},
+    ],
+}
+
+
+def task(args, name='sae ingress', module='alibabacloud.sae.sae_ingress', **extra):
+    """One module task, its result registered as `r`."""
+    return dict({'name': name, module: args, 'register': 'r'}, **extra)
+
+
+def _api_rule(rule):
+    api = {'appId': rule['app_id'], 'containerPort': rule['container_port']}
+    for option, key in (('domain', 'domain'), ('path', 'path'), ('backend_protocol', 'backendProtocol'),
+                        ('rewrite_path', 'rewritePath')):
+        if rule.get(option):
+            api[key] = rule[option]
+    return api
+
+
+def seed(emulator, args=None):
+    """Create the ingress of `args` (module options; CLB by default) directly in the emulator: no request logged."""
+    args = args or CLB
+    fields = {
+        'NamespaceId': args['namespace_id'], 'Description': args['name'], 'SlbId': args['slb_id'],
+        'ListenerPort': args['listener_port'], 'LoadBalanceType': args.get('load_balance_type', 'clb'),
+        'DefaultRule': {'appId': args['default_rule']['app_id'], 'containerPort': args['default_rule']['container_port']},
+        'Rules': [_api_rule(rule) for rule in args.get('rules', [])],
+    }
+    if args.get('listener_protocol'):
+        fields['ListenerProtocol'] = args['listener_protocol']
+    if args.get('cert_ids'):
+        fields['CertIds'] = ','.join(args['cert_ids'])
+    if args.get('cert_id'):
+        fields['CertId'] = args['cert_id']
+    return emulator.seed_ingress(**fields)

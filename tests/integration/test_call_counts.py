@@ -16,46 +16,22 @@ import sys
 
 import pytest
 
-from sae_emulator import inventory as inv
 import sae_emulator
 
-from harness import operations, writes  # pylint: disable=import-error
+import harness  # pylint: disable=import-error
+from harness import NS, operations, task, writes  # pylint: disable=import-error
 
-NS = inv.NAMESPACE_ID
 COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MODULE_PATH = os.path.join(COLLECTION_ROOT, 'plugins', 'modules', 'sae_ingress.py')
 READS = ('DescribeIngress', 'ListIngresses')
 # Top-level packages the explicit-key path must never load (alibabacloud-credentials and what it pulls in).
 CREDENTIALS_STACK = ('alibabacloud_credentials', 'alibabacloud_tea', 'aiohttp', 'apscheduler')
 
-CLB = {
-    'namespace_id': NS,
-    'name': 'web',
-    'slb_id': inv.CLB_INTERNET_ID,
-    'listener_port': 80,
-    'listener_protocol': 'HTTP',
-    'request_timeout': 60,
-    'default_rule': {'app_id': inv.APP_WEB_ID, 'container_port': 8080},
-    'rules': [
-        {'domain': 'www.example.com', 'path': '/', 'app_id': inv.APP_WEB_ID, 'container_port': 8080},
-        {'domain': 'www.example.com', 'path': '/api', 'app_id': inv.APP_API_ID, 'container_port': 8443,
-         'backend_protocol': 'https'},
-    ],
-}
-
-
-def task(args, **extra):
-    return dict({'name': 'sae ingress', 'alibabacloud.sae.sae_ingress': args}, **extra)
+CLB = dict(harness.CLB, request_timeout=60)
 
 
 def seed(emulator, name='web', port=80):
-    return emulator.seed_ingress(
-        NamespaceId=NS, Description=name, SlbId=inv.CLB_INTERNET_ID, ListenerPort=port, ListenerProtocol='HTTP',
-        DefaultRule={'appId': inv.APP_WEB_ID, 'containerPort': 8080},
-        Rules=[{'appId': inv.APP_WEB_ID, 'containerPort': 8080, 'domain': 'www.example.com', 'path': '/'},
-               {'appId': inv.APP_API_ID, 'containerPort': 8443, 'domain': 'www.example.com', 'path': '/api',
-                'backendProtocol': 'https'}],
-    )
+    return harness.seed(emulator, dict(CLB, name=name, listener_port=port))
 
 
 def run_one(play, emulator, args, check_mode=False):

@@ -19,22 +19,7 @@ import yaml
 import sae_emulator
 from sae_emulator import inventory as inv
 
-from harness import operations, run_playbook, writes  # pylint: disable=import-error
-
-NS = inv.NAMESPACE_ID
-
-CLB = {
-    'namespace_id': NS,
-    'name': 'web',
-    'slb_id': inv.CLB_INTERNET_ID,
-    'listener_port': 80,
-    'listener_protocol': 'HTTP',
-    'default_rule': {'app_id': inv.APP_WEB_ID, 'container_port': 8080},
-    'rules': [
-        {'domain': 'www.example.com', 'path': '/', 'app_id': inv.APP_WEB_ID, 'container_port': 8080},
-        {'domain': 'www.example.com', 'path': '/api', 'app_id': inv.APP_API_ID, 'container_port': 8443},
-    ],
-}
+from harness import CLB, NS, operations, run_playbook, seed, task, writes  # pylint: disable=import-error
 
 # An ALB that SAE provisions itself: the service has no (SLB, port) pair to refuse a duplicate with,
 # so only the module's own lookup stands between a lost answer and a second ingress.
@@ -65,24 +50,6 @@ REPORTED = {
 }
 BURST = 3
 RETRIED_OPERATIONS = ('ListIngresses', 'DescribeIngress', 'UpdateIngress', 'DeleteIngress')
-
-
-def task(args, name='sae ingress'):
-    return {'name': name, 'alibabacloud.sae.sae_ingress': args}
-
-
-def seed(emulator, args=None):
-    """Create the ingress of `args` (a CLB config) directly in the emulator; no request is logged."""
-    args = args or CLB
-    rules = []
-    for rule in args.get('rules', []):
-        rules.append({'appId': rule['app_id'], 'containerPort': rule['container_port'], 'domain': rule['domain'],
-                      'path': rule['path']})
-    return emulator.seed_ingress(
-        NamespaceId=args['namespace_id'], Description=args['name'], SlbId=args['slb_id'],
-        ListenerPort=args['listener_port'], ListenerProtocol=args['listener_protocol'],
-        DefaultRule={'appId': args['default_rule']['app_id'], 'containerPort': args['default_rule']['container_port']},
-        Rules=rules)
 
 
 def entries(emulator, operation):

@@ -15,28 +15,11 @@ import socket
 import pytest
 
 import sae_emulator
-from sae_emulator import inventory as inv
 
-from harness import run_playbook  # pylint: disable=import-error
+from harness import CLB, NS, run_playbook, task  # pylint: disable=import-error
 
-NS = inv.NAMESPACE_ID
 WRONG_SECRET = 'wrong-secret-Zq7xK2pLm9'
 WRONG_TOKEN = 'wrong-sts-token-Vb3nR8tY'
-
-CLB = {
-    'namespace_id': NS,
-    'name': 'web',
-    'slb_id': inv.CLB_INTERNET_ID,
-    'listener_port': 80,
-    'listener_protocol': 'HTTP',
-    'default_rule': {'app_id': inv.APP_WEB_ID, 'container_port': 8080},
-    'rules': [{'domain': 'www.example.com', 'path': '/', 'app_id': inv.APP_WEB_ID, 'container_port': 8080}],
-}
-
-
-def task(args, name, module='alibabacloud.sae.sae_ingress', **extra):
-    return dict({'name': name, module: args}, **extra)
-
 
 def scenario_tasks(bad_credentials):
     """The kinds of test_sae_ingress.py in one play: check+diff, create, no-op, update (after a 500), failures, delete."""
