@@ -23,24 +23,11 @@ for _path in (TESTS, HERE):
         sys.path.insert(0, _path)
 
 
-def _collections_path():
-    """A directory holding ansible_collections/alibabacloud/sae that points at this checkout."""
-    for candidate in os.environ.get('ANSIBLE_COLLECTIONS_PATH', '').split(os.pathsep):
-        link = os.path.join(candidate, 'ansible_collections', 'alibabacloud', 'sae')
-        if candidate and os.path.realpath(link) == os.path.realpath(ROOT):
-            return candidate
-    base = tempfile.mkdtemp(prefix='sae-bench-collections-')
-    os.makedirs(os.path.join(base, 'ansible_collections', 'alibabacloud'))
-    os.symlink(ROOT, os.path.join(base, 'ansible_collections', 'alibabacloud', 'sae'))
-    return base
-
-
-COLLECTIONS_PATH = _collections_path()
-os.environ['ANSIBLE_COLLECTIONS_PATH'] = COLLECTIONS_PATH
-if COLLECTIONS_PATH not in sys.path:
-    sys.path.insert(0, COLLECTIONS_PATH)
-
 # pylint: disable=wrong-import-position,import-error
+from collection_link import activate  # noqa: E402
+
+activate()
+
 from ansible.release import __version__ as ansible_version  # noqa: E402
 import sae_emulator  # noqa: E402
 import bench_playbooks  # noqa: E402
