@@ -611,11 +611,11 @@ def argument_spec():
 class IngressTask:
     """Find the ingress, decide, act; every failure ends in fail_json with a clear message."""
 
-    def __init__(self, sae):
+    def __init__(self, sae, wanted):
         self.sae = sae
         self.module = sae.module
         self.params = sae.module.params
-        self.wanted = normalize_wanted(self.params)
+        self.wanted = wanted
 
     def fail(self, msg, **kwargs):
         self.module.fail_json(msg=msg, **kwargs)
@@ -672,11 +672,9 @@ class IngressTask:
             return dict(changed=False, ingress=result_from_live(live))
         # The update carries every option the task sets, not only the ones that differ: a field changed by
         # someone else since our read then ends as the task asks too.
-        values = desired
-        after = predict(live, values)
         if not self.module.check_mode:
-            self.sae.api.update_ingress(live['id'], update_params(values))
-        return self.changed(live, after)
+            self.sae.api.update_ingress(live['id'], update_params(desired))
+        return self.changed(live, predict(live, desired))
 
     def create(self):
         self.validate(None)
@@ -690,8 +688,11 @@ class IngressTask:
             if err.code != 'SlbListenerPort.NotAvailable':
                 raise
             return self.after_uncertain_create(err)
-        created = self.describe(ingress_id)
-        return self.changed(None, created or predict_created(dict(self.wanted, id=ingress_id)))
+        return self.created(ingress_id)
+
+    def created(self, ingress_id):
+        """The result of a create that the service answered with `ingress_id`."""
+        return self.changed(None, self.describe(ingress_id) or predict_created(dict(self.wanted, id=ingress_id)))
 
     def after_uncertain_create(self, err):
         """The create may have happened (lost answer) or lost a race: look before creating again."""
@@ -711,8 +712,7 @@ class IngressTask:
                 if row is None:
                     raise
             else:
-                created = self.describe(ingress_id)
-                return self.changed(None, created or predict_created(dict(self.wanted, id=ingress_id)))
+                return self.created(ingress_id)
         result = self.converge(normalize_live(row))
         if isinstance(err, SaeUnknownOutcomeError):
             # Our create went through: report it as the change it was.
@@ -745,11 +745,12 @@ def main():
     sae = SaeModule(argument_spec=argument_spec(), supports_check_mode=True)
     try:
         validate_static(sae.module.params)
-        validate_load_balancer(normalize_wanted(sae.module.params))
+        wanted = normalize_wanted(sae.module.params)
+        validate_load_balancer(wanted)
     except IngressInputError as err:
         sae.module.fail_json(msg=str(err))
     try:
-        result = IngressTask(sae).run()
+        result = IngressTask(sae, wanted).run()
     except SaeApiError as err:
         sae.fail_api(err)
     sae.module.exit_json(**result)
