@@ -21,6 +21,7 @@ from harness import CLB, NS, run_playbook, task  # pylint: disable=import-error
 WRONG_SECRET = 'wrong-secret-Zq7xK2pLm9'
 WRONG_TOKEN = 'wrong-sts-token-Vb3nR8tY'
 
+
 def scenario_tasks(bad_credentials):
     """The kinds of test_sae_ingress.py in one play: check+diff, create, no-op, update (after a 500), failures, delete."""
     updated = dict(CLB, request_timeout=45)
