@@ -29,7 +29,6 @@ SCALARS = (
     ('enable_x_forwarded_for_slb_id', 'EnableXForwardedForSlbId', 'bool'),
     ('enable_x_forwarded_for_slb_port', 'EnableXForwardedForSlbPort', 'bool'),
 )
-SCALAR_API = dict((option, api) for option, api, dummy in SCALARS)
 
 # Fields fixed at creation: a difference fails before any write.
 IMMUTABLE = ('namespace_id', 'slb_id', 'load_balance_type')
