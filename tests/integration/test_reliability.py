@@ -261,11 +261,26 @@ def _hold_first_create_until_relisted(emulator):
 
 
 def test_create_timeout_without_slb_id_does_not_duplicate(play, emulator):
+    """No slb_id: nothing on the service side refuses a second create, so the module must not send one.
+
+    The first create times out and lands only after the module has listed again (and found nothing): the
+    module reports the unknown outcome instead of creating once more, and the one create lands.
+    """
+    from ansible_collections.alibabacloud.sae.plugins.module_utils._common import UNKNOWN_OUTCOME_HINT
     _hold_first_create_until_relisted(emulator)
     result = play(task(ALB_BY_SAE), defaults={'retries': 5, 'timeout': 1}).result
-    # The held create (the first) is logged once it is handled; a second create was answered before the play ended.
-    _wait_for(lambda: any(e['fault'] == 'callback' for e in entries(emulator, 'CreateIngress')))
-    assert len(emulator.ingresses) <= 1, (result, emulator.ingresses)
+    # The held create is logged once it is handled, after the module's answer.
+    _wait_for(lambda: entries(emulator, 'CreateIngress'))
+    assert result['failed'] is True and not result.get('changed'), result
+    assert result['msg'].startswith('CreateIngress failed: ReadTimeout: '), result['msg']
+    assert result['msg'].endswith('Hint: %s' % UNKNOWN_OUTCOME_HINT), result['msg']
+    assert result['error']['code'] == 'ReadTimeout' and result['error']['operation'] == 'CreateIngress', result
+    creates = entries(emulator, 'CreateIngress')
+    assert [(e['fault'], e['applied'], e['code']) for e in creates] == [('callback', True, None)], creates
+    assert operations(emulator) == ['ListIngresses', 'ListIngresses', 'CreateIngress'], operations(emulator)
+    assert len(emulator.ingresses) == 1, emulator.ingresses
+    (ingress,) = emulator.ingresses.values()
+    assert ingress['Description'] == ALB_BY_SAE['name'], ingress
 
 
 def test_create_timeout_then_first_create_lands_converges(play, emulator):
