@@ -107,12 +107,17 @@ def test_container_port_not_checked_against_the_app(raw, kit, emu):
     assert emu.ingresses[response.json()['Data']['IngressId']]['DefaultRule']['ContainerPort'] == 9999
 
 
-def test_bare_region_namespace(raw, kit, emu):
-    response = raw.create(kit.clb_fields(NamespaceId=se.REGION))
+def test_bare_region_namespace(make_emulator, kit):
+    inventory = se.default_inventory()
+    inventory['apps'].append({'id': 'app-default-ns', 'name': 'plain', 'namespace': se.REGION, 'ports': [8080]})
+    emu = make_emulator(inventory=inventory)
+    raw = kit.RawClient(emu)
+    response = raw.create(kit.clb_fields(NamespaceId=se.REGION, DefaultRule={'appId': 'app-default-ns', 'containerPort': 8080}, Rules=[]))
     assert response.status_code == 200, response.text
     assert raw.list(namespace_id=se.REGION).json()['Data']['TotalSize'] == 1
     assert raw.list().json()['Data']['TotalSize'] == 0
-    assert emu.ingresses
+    # The default namespace is a namespace of its own: its applications are not those of cn-beijing:demo.
+    kit.assert_error(raw.create(kit.clb_fields(NamespaceId=se.REGION, ListenerPort=81)), 400, se.WITH_MESSAGE)
 
 
 def test_slb_not_found(raw, kit):
@@ -203,20 +208,28 @@ def test_update_clb_rules(raw, kit, emu):
     kit.assert_error(raw.update(ingress_id, {'Rules': 'not json'}), 400, se.OBVIOUSLY)
 
 
-def test_parameters_only_where_the_api_puts_them(raw, kit):
+def test_query_and_form_body_are_merged(raw, kit, emu):
     fields = {key: (json.dumps(value) if isinstance(value, (dict, list)) else str(value)) for key, value in kit.clb_fields().items()}
     rules = fields.pop('Rules')
-    # Rules in the query instead of the form body: not seen.
-    body = kit.assert_error(raw.call('CreateIngress', dict(fields, Rules=rules)), 400, se.NOT_EMPTY)
-    assert 'Rules' in body['Message']
-    # A query parameter in the body: not seen either.
+    # Rules in the query, as the Terraform provider sends them (Create and Update): accepted.
+    response = raw.call('CreateIngress', dict(fields, Rules=rules))
+    assert response.status_code == 200, response.text
+    first = response.json()['Data']['IngressId']
+    assert [r['Domain'] for r in emu.ingresses[first]['Rules']] == ['api.example.com']
+    new_rules = json.dumps([{'appId': se.APP_ADMIN_ID, 'containerPort': 8080, 'domain': 'q.example.com', 'path': '/'}])
+    assert raw.call('UpdateIngress', {'IngressId': str(first), 'Rules': new_rules}).status_code == 200
+    assert [r['Domain'] for r in emu.ingresses[first]['Rules']] == ['q.example.com']
+    # Any parameter in the form body: accepted too; on a clash the body wins.
     namespace = fields.pop('NamespaceId')
-    body = kit.assert_error(raw.call('CreateIngress', fields, {'Rules': rules, 'NamespaceId': namespace}), 400, se.NOT_EMPTY)
-    assert 'NamespaceId' in body['Message']
+    response = raw.call('CreateIngress', dict(fields, ListenerPort='81', Description='query'),
+                        {'Rules': rules, 'NamespaceId': namespace, 'Description': 'body'})
+    assert response.status_code == 200, response.text
+    assert emu.ingresses[response.json()['Data']['IngressId']]['Description'] == 'body'
     # A body that is not form-encoded is not read as parameters.
-    request = raw.prepare('CreateIngress', dict(fields, NamespaceId=namespace), body=json.dumps({'Rules': rules}).encode(),
-                          content_type='application/json')
-    kit.assert_error(raw.send(request), 400, se.NOT_EMPTY)
+    request = raw.prepare('CreateIngress', dict(fields, NamespaceId=namespace, ListenerPort='82'),
+                          body=json.dumps({'Rules': rules}).encode(), content_type='application/json')
+    body = kit.assert_error(raw.send(request), 400, se.NOT_EMPTY)
+    assert 'Rules' in body['Message']
 
 
 def test_seed_and_modify_behind_the_clients_back(emu, kit):
@@ -248,10 +261,13 @@ def test_delete_releases_a_provisioned_alb(raw, kit, emu):
 def test_custom_inventory(make_emulator, kit):
     inventory = se.default_inventory()
     inventory['region'] = 'cn-hangzhou'
-    inventory['apps'].append({'id': 'app-extra', 'name': 'extra', 'ports': [80]})
+    inventory['apps'].append({'id': 'app-extra', 'name': 'extra', 'namespace': 'cn-hangzhou:prod', 'ports': [80]})
     emu = make_emulator(inventory=inventory)
     raw = kit.RawClient(emu)
-    response = raw.create(kit.clb_fields(NamespaceId='cn-hangzhou:prod', DefaultRule={'appId': 'app-extra', 'containerPort': 80}))
+    response = raw.create(kit.clb_fields(NamespaceId='cn-hangzhou:prod', DefaultRule={'appId': 'app-extra', 'containerPort': 80}, Rules=[]))
     assert response.status_code == 200, response.text
     kit.assert_error(raw.create(kit.clb_fields(ListenerPort=81)), 400, se.WITH_MESSAGE)
     assert emu.region == 'cn-hangzhou'
+    inventory['apps'].append({'id': 'app-nowhere', 'name': 'nowhere', 'ports': [80]})
+    with pytest.raises(ValueError):
+        se.Emulator(inventory=inventory)

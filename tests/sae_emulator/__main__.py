@@ -1,4 +1,7 @@
-"""Command line: ``python -m sae_emulator [--host H] [--port P] [--state-file F] [--url-file F] [--tls [--ca-file F]]``.
+"""Command line: ``python -m sae_emulator [--host H] [--port P] [--state-file F] [--url-file F] [--tls [--ca-file F]]
+[--variant NAME=VALUE ...]``.
+
+Without --variant, the variants come from SAE_EMULATOR_VARIANTS (defaults when unset).
 
 Prints the URL and the demo credentials, writes the URL to --url-file once the socket is bound
 (removed again on exit), and stops cleanly (exit 0) on SIGTERM or SIGINT.
@@ -10,6 +13,7 @@ import signal
 import sys
 import threading
 
+from .variants import VARIANTS, parse_variants, resolve_variants
 from .server import (
     DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator, STS_ACCESS_KEY_ID, STS_ACCESS_KEY_SECRET, STS_SECURITY_TOKEN,
 )
@@ -23,6 +27,9 @@ def _parser():
     parser.add_argument('--url-file', help='write the URL here once listening (removed on exit)')
     parser.add_argument('--tls', action='store_true', help='serve HTTPS with a generated private CA (its path is printed)')
     parser.add_argument('--ca-file', help='with --tls: also copy the CA bundle here (before the URL file is written)')
+    parser.add_argument('--variant', action='append', default=[], metavar='NAME=VALUE',
+                        help='a behaviour no public source settles (repeatable; default: SAE_EMULATOR_VARIANTS): %s'
+                             % '; '.join('%s=%s' % (name, '|'.join(str(v) for v in values)) for name, values in VARIANTS.items()))
     return parser
 
 
@@ -34,7 +41,14 @@ def _write_atomically(path, text):
 
 
 def main(argv=None):
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    variants = None
+    if args.variant:
+        try:
+            variants = resolve_variants(parse_variants(args.variant))
+        except ValueError as exc:
+            parser.error(str(exc))
     stop = threading.Event()
 
     def _on_signal(_signum, _frame):
@@ -42,7 +56,7 @@ def main(argv=None):
 
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
-    emulator = Emulator(host=args.host, port=args.port, state_file=args.state_file, tls=args.tls)
+    emulator = Emulator(host=args.host, port=args.port, state_file=args.state_file, tls=args.tls, variants=variants)
     emulator.start()
     try:
         print('SAE emulator listening on %s' % emulator.url)
@@ -50,6 +64,7 @@ def main(argv=None):
         print('  access key secret: %s' % DEFAULT_ACCESS_KEY_SECRET)
         print('  STS key id / secret / token: %s / %s / %s' % (STS_ACCESS_KEY_ID, STS_ACCESS_KEY_SECRET, STS_SECURITY_TOKEN))
         print('  region: %s' % emulator.region)
+        print('  variants: %s' % ','.join('%s=%s' % item for item in sorted(emulator.variants.items())))
         if emulator.ca_path:
             print('  CA bundle: %s' % emulator.ca_path)
         if args.state_file:

@@ -6,13 +6,20 @@ SlbListenerPort.NotAvailable, SSLCert.NotFound. Gateway codes: Throttling.User (
 ServiceUnavailable (503), InternalError (500), SignatureDoesNotMatch (403), IncompleteSignature (400),
 InvalidAccessKeyId.NotFound (404), SignatureNonceUsed (400), InvalidTimeStamp.Expired (400).
 
-Choices for the cases no page documents (module constants below):
+Choices for the cases no page documents (module constants below; FIDELITY.md is the full ledger):
 
-* Unknown ingress id (Describe/Update/Delete): 400 ``InvalidParameter.WithMessage`` whose message says
-  the ingress does not exist. This is what the real service answers: the Terraform provider's
-  DescribeSaeIngress treats exactly ``InvalidParameter.WithMessage`` as "not found". DescribeIngress
-  has a single parameter, so on that call the code alone means "not found" (a malformed id gives
-  ``InvalidParameter.Obviously`` instead).
+* Unknown ingress id (Describe/Update/Delete): by default (variant ``not_found=with_message``)
+  400 ``InvalidParameter.WithMessage`` whose message says the ingress does not exist. Evidence for
+  DescribeIngress only: the public Terraform provider's DescribeSaeIngress reads exactly
+  ``InvalidParameter.WithMessage`` as "not found". Nothing public says what Update or Delete answer,
+  and the code is a generic one, so the other variants are ``not_found=404`` (HTTP 404, Code
+  ``InvalidIngress.NotFound``, distinct from 404 ``InvalidAccessKeyId.NotFound`` and
+  ``InvalidAction.NotFound``) and ``not_found=code_in_error_code`` (400, Code ``"400"``,
+  ``InvalidParameter.WithMessage`` in ErrorCode). ``delete_unknown=success`` makes DeleteIngress
+  of an unknown id a success instead.
+* A rule naming an application of another namespace: 400 ``InvalidParameter.WithMessage`` (the
+  CreateIngress page says cross-namespace applications are not supported; the code is assumed).
+* An application id a rule names that does not exist: 400 ``InvalidParameter.WithMessage`` (assumed).
 * Unknown path, method+path pair, or an ``x-acs-action`` that does not match them: 404
   ``InvalidAction.NotFound``.
 * ``x-acs-version`` other than 2019-05-06: 400 ``InvalidVersion``.
@@ -22,7 +29,6 @@ Choices for the cases no page documents (module constants below):
   permanent key: 400 ``InvalidSecurityToken.MismatchWithAccessKey``; a token nobody issued: 400
   ``InvalidSecurityToken.Malformed``.
 * ``x-acs-date`` not ``YYYY-MM-DDTHH:MM:SSZ``: 400 ``InvalidTimeStamp.Format``.
-* An application id a rule names that does not exist: 400 ``InvalidParameter.WithMessage``.
 """
 
 NOT_EMPTY = 'InvalidParameter.NotEmpty'
@@ -33,8 +39,10 @@ EXCEED_INGRESS_RULE = 'Exceed.IngressRule'
 PORT_NOT_AVAILABLE = 'SlbListenerPort.NotAvailable'
 CERT_NOT_FOUND = 'SSLCert.NotFound'
 
+# The default variant's answer to an unknown ingress id, and the code of variant not_found=404.
 INGRESS_NOT_FOUND_CODE = WITH_MESSAGE
 INGRESS_NOT_FOUND_STATUS = 400
+INGRESS_NOT_FOUND_404_CODE = 'InvalidIngress.NotFound'
 LOAD_BALANCE_TYPE_CHANGE_CODE = WITH_MESSAGE
 APP_NOT_FOUND_CODE = WITH_MESSAGE
 
@@ -66,13 +74,15 @@ PAGE_SIZE_MAX = 100
 class ApiError(Exception):
     """An error answer: HTTP status, code, message. ``business`` marks SAE (not gateway) errors."""
 
-    def __init__(self, status, code, message, business=False, headers=None):
+    def __init__(self, status, code, message, business=False, headers=None, body_code=None):
         super().__init__('%s %s: %s' % (status, code, message))
         self.status = status
         self.code = code
         self.message = message
         self.business = business
         self.headers = headers
+        # What the body's Code holds when it is not the error code (a variant: the HTTP status).
+        self.body_code = body_code
 
 
 def not_empty(name):
@@ -103,9 +113,20 @@ def cert_not_found(cert_id):
     return ApiError(400, CERT_NOT_FOUND, 'The specified SSL certificate cannot be found: [%s]' % cert_id, True)
 
 
-def ingress_not_found(ingress_id):
-    return ApiError(INGRESS_NOT_FOUND_STATUS, INGRESS_NOT_FOUND_CODE,
-                    'The parameter is invalid {IngressId}: the ingress [%s] does not exist' % ingress_id, True)
+def ingress_not_found(ingress_id, variant='with_message'):
+    """The answer to an unknown ingress id under variant ``not_found``."""
+    if variant == '404':
+        return ApiError(404, INGRESS_NOT_FOUND_404_CODE, 'The specified ingress [%s] does not exist.' % ingress_id, True)
+    error = ApiError(INGRESS_NOT_FOUND_STATUS, INGRESS_NOT_FOUND_CODE,
+                     'The parameter is invalid {IngressId}: the ingress [%s] does not exist' % ingress_id, True)
+    if variant == 'code_in_error_code':
+        error.body_code = str(INGRESS_NOT_FOUND_STATUS)
+    return error
+
+
+def cross_namespace_app(where, app_id, app_namespace, namespace_id):
+    return with_message(where, 'the application [%s] belongs to namespace %s, not %s: cross-namespace applications '
+                               'are not supported' % (app_id, app_namespace, namespace_id))
 
 
 def invalid_action():

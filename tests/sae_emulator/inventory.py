@@ -7,10 +7,11 @@ An inventory is given as a plain dict (JSON-friendly)::
         'slbs': [{'id': 'lb-...', 'type': 'clb' | 'alb', 'address': 'internet' | 'intranet'}],
         'clb_certs': ['<CLB certificate id>', ...],
         'alb_certs': ['<digits>-<region>', ...],
-        'apps': [{'id': '<uuid>', 'name': 'demo-web', 'ports': [8080, 8443]}],
+        'apps': [{'id': '<uuid>', 'name': 'demo-web', 'namespace': 'cn-beijing:demo', 'ports': [8080, 8443]}],
     }
 
-Missing keys mean "none of those" (the region defaults to cn-beijing). ``default_inventory()``
+Every application belongs to one namespace (required: an ingress may only route to applications of
+its own namespace). Missing keys mean "none of those" (the region defaults to cn-beijing). ``default_inventory()``
 returns a fresh copy of the default below, to extend in a test.
 """
 
@@ -43,6 +44,9 @@ APP_WEB_NAME = 'demo-web'
 APP_API_NAME = 'demo-api'
 APP_ADMIN_NAME = 'demo-admin'
 APP_IDS = (APP_WEB_ID, APP_API_ID, APP_ADMIN_ID)
+# An application of the other namespace (an ingress of NAMESPACE_ID may not route to it).
+APP_STAGING_ID = '5f0c7a1e-3b2d-4e8f-9a61-0d2c4b7e8f93'
+APP_STAGING_NAME = 'staging-web'
 APP_PORTS = (8080, 8443)
 
 DEFAULT_INVENTORY = {
@@ -57,9 +61,10 @@ DEFAULT_INVENTORY = {
     'clb_certs': list(CLB_CERT_IDS),
     'alb_certs': list(ALB_CERT_IDS),
     'apps': [
-        {'id': APP_WEB_ID, 'name': APP_WEB_NAME, 'ports': list(APP_PORTS)},
-        {'id': APP_API_ID, 'name': APP_API_NAME, 'ports': list(APP_PORTS)},
-        {'id': APP_ADMIN_ID, 'name': APP_ADMIN_NAME, 'ports': list(APP_PORTS)},
+        {'id': APP_WEB_ID, 'name': APP_WEB_NAME, 'namespace': NAMESPACE_ID, 'ports': list(APP_PORTS)},
+        {'id': APP_API_ID, 'name': APP_API_NAME, 'namespace': NAMESPACE_ID, 'ports': list(APP_PORTS)},
+        {'id': APP_ADMIN_ID, 'name': APP_ADMIN_NAME, 'namespace': NAMESPACE_ID, 'ports': list(APP_PORTS)},
+        {'id': APP_STAGING_ID, 'name': APP_STAGING_NAME, 'namespace': OTHER_NAMESPACE_ID, 'ports': list(APP_PORTS)},
     ],
 }
 
@@ -81,7 +86,10 @@ class Inventory:
         self.alb_certs = frozenset(spec.get('alb_certs') or ())
         self.apps = {}
         for app in spec.get('apps') or ():
-            self.apps[app['id']] = {'id': app['id'], 'name': app.get('name', app['id']), 'ports': list(app.get('ports') or ())}
+            if not app.get('namespace'):
+                raise ValueError('inventory application %r has no namespace' % (app.get('id'),))
+            self.apps[app['id']] = {'id': app['id'], 'name': app.get('name', app['id']), 'namespace': app['namespace'],
+                                    'ports': list(app.get('ports') or ())}
 
     def add_slb(self, slb_id, slb_type, address, created_by_sae=False, edition=None):
         if slb_type not in ('clb', 'alb'):

@@ -18,6 +18,7 @@ from .errors import ApiError
 from .faults import FaultInjector
 from .service import IngressService
 from .signature import SignatureVerifier
+from .variants import resolve_variants
 
 API_VERSION = '2019-05-06'
 INGRESS_PATH = '/pop/v1/sam/ingress/Ingress'
@@ -33,7 +34,6 @@ ROUTES = {
 KNOWN_PATHS = frozenset(path for _method, path in ROUTES)
 WRITE_OPERATIONS = ('CreateIngress', 'UpdateIngress', 'DeleteIngress')
 FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded'
-BODY_PARAMETERS = frozenset(('Rules',))
 
 # The demo's credentials: safe to print, useless anywhere but here.
 DEFAULT_ACCESS_KEY_ID = 'LTAIemulatorDemoKey'
@@ -208,15 +208,18 @@ class Emulator:
     ``state_file``: JSON file loaded at construction and rewritten after every write.
     ``tls``: serve HTTPS with a freshly generated private CA (``ca_path``).
     ``clock``: a callable returning the time in epoch seconds (signature dates, nonces, CreateTime).
+    ``variants``: ``{switch: value}`` for the behaviours no public source settles (``VARIANTS`` lists
+    them; unknown switches or values raise ValueError); None reads ``SAE_EMULATOR_VARIANTS``.
     """
 
-    def __init__(self, host='127.0.0.1', port=0, credentials=None, inventory=None, state_file=None, tls=False, clock=None):
+    def __init__(self, host='127.0.0.1', port=0, credentials=None, inventory=None, state_file=None, tls=False, clock=None,
+                 variants=None):
         self.host = host
         self._requested_port = port
         self.credentials = copy.deepcopy(DEFAULT_CREDENTIALS if credentials is None else credentials)
         self.clock = clock or time.time
         self.verifier = SignatureVerifier(self.credentials, self.clock)
-        self.service = IngressService(inventory, state_file, self.clock)
+        self.service = IngressService(inventory, state_file, self.clock, resolve_variants(variants))
         self.tls = tls
         self.faults = FaultInjector()
         self.ca_path = None
@@ -295,6 +298,11 @@ class Emulator:
     def inventory(self):
         return self.service.inventory
 
+    @property
+    def variants(self):
+        """Every variant switch with its value in this emulator (a copy)."""
+        return dict(self.service.variants)
+
     # ------------------------------------------------------------ state access for tests
 
     @property
@@ -309,6 +317,10 @@ class Emulator:
 
     def remove_ingress(self, ingress_id):
         return self.service.remove(ingress_id)
+
+    def set_rule_actions(self, ingress_id, domain, path, actions):
+        """Give the rule (domain, path) these RuleActions, as the console or saectl would."""
+        return self.service.set_rule_actions(ingress_id, domain, path, actions)
 
     # ------------------------------------------------------------ the log
 
@@ -381,10 +393,11 @@ class Emulator:
         content_type = (headers.get('content-type') or [''])[0]
         if body and content_type.split(';')[0].strip().lower() == FORM_CONTENT_TYPE:
             form = dict(parse_qsl(body.decode('utf-8', 'replace'), keep_blank_values=True))
-        # What the service sees: each parameter only where the API puts it (Rules in the form body,
-        # everything else in the query). The log keeps everything received.
-        params = {key: value for key, value in query.items() if key not in BODY_PARAMETERS}
-        params.update((key, value) for key, value in form.items() if key in BODY_PARAMETERS)
+        # The gateway merges query and form body: any parameter may come in either (the SDK puts
+        # Rules in the body, the Terraform provider puts everything in the query). On a clash the
+        # body wins.
+        params = dict(query)
+        params.update(form)
         request_id = _request_id()
         entry = {
             'seq': None, 'time': self.clock(), 'operation': None, 'method': handler.command, 'path': raw_path,
@@ -521,10 +534,15 @@ class Emulator:
             raise ApiError(500, errors.INTERNAL_ERROR, _GATEWAY_MESSAGES[errors.INTERNAL_ERROR]) from None
 
     def _error_body(self, exc, request_id):
+        code = exc.code
+        if exc.body_code is not None:
+            code = exc.body_code
+        elif exc.business and self.service.variants['business_error_code'] == 'in_error_code_only':
+            code = str(exc.status)
         body = {
             'RequestId': request_id,
             'HostId': 'sae.%s.aliyuncs.com' % self.region,
-            'Code': exc.code,
+            'Code': code,
             'Message': exc.message,
             'Recommend': 'https://api.aliyun.com/troubleshoot?q=%s&product=sae&requestId=%s' % (exc.code, request_id),
         }

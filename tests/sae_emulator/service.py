@@ -3,7 +3,9 @@
 Parameters arrive as a dict of strings (query and form merged, as the gateway hands them over).
 State is in memory behind one lock, optionally persisted to a JSON file after every write.
 Internal records use the PascalCase field names of DescribeIngress (plus CreateTime, AddressType,
-LoadBalancerEdition, ZoneMappings), so tests can assert on them directly.
+LoadBalancerEdition, ZoneMappings), so tests can assert on them directly. A record keeps what was
+sent (e.g. every rule's BackendProtocol); rendering decides what a response shows.
+Behaviours no public source settles follow ``self.variants`` (see variants.py and FIDELITY.md).
 """
 
 import copy
@@ -17,6 +19,7 @@ import time
 
 from . import errors
 from .inventory import Inventory
+from .variants import resolve_variants
 
 FIRST_INGRESS_ID = 1001
 DEFAULT_REQUEST_TIMEOUT = 60
@@ -33,6 +36,8 @@ BOOL_FIELDS = (
     'EnableXForwardedForSlbId', 'EnableXForwardedForSlbPort',
 )
 CORS_FIELDS = ('Enable', 'AllowOrigin', 'AllowMethods', 'AllowHeaders', 'ExposeHeaders', 'AllowCredentials', 'MaxAge')
+CORS_CHOICES = {'Enable': ('true', 'false'), 'AllowCredentials': ('on', 'off')}
+CORS_MAX_AGE = (-1, 172800)
 DEFAULT_CORS = {'Enable': 'false'}
 
 DESCRIBE_FIELDS = (
@@ -121,16 +126,6 @@ def _string_field(obj, key, where):
     return value
 
 
-def _stringify(value):
-    if isinstance(value, bool):
-        return 'true' if value else 'false'
-    if isinstance(value, (int, float)):
-        return str(value)
-    if isinstance(value, str):
-        return value
-    return json.dumps(value)
-
-
 def to_wire_params(fields):
     """Python-typed PascalCase fields (as tests pass them) -> the strings the SDK would send."""
     params = {}
@@ -146,11 +141,34 @@ def to_wire_params(fields):
     return params
 
 
+def rule_actions(actions, where):
+    """ruleActions of a rule ([{actionType, actionConfig}], PascalCase accepted too) -> RuleActions."""
+    if actions is None:
+        return []
+    if not isinstance(actions, list):
+        raise errors.obviously(where)
+    result = []
+    for action in actions:
+        if not isinstance(action, dict):
+            raise errors.obviously(where)
+        kind = action.get('actionType', action.get('ActionType'))
+        config = action.get('actionConfig', action.get('ActionConfig', ''))
+        if not isinstance(kind, str) or not kind:
+            raise errors.obviously(where + '.actionType')
+        if isinstance(config, (dict, list)):
+            config = json.dumps(config, separators=(',', ':'))
+        if not isinstance(config, str):
+            raise errors.obviously(where + '.actionConfig')
+        result.append({'ActionType': kind, 'ActionConfig': config})
+    return result
+
+
 class IngressService:
     """All state and rules of the emulated service. Every public method is thread-safe."""
 
-    def __init__(self, inventory=None, state_file=None, clock=None):
+    def __init__(self, inventory=None, state_file=None, clock=None, variants=None):
         self.inventory = Inventory(inventory)
+        self.variants = resolve_variants(variants)
         self.state_file = state_file
         self._clock = clock or time.time
         self._lock = threading.RLock()
@@ -212,7 +230,9 @@ class IngressService:
             raise errors.with_message(name, 'the namespace must belong to region %s, not %s' % (self.inventory.region, match.group('region')))
         return value
 
-    def _rule(self, obj, where, lb_type, is_default):
+    def _rule(self, obj, where, lb_type, is_default, namespace, with_actions=False):
+        """One rule of the request (camelCase keys) -> its record (PascalCase). Unknown keys (e.g. the
+        appName the Terraform provider sends) are ignored; ruleActions too unless ``with_actions``."""
         if not isinstance(obj, dict):
             raise errors.obviously(where)
         app_id = obj.get('appId')
@@ -220,8 +240,11 @@ class IngressService:
             raise errors.not_empty(where + '.appId')
         if not isinstance(app_id, str):
             raise errors.obviously(where + '.appId')
-        if app_id not in self.inventory.apps:
+        app = self.inventory.apps.get(app_id)
+        if app is None:
             raise errors.with_message(where + '.appId', 'the application [%s] does not exist' % app_id)
+        if app['namespace'] != namespace:
+            raise errors.cross_namespace_app(where + '.appId', app_id, app['namespace'], namespace)
         port = obj.get('containerPort')
         if port is None or port == '':
             raise errors.not_empty(where + '.containerPort')
@@ -245,39 +268,40 @@ class IngressService:
             if lb_type != 'alb':
                 raise errors.with_message(where + '.rewritePath', 'rewritePath is supported only by ALB ingresses (LoadBalanceType alb)')
             rule['RewritePath'] = rewrite
+        rule['RuleActions'] = rule_actions(obj.get('ruleActions'), where + '.ruleActions') if with_actions else []
         return rule
 
-    def _rules(self, params, lb_type):
+    def _rules(self, params, lb_type, namespace, trusted=False):
         rules = _json_param(params, 'Rules', list)
         if rules is None:
             return None
         if len(rules) > errors.MAX_RULES:
             raise errors.exceed_rules()
-        return [self._rule(obj, 'Rules', lb_type, False) for obj in rules]
+        with_actions = trusted or self.variants['rule_actions_in_request'] == 'honoured'
+        return [self._rule(obj, 'Rules', lb_type, False, namespace, with_actions) for obj in rules]
 
-    def _default_rule(self, params, lb_type):
+    def _default_rule(self, params, lb_type, namespace):
         obj = _json_param(params, 'DefaultRule', dict)
         if obj is None:
             return None
-        return self._rule(obj, 'DefaultRule', lb_type, True)
+        return self._rule(obj, 'DefaultRule', lb_type, True, namespace)
 
     @staticmethod
     def _cors(params):
+        """CorsConfig: one wire form only, a JSON object with PascalCase keys and string values
+        (the UpdateIngress page's example, the SDK's response model)."""
         obj = _json_param(params, 'CorsConfig', dict)
         if obj is None:
             return None
         cors = {}
-        for field in CORS_FIELDS:
-            for key in (field, field[0].lower() + field[1:]):
-                if key in obj and obj[key] is not None:
-                    value = obj[key]
-                    if isinstance(value, (dict, list)):
-                        raise errors.obviously('CorsConfig.' + field)
-                    cors[field] = _stringify(value)
-        if 'Enable' in cors and cors['Enable'].lower() not in ('true', 'false'):
-            raise errors.obviously('CorsConfig.Enable')
-        if 'Enable' in cors:
-            cors['Enable'] = cors['Enable'].lower()
+        for key, value in obj.items():
+            if key not in CORS_FIELDS or not isinstance(value, str):
+                raise errors.obviously('CorsConfig.' + str(key))
+            if key in CORS_CHOICES and value not in CORS_CHOICES[key]:
+                raise errors.obviously('CorsConfig.' + key)
+            if key == 'MaxAge':
+                parse_int(value, 'CorsConfig.MaxAge', *CORS_MAX_AGE)
+            cors[key] = value
         return cors
 
     @staticmethod
@@ -329,8 +353,14 @@ class IngressService:
         value = _required(params, 'IngressId')
         ingress_id = parse_int(value, 'IngressId', 1, 2 ** 63 - 1)
         if ingress_id not in self._ingresses:
-            raise errors.ingress_not_found(value)
+            raise errors.ingress_not_found(value, self.variants['not_found'])
         return ingress_id
+
+    def _generated_name(self, record):
+        """``<SlbId>-<ListenerPort>-<6 hex>``, like ``lb-uf6jt0nu4z6ior943****-80-f5****``: set once at
+        creation and kept (a port change does not rename the ingress)."""
+        digest = hashlib.sha1(('%s/%s' % (self.inventory.region, record['Id'])).encode('ascii')).hexdigest()
+        return '%s-%d-%s' % (record['SlbId'], record['ListenerPort'], digest[:6])
 
     def _provision_alb(self, address_type, edition):
         self._provisioned += 1
@@ -340,14 +370,14 @@ class IngressService:
 
     # ------------------------------------------------------------ operations
 
-    def create(self, params):
+    def create(self, params, trusted=False):
         with self._lock:
-            record = self._build_create(params)
+            record = self._build_create(params, trusted)
             self._ingresses[record['Id']] = record
             self._save()
             return {'IngressId': record['Id']}, record['Id'], True
 
-    def _build_create(self, params):
+    def _build_create(self, params, trusted=False):
         namespace = self._namespace(_required(params, 'NamespaceId'))
         port = parse_int(_required(params, 'ListenerPort'), 'ListenerPort', 1, 65535)
         _required(params, 'DefaultRule')
@@ -371,10 +401,11 @@ class IngressService:
         flags = {name: _bool_param(params, name) for name in BOOL_FIELDS}
         cert_id, cert_ids = self._certs(params, lb_type)
         cors = self._cors(params)
-        rules = self._rules(params, lb_type)
-        default_rule = self._default_rule(params, lb_type)
+        rules = self._rules(params, lb_type, namespace, trusted)
+        default_rule = self._default_rule(params, lb_type, namespace)
         record = {
             'Id': None,
+            'Name': None,
             'Description': params.get('Description') or '',
             'NamespaceId': namespace,
             'SlbId': slb['id'] if slb else None,
@@ -407,12 +438,17 @@ class IngressService:
             record['SlbType'] = slb['address']
         record['Id'] = self._next_id
         self._next_id += 1
+        record['Name'] = self._generated_name(record)
         return record
 
     def update(self, params):
         with self._lock:
             ingress_id = self._ingress_id(params)
             current = self._ingresses[ingress_id]
+            port = _int_param(params, 'ListenerPort', 1, 65535)
+            if self.variants['update_port_resend'] == 'refused' and port == current['ListenerPort']:
+                # The port counts as taken, by this very ingress.
+                raise errors.port_not_available(current['SlbId'], port)
             record = self._build_update(current, params)
             applied = record != current
             if applied:
@@ -420,7 +456,7 @@ class IngressService:
                 self._save()
             return {'IngressId': ingress_id}, ingress_id, applied
 
-    def _build_update(self, current, params):
+    def _build_update(self, current, params, trusted=False):
         lb_type = current['LoadBalanceType']
         wanted_type = _enum_param(params, 'LoadBalanceType', LOAD_BALANCE_TYPES)
         if wanted_type is not None and wanted_type != lb_type:
@@ -433,8 +469,8 @@ class IngressService:
         flags = {name: _bool_param(params, name) for name in BOOL_FIELDS}
         cert_id, cert_ids = self._certs(params, lb_type)
         cors = self._cors(params)
-        rules = self._rules(params, lb_type)
-        default_rule = self._default_rule(params, lb_type)
+        rules = self._rules(params, lb_type, current['NamespaceId'], trusted)
+        default_rule = self._default_rule(params, lb_type, current['NamespaceId'])
         if 'Description' in params:
             record['Description'] = params['Description']
         if 'SecurityPolicyId' in params:
@@ -472,6 +508,11 @@ class IngressService:
 
     def delete(self, params):
         with self._lock:
+            if self.variants['delete_unknown'] == 'success':
+                value = _required(params, 'IngressId')
+                unknown = parse_int(value, 'IngressId', 1, 2 ** 63 - 1)
+                if unknown not in self._ingresses:
+                    return {'IngressId': unknown}, unknown, False
             ingress_id = self._ingress_id(params)
             record = self._ingresses.pop(ingress_id)
             slb = self.inventory.slbs.get(record['SlbId'])
@@ -485,7 +526,12 @@ class IngressService:
         namespace = self._namespace(_required(params, 'NamespaceId'))
         app_id = params.get('AppId') or None
         page = _int_param(params, 'CurrentPage', 1, 2 ** 31 - 1) or 1
-        size = _int_param(params, 'PageSize', 1, errors.PAGE_SIZE_MAX) or errors.PAGE_SIZE_DEFAULT
+        largest = self.variants['page_size_max']
+        size = _int_param(params, 'PageSize', 1, 2 ** 31 - 1) or errors.PAGE_SIZE_DEFAULT
+        if size > largest:
+            if self.variants['page_size_over_max'] == 'refused':
+                raise errors.obviously('PageSize')
+            size = largest
         with self._lock:
             matches = [rec for key, rec in sorted(self._ingresses.items()) if rec['NamespaceId'] == namespace]
             if app_id is not None:
@@ -493,30 +539,35 @@ class IngressService:
             rows = [self.render_list_row(rec) for rec in matches[(page - 1) * size:page * size]]
         return {'CurrentPage': page, 'PageSize': size, 'TotalSize': len(matches), 'IngressList': rows}, None, False
 
-    @staticmethod
-    def _targets(record, app_id):
-        if record['DefaultRule'] and record['DefaultRule']['AppId'] == app_id:
+    def _targets(self, record, app_id):
+        if any(rule['AppId'] == app_id for rule in record['Rules']):
             return True
-        return any(rule['AppId'] == app_id for rule in record['Rules'])
+        default = record['DefaultRule']
+        return self.variants['app_filter'] == 'rules_and_default' and bool(default) and default['AppId'] == app_id
 
     # ------------------------------------------------------------ rendering
 
     def _render_rules(self, record):
+        """BackendProtocol is shown only for an ALB ingress with an HTTPS listener (SDK models)."""
+        shows_protocol = record['LoadBalanceType'] == 'alb' and record.get('ListenerProtocol') == 'HTTPS'
         default = dict(record['DefaultRule'])
         default['AppName'] = self.inventory.app_name(default['AppId'])
         rules = []
         for rule in record['Rules']:
             out = dict(rule)
             out['AppName'] = self.inventory.app_name(rule['AppId'])
-            out['RuleActions'] = []
+            out['RuleActions'] = [dict(action) for action in rule.get('RuleActions') or ()]
             rules.append(out)
+        if not shows_protocol:
+            for out in [default] + rules:
+                out.pop('BackendProtocol', None)
         return default, rules
 
     def _render_common(self, record):
         default, rules = self._render_rules(record)
         data = {
             'Id': record['Id'],
-            'Name': record['Description'],
+            'Name': record.get('Name') or self._generated_name(record),
             'Description': record['Description'],
             'NamespaceId': record['NamespaceId'],
             'SlbId': record['SlbId'],
@@ -555,7 +606,8 @@ class IngressService:
     # ------------------------------------------------------------ behind the client's back
 
     def seed(self, fields):
-        return self.create(to_wire_params(fields))[1]
+        """Create as the console would: rules may carry ``ruleActions`` whatever the variant."""
+        return self.create(to_wire_params(fields), trusted=True)[1]
 
     def modify(self, ingress_id, fields):
         """Update semantics for Update parameters; NamespaceId, SlbId, LoadBalanceType, CreatedBySae,
@@ -571,10 +623,25 @@ class IngressService:
             current.update(raw)
             if 'SlbId' in raw and raw['SlbId'] in self.inventory.slbs:
                 current['SlbType'] = self.inventory.slbs[raw['SlbId']]['address']
-            record = self._build_update(current, params)
+            record = self._build_update(current, params, trusted=True)
             self._ingresses[ingress_id] = record
             self._save()
             return copy.deepcopy(record)
+
+    def set_rule_actions(self, ingress_id, domain, path, actions):
+        """Set the RuleActions of the rule (domain, path), as the console or saectl would. ``actions``:
+        dicts with actionType/actionConfig (or ActionType/ActionConfig); ActionConfig a string (a dict
+        or list is stored as its JSON)."""
+        with self._lock:
+            record = self._ingresses.get(int(ingress_id))
+            if record is None:
+                raise KeyError('no ingress %s' % ingress_id)
+            for rule in record['Rules']:
+                if (rule['Domain'], rule['Path']) == (domain or '', path or ''):
+                    rule['RuleActions'] = rule_actions(actions, 'RuleActions')
+                    self._save()
+                    return copy.deepcopy(record)
+            raise KeyError('ingress %s has no rule for domain %r, path %r' % (ingress_id, domain, path))
 
     def remove(self, ingress_id):
         with self._lock:
