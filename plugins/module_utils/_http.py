@@ -39,6 +39,7 @@ from collections import namedtuple
 from urllib.parse import urlencode, urlsplit
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils import _signer
+from ansible_collections.alibabacloud.sae.plugins.module_utils._version import COLLECTION_VERSION
 
 try:
     import requests
@@ -51,7 +52,6 @@ else:
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 
-COLLECTION_VERSION = '1.0.0'
 API_VERSION = '2019-05-06'
 
 BACKOFF_BASE = 0.25

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from ansible_collections.alibabacloud.sae.plugins.module_utils import _http
+from ansible_collections.alibabacloud.sae.plugins.module_utils import _http, _version
 from ansible_collections.alibabacloud.sae.plugins.module_utils._http import (
     HttpClient,
     Operation,
@@ -225,8 +225,8 @@ def test_headers_and_signature(server, make_client):
     assert re.match(r'^[0-9a-f]{32}$', headers['x-acs-signature-nonce'])
     sent = datetime.datetime.strptime(headers['x-acs-date'], '%Y-%m-%dT%H:%M:%SZ').replace(tzinfo=datetime.timezone.utc)
     assert abs((datetime.datetime.now(datetime.timezone.utc) - sent).total_seconds()) < 60
-    assert re.match(r'^alibabacloud\.sae/1\.0\.0 \(Ansible collection\) requests/\S+ Python/\S+$', headers['user-agent'])
-    assert _http.COLLECTION_VERSION == '1.0.0'
+    assert re.match(r'^alibabacloud\.sae/%s \(Ansible collection\) requests/\S+ Python/\S+$'
+                    % re.escape(_version.COLLECTION_VERSION), headers['user-agent'])
     signed = verify_signature(req)
     assert signed == sorted(['accept', 'host', 'user-agent', 'x-acs-action', 'x-acs-content-sha256', 'x-acs-date',
                              'x-acs-signature-nonce', 'x-acs-version'])
