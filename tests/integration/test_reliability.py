@@ -374,13 +374,18 @@ def _ahead_one_hour():
     return time.time() + 3600
 
 
+STS_KEYS = {'access_key_id': sae_emulator.STS_ACCESS_KEY_ID, 'access_key_secret': sae_emulator.STS_ACCESS_KEY_SECRET}
+STS_HINT = 'the STS token was refused: check that security_token belongs to access_key_id and has not expired.'
 AUTH_FAILURES = {
-    'clock-skew': ({'clock': _ahead_one_hour}, {}, 'InvalidTimeStamp.Expired', 'sync it with NTP'),
-    'wrong-secret': ({}, {'access_key_secret': 'not-the-right-secret'}, 'SignatureDoesNotMatch', 'check access_key_secret'),
-    'unknown-key': ({}, {'access_key_id': 'LTAIunknownKey0000000'}, 'InvalidAccessKeyId.NotFound', 'check access_key_id'),
-    # No hint is documented for a refused STS token yet: only the code and the single attempt are checked.
-    'wrong-sts-token': ({}, {'access_key_id': sae_emulator.STS_ACCESS_KEY_ID, 'access_key_secret': sae_emulator.STS_ACCESS_KEY_SECRET,
-                             'security_token': 'not-the-right-token'}, 'InvalidSecurityToken.Malformed', None),
+    'clock-skew': ({'clock': _ahead_one_hour}, {}, 'InvalidTimeStamp.Expired',
+                   "the controller's clock is off by more than 15 minutes: sync it with NTP."),
+    'wrong-secret': ({}, {'access_key_secret': 'not-the-right-secret'}, 'SignatureDoesNotMatch',
+                     'the signature was refused: check access_key_secret.'),
+    'unknown-key': ({}, {'access_key_id': 'LTAIunknownKey0000000'}, 'InvalidAccessKeyId.NotFound',
+                    'check access_key_id and that the key is enabled.'),
+    'wrong-sts-token': ({}, dict(STS_KEYS, security_token='not-the-right-token'), 'InvalidSecurityToken.Malformed',
+                        STS_HINT),
+    'sts-key-without-token': ({}, STS_KEYS, 'InvalidSecurityToken.MismatchWithAccessKey', STS_HINT),
 }
 
 
@@ -392,8 +397,8 @@ def test_auth_failures_fail_at_once_with_a_hint(tmp_path, case):
         log = emu.log
     result = run.result
     assert result['failed'] is True, run
-    assert code in result['msg'], result['msg']
-    if hint:
-        assert 'Hint: ' in result['msg'] and hint in result['msg'], result['msg']
+    assert result['msg'].startswith('ListIngresses failed: %s: ' % code), result['msg']
+    # One hint, the one for this code, closing the message.
+    assert result['msg'].count('Hint: ') == 1 and result['msg'].endswith('Hint: ' + hint), result['msg']
     assert result['error']['code'] == code
     assert [(entry['operation'], entry['code']) for entry in log] == [('ListIngresses', code)]
