@@ -21,6 +21,25 @@ def emulator():
 
 
 @pytest.fixture
+def emulator_factory():
+    """make(variants=None, **kwargs) -> a started Emulator, stopped at teardown. variants=None takes
+    SAE_EMULATOR_VARIANTS (the defaults when unset); a dict names the switches to change."""
+    started = []
+
+    def make(variants=None, **kwargs):
+        emu = Emulator(variants=variants, **kwargs)
+        emu.start()
+        started.append(emu)
+        return emu
+
+    try:
+        yield make
+    finally:
+        for emu in started:
+            emu.stop()
+
+
+@pytest.fixture
 def play(tmp_path, emulator):
     """play(tasks_or_task, **kwargs) -> Run, against the test's emulator."""
     counter = [0]
