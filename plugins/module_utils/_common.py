@@ -240,6 +240,11 @@ class SaeModule:
         if err.request_id:
             text += ' (RequestId: %s)' % err.request_id
         hint = error_hint(err)
+        endpoint = self.params.get('endpoint') or ''
+        if err.code == 'SSLError' and endpoint and '://' not in endpoint:
+            hint = ('endpoint %r has no scheme, so https://%s was used and its TLS handshake failed. If that server speaks '
+                    'plain HTTP (a local emulator), write http://%s; if it speaks HTTPS, %s'
+                    % (endpoint, endpoint.strip(), endpoint.strip(), HINTS['SSLError']))
         if hint:
             text += ' Hint: %s' % hint
         error = dict(code=err.code, message=err.message, request_id=err.request_id, status=err.status,

@@ -119,23 +119,44 @@ def _cast(value, kind):
     return _blank_to_none(value)
 
 
+def _protocol(value):
+    value = _blank_to_none(value)
+    return value.lower() if value else None
+
+
+def _rule_actions(actions):
+    """A live rule's RuleActions ([{ActionType, ActionConfig}]) in the module's vocabulary."""
+    return [{'action_type': _blank_to_none(action.get('ActionType')),
+             'action_config': _blank_to_none(action.get('ActionConfig'))}
+            for action in actions or [] if isinstance(action, dict)]
+
+
 def normalize_rule(rule, live=False):
-    """One forwarding rule in the module's vocabulary (from a module option or an API rule)."""
+    """One forwarding rule in the module's vocabulary (from a module option or an API rule).
+
+    A sub-option the task leaves unset stays None ("keep the live value"); on the live side
+    backend_protocol is None where the service does not report it, and rule_actions lists the
+    actions set outside this module (console, saectl).
+    """
     if live:
-        get = {
-            'app_id': rule.get('AppId'), 'container_port': rule.get('ContainerPort'),
-            'domain': rule.get('Domain'), 'path': rule.get('Path'),
-            'backend_protocol': rule.get('BackendProtocol'), 'rewrite_path': rule.get('RewritePath'),
+        return {
+            'app_id': _blank_to_none(rule.get('AppId')),
+            'container_port': _to_int(rule.get('ContainerPort')),
+            'domain': _blank_to_none(rule.get('Domain')),
+            'path': _blank_to_none(rule.get('Path')),
+            'backend_protocol': _protocol(rule.get('BackendProtocol')),
+            'rewrite_path': _blank_to_none(rule.get('RewritePath')),
+            'rule_actions': _rule_actions(rule.get('RuleActions')),
         }
-    else:
-        get = rule
+    rewrite_path = rule.get('rewrite_path')
     return {
-        'app_id': _blank_to_none(get.get('app_id')),
-        'container_port': _to_int(get.get('container_port')),
-        'domain': _blank_to_none(get.get('domain')),
-        'path': _blank_to_none(get.get('path')),
-        'backend_protocol': (_blank_to_none(get.get('backend_protocol')) or DEFAULT_BACKEND_PROTOCOL).lower(),
-        'rewrite_path': _blank_to_none(get.get('rewrite_path')),
+        'app_id': _blank_to_none(rule.get('app_id')),
+        'container_port': _to_int(rule.get('container_port')),
+        'domain': _blank_to_none(rule.get('domain')),
+        'path': _blank_to_none(rule.get('path')),
+        'backend_protocol': _protocol(rule.get('backend_protocol')),
+        # '' asks for no rewrite (kept apart from None, which keeps the live value)
+        'rewrite_path': None if rewrite_path is None else (_blank_to_none(rewrite_path) or ''),
     }
 
 
@@ -148,13 +169,18 @@ def normalize_default_rule(rule, live=False):
     return {
         'app_id': _blank_to_none(rule.get('app_id')),
         'container_port': _to_int(rule.get('container_port')),
-        'backend_protocol': (_blank_to_none(rule.get('backend_protocol')) or DEFAULT_BACKEND_PROTOCOL).lower(),
+        'backend_protocol': _protocol(rule.get('backend_protocol')),
     }
+
+
+def _cors_value_set(value):
+    """True for a CORS value that says something (0 does: max_age 0 is a real value)."""
+    return value is not None and value is not False and value != []
 
 
 def canonical_cors(cors):
     """None for a configuration that is off and sets nothing: the same as no configuration at all."""
-    if cors and (cors.get('enable') or any(v for k, v in cors.items() if k != 'enable' and v not in (None, False, []))):
+    if cors and (cors.get('enable') or any(_cors_value_set(v) for k, v in cors.items() if k != 'enable')):
         return cors
     return None
 
@@ -191,8 +217,8 @@ def normalize_live(data):
     live = {}
     if 'Id' in data:
         live['id'] = _to_int(data['Id'])
-    if 'Description' in data or 'Name' in data:
-        live['name'] = live['description'] = _blank_to_none(row_name(data))
+    if 'Description' in data:
+        live['name'] = live['description'] = row_name(data)
     simple = (('namespace_id', 'NamespaceId'), ('slb_id', 'SlbId'), ('slb_type', 'SlbType'))
     for option, api in simple:
         if api in data:
@@ -225,8 +251,9 @@ def normalize_wanted(params):
     for option in ('namespace_id', 'slb_id', 'address_type', 'load_balancer_edition'):
         if params.get(option) is not None:
             wanted[option] = params[option]
-    if params.get('load_balance_type') is not None:
-        wanted['load_balance_type'] = params['load_balance_type'].lower()
+    lb_type = params.get('load_balance_type') or lb_type_of_slb(params.get('slb_id'))
+    if lb_type:
+        wanted['load_balance_type'] = lb_type.lower()
     for option, dummy, kind in SCALARS:
         if params.get(option) is not None:
             wanted[option] = _cast(params[option], kind) if kind != 'str' else params[option]
@@ -288,6 +315,24 @@ def validate_static(params):
         errors.append('ingress_id must be a positive integer, got %s.' % params['ingress_id'])
     if params.get('name') is None and params.get('ingress_id') is None:
         errors.append('Set name (the routing rule name that identifies the ingress in namespace_id) or ingress_id.')
+    if params.get('state') != 'absent':
+        errors.extend(_option_errors(params))
+    if errors:
+        raise IngressInputError(' '.join(errors))
+
+
+def _option_errors(params):
+    """What is wrong with the options that describe the ingress (not checked for state: absent)."""
+    errors = []
+    for option in ('cert_id', 'security_policy_id'):
+        if params.get(option) is not None and not params[option].strip():
+            errors.append('%s must not be empty: leave %s out to keep the live value (an empty value cannot be compared '
+                          'with what the service reports, and the API has no documented way to remove one).'
+                          % (option, option))
+    cert_ids = params.get('cert_ids')
+    if cert_ids is not None and (not cert_ids or any(not (item or '').strip() for item in cert_ids)):
+        errors.append('cert_ids must list at least one certificate id and no empty ones: leave cert_ids out to keep '
+                      'the live certificates.')
     for option, (low, high) in RANGES.items():
         _check_range(errors, option, params.get(option), low, high)
     default_rule = params.get('default_rule')
@@ -306,6 +351,11 @@ def validate_static(params):
             _check_range(errors, label + '.container_port', rule.get('container_port'), 1, 65535)
             if not (rule.get('app_id') or '').strip():
                 errors.append('%s.app_id must not be empty.' % label)
+            missing = [key for key in ('domain', 'path') if not (rule.get(key) or '').strip()]
+            if missing:
+                errors.append('%s (app_id %s) needs %s: every rule routes a domain and a path (for example path: /); '
+                              'send other traffic with default_rule.' % (label, rule.get('app_id'), ' and '.join(missing)))
+                continue
             key = rule_key(normalize_rule(rule))
             if key in seen:
                 errors.append('rules[%d] and %s have the same domain %r and path %r; each (domain, path) may appear once.'
@@ -315,17 +365,16 @@ def validate_static(params):
     cors = params.get('cors_config')
     if cors is not None and cors.get('max_age') is not None:
         _check_range(errors, 'cors_config.max_age', cors['max_age'], -1, 172800)
-    if errors:
-        raise IngressInputError(' '.join(errors))
+    return errors
 
 
-def infer_lb_type(wanted, live=None):
-    """The ingress's load balancer type as far as it is known: the task's, the live one, or the SLB id's prefix."""
-    if wanted.get('load_balance_type'):
-        return wanted['load_balance_type']
-    if live and live.get('load_balance_type'):
-        return live['load_balance_type']
-    slb_id = wanted.get('slb_id') or ''
+def lb_type_of_slb(slb_id):
+    """The load balancer type an SLB id names by its prefix (``alb-``: ALB, ``lb-``: CLB), or None.
+
+    normalize_wanted applies it when the task sets slb_id without load_balance_type, so validation,
+    the create parameters, the check-mode prediction and the diff all see the same type.
+    """
+    slb_id = slb_id or ''
     if slb_id.startswith('alb-'):
         return 'alb'
     if slb_id.startswith('lb-'):
@@ -333,8 +382,44 @@ def infer_lb_type(wanted, live=None):
     return None
 
 
-def _lb_type_errors(wanted, lb_type, live):
-    errors = []
+def infer_lb_type(wanted, live=None):
+    """The ingress's load balancer type as far as it is known: the task's (or its slb_id's), else the live one."""
+    if wanted.get('load_balance_type'):
+        return wanted['load_balance_type']
+    if live and live.get('load_balance_type'):
+        return live['load_balance_type']
+    return None
+
+
+def reports_backend_protocol(lb_type, listener_protocol):
+    """The service applies and reports a backend protocol only on an ALB ingress with an HTTPS listener."""
+    return lb_type == 'alb' and listener_protocol == 'HTTPS'
+
+
+def listener_protocol_after(wanted, live):
+    return wanted.get('listener_protocol') or (live or {}).get('listener_protocol') or SERVICE_DEFAULTS['listener_protocol']
+
+
+def _wanted_rules(wanted):
+    rules = [('default_rule', wanted['default_rule'])] if wanted.get('default_rule') else []
+    return rules + [('rules[%d]' % index, rule) for index, rule in enumerate(wanted.get('rules') or [])]
+
+
+def _backend_protocol_errors(wanted, lb_type, listener_protocol):
+    """backend_protocol https or grpc where the service neither applies nor reports one."""
+    if lb_type != 'clb' and (lb_type is None or listener_protocol is None):
+        return []  # not known yet: checked again once the live ingress is read
+    if reports_backend_protocol(lb_type, listener_protocol):
+        return []
+    where = 'a CLB ingress' if lb_type == 'clb' else 'an ALB ingress with an %s listener' % listener_protocol
+    return ['%s.backend_protocol %s: SAE applies and reports a backend protocol only on an ALB ingress with an HTTPS '
+            'listener, and this is %s. Remove backend_protocol (backends are reached over http).'
+            % (label, rule['backend_protocol'], where)
+            for label, rule in _wanted_rules(wanted) if rule.get('backend_protocol') not in (None, 'http')]
+
+
+def _lb_type_errors(wanted, lb_type, live, listener_protocol=None):
+    errors = _backend_protocol_errors(wanted, lb_type, listener_protocol)
     if lb_type == 'clb':
         if wanted.get('cert_ids'):
             errors.append('cert_ids is for ALB ingresses; this ingress uses a CLB: set cert_id instead.')
@@ -358,7 +443,7 @@ def _lb_type_errors(wanted, lb_type, live):
 
 def validate_load_balancer(wanted):
     """The load-balancer-type checks that the task alone decides (load_balance_type or an slb_id says the type)."""
-    errors = _lb_type_errors(wanted, infer_lb_type(wanted), None)
+    errors = _lb_type_errors(wanted, infer_lb_type(wanted), None, wanted.get('listener_protocol'))
     if errors:
         raise IngressInputError(' '.join(errors))
 
@@ -367,7 +452,7 @@ def validate_effective(wanted, live=None):
     """Checks that depend on the live ingress, or on its absence (still before any write)."""
     live = live or {}
     lb_type = infer_lb_type(wanted, live) or SERVICE_DEFAULTS['load_balance_type']
-    errors = _lb_type_errors(wanted, lb_type, live)
+    errors = _lb_type_errors(wanted, lb_type, live, listener_protocol_after(wanted, live))
     if not live:
         if wanted.get('listener_port') is None:
             errors.append('listener_port is required to create an ingress.')
@@ -401,21 +486,65 @@ def immutable_message(conflicts):
 # Compare and plan
 # ---------------------------------------------------------------------------------------------
 
-def merged_rules(live_rules, wanted_rules, purge):
-    """The full rule list to send: the wanted rules, plus (purge False) the live ones not listed."""
+def _merge_rule(live_rule, rule, reported):
+    """A wanted rule over the live rule with its (domain, path): unset sub-options keep their live value."""
+    merged = dict(live_rule or {'backend_protocol': None, 'rewrite_path': None, 'rule_actions': []})
+    merged.update((key, value) for key, value in rule.items() if value is not None)
+    merged['rewrite_path'] = merged.get('rewrite_path') or None
+    if not reported:
+        merged['backend_protocol'] = None
+    return merged
+
+
+def merged_rules(live_rules, wanted_rules, purge, reported=True):
+    """The full rule list to send: the wanted rules over their live counterparts, plus (purge False) the
+    live ones not listed. `reported`: whether the ingress will report (and so apply) backend protocols."""
+    live_by_key = dict((rule_key(rule), rule) for rule in live_rules or [])
+    merged = [_merge_rule(live_by_key.get(rule_key(rule)), rule, reported) for rule in wanted_rules]
     if purge:
-        return [dict(rule) for rule in wanted_rules]
-    wanted_by_key = dict((rule_key(rule), rule) for rule in wanted_rules)
-    result = []
-    for rule in live_rules or []:
-        result.append(dict(wanted_by_key.pop(rule_key(rule), rule)))
-    live_keys = set(rule_key(rule) for rule in live_rules or [])
-    result.extend(dict(rule) for rule in wanted_rules if rule_key(rule) not in live_keys)
-    return result
+        return merged
+    # live order first (the listed ones changed in place), then the new ones
+    merged_by_key = dict((rule_key(rule), rule) for rule in merged)
+    result = [merged_by_key.pop(rule_key(rule), None) or dict(rule) for rule in live_rules or []]
+    return result + [rule for rule in merged if rule_key(rule) in merged_by_key]
 
 
-def _rules_equal(left, right):
-    return dict((rule_key(r), r) for r in left or []) == dict((rule_key(r), r) for r in right or [])
+def _comparable_rule(rule, with_backend):
+    rule = dict(rule)
+    rule.pop('rule_actions', None)
+    rule['rewrite_path'] = rule.get('rewrite_path') or None
+    if not with_backend:
+        rule.pop('backend_protocol', None)
+    return rule
+
+
+def _rules_equal(live_rules, rules):
+    """Rules match by (domain, path); a backend protocol is compared only where the task's side has one."""
+    live_by_key = dict((rule_key(rule), rule) for rule in live_rules or [])
+    if set(live_by_key) != set(rule_key(rule) for rule in rules or []) or len(rules or []) != len(live_by_key):
+        return False
+    for rule in rules or []:
+        with_backend = rule.get('backend_protocol') is not None
+        if _comparable_rule(rule, with_backend) != _comparable_rule(live_by_key[rule_key(rule)], with_backend):
+            return False
+    return True
+
+
+def _default_rule_equal(live_rule, rule):
+    return _rules_equal([dict(live_rule, domain=None, path=None)] if live_rule else [], [dict(rule, domain=None, path=None)])
+
+
+def rules_with_actions(rules):
+    """[(domain, path, action types)] of the rules in `rules` that carry actions set outside this module."""
+    return [(rule.get('domain'), rule.get('path'), [action.get('action_type') for action in rule['rule_actions']])
+            for rule in rules if rule.get('rule_actions')]
+
+
+def rule_actions_message(conflicts):
+    parts = ['domain %s path %s (%s)' % (domain, path, ', '.join(str(t) for t in types)) for domain, path, types in conflicts]
+    return ('Changing rules resends the whole rule list, and these rules carry rule actions set outside this module '
+            '(console or saectl) that the module cannot resend: %s. Nothing was changed. Manage the rules of this '
+            'ingress where their actions are managed, or remove the actions first.' % '; '.join(parts))
 
 
 def _cors_comparable(cors):
@@ -441,11 +570,16 @@ def desired_values(live, wanted, purge_rules=True):
     for option, dummy, dummy_kind in SCALARS:
         if option in wanted:
             values[option] = wanted[option]
-    for option in ('cert_ids', 'default_rule'):
-        if option in wanted:
-            values[option] = wanted[option]
+    if 'cert_ids' in wanted:
+        values['cert_ids'] = wanted['cert_ids']
+    reported = reports_backend_protocol(infer_lb_type(wanted, live) or SERVICE_DEFAULTS['load_balance_type'],
+                                        listener_protocol_after(wanted, live))
+    if 'default_rule' in wanted:
+        values['default_rule'] = _merge_rule(live.get('default_rule'), wanted['default_rule'], reported)
+        values['default_rule'].pop('rewrite_path', None)
+        values['default_rule'].pop('rule_actions', None)
     if 'rules' in wanted:
-        values['rules'] = merged_rules(live.get('rules'), wanted['rules'], purge_rules)
+        values['rules'] = merged_rules(live.get('rules'), wanted['rules'], purge_rules, reported)
     if 'cors_config' in wanted:
         cors = dict(live.get('cors_config') or normalize_cors({}))
         cors.update(wanted['cors_config'])
@@ -456,6 +590,8 @@ def desired_values(live, wanted, purge_rules=True):
 def _equal(option, live_value, value):
     if option == 'rules':
         return _rules_equal(live_value, value)
+    if option == 'default_rule':
+        return _default_rule_equal(live_value, value)
     if option == 'cert_ids':
         return sorted(live_value or []) == sorted(value)
     if option == 'cors_config':
@@ -470,6 +606,19 @@ def compute_changes(live, desired):
     return dict((option, value) for option, value in desired.items() if not _equal(option, live.get(option), value))
 
 
+def _as_reported(after):
+    """Backend protocols as the service reports them: only on ALB + HTTPS, where an unset one is http."""
+    reported = reports_backend_protocol(after.get('load_balance_type'), after.get('listener_protocol'))
+    for option in ('default_rule', 'rules'):
+        value = after.get(option)
+        rules = [value] if option == 'default_rule' and value else value or []
+        rules = [dict(rule, backend_protocol=(rule.get('backend_protocol') or DEFAULT_BACKEND_PROTOCOL) if reported else None)
+                 for rule in rules]
+        if value is not None:
+            after[option] = rules[0] if option == 'default_rule' else rules
+    return after
+
+
 def predict(live, changes):
     """The ingress as the service will report it once `changes` are applied."""
     after = dict(live)
@@ -478,13 +627,14 @@ def predict(live, changes):
         after['cors_config'] = canonical_cors(changes['cors_config'])
     if 'name' in changes:
         after['description'] = changes['name']
-    return after
+    return _as_reported(after)
 
 
 def predict_created(wanted):
     """The ingress a create will produce, as far as it is known before the service answers."""
     after = dict(SERVICE_DEFAULTS)
     after.update(dict((k, v) for k, v in wanted.items() if k not in CREATE_ONLY))
+    after.update(desired_values({}, wanted))
     after['description'] = wanted.get('name')
     after.setdefault('rules', [])
     after['cert_ids'] = wanted.get('cert_ids') or []
@@ -492,8 +642,8 @@ def predict_created(wanted):
     if after['created_by_sae']:
         after['slb_type'] = (wanted.get('address_type') or 'Internet').lower()
     if 'cors_config' in wanted:
-        after['cors_config'] = canonical_cors(desired_values({}, wanted)['cors_config'])
-    return after
+        after['cors_config'] = canonical_cors(after['cors_config'])
+    return _as_reported(after)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -503,7 +653,8 @@ def predict_created(wanted):
 def _rule_to_api(rule, default=False):
     api = {'appId': rule['app_id'], 'containerPort': rule['container_port']}
     if default:
-        api['backendProtocol'] = rule['backend_protocol']
+        if rule.get('backend_protocol') is not None:
+            api['backendProtocol'] = rule['backend_protocol']
         return api
     for option, key in (('domain', 'domain'), ('path', 'path'), ('backend_protocol', 'backendProtocol'),
                         ('rewrite_path', 'rewritePath')):
@@ -548,7 +699,7 @@ def _values_to_api(values):
 
 def create_params(wanted):
     """CreateIngress parameters (PascalCase, Python values) for the wanted ingress."""
-    params = _values_to_api(wanted)
+    params = _values_to_api(desired_values({}, wanted))
     params['NamespaceId'] = wanted['namespace_id']
     params['LoadBalanceType'] = wanted.get('load_balance_type') or SERVICE_DEFAULTS['load_balance_type']
     params.setdefault('Rules', [])
@@ -563,9 +714,14 @@ def create_params(wanted):
     return params
 
 
-def update_params(changes):
-    """UpdateIngress parameters carrying exactly what changed (the whole rule list when rules change)."""
-    return _values_to_api(changes)
+def update_params(changes, desired):
+    """UpdateIngress parameters: what changed (the whole rule list when rules change; ListenerPort only
+    when it changes), plus the task's certificate whenever the listener protocol is sent, so that an
+    HTTPS listener always arrives with its certificate."""
+    values = dict(changes)
+    if 'listener_protocol' in changes:
+        values.update((option, desired[option]) for option in ('cert_id', 'cert_ids') if option in desired)
+    return _values_to_api(values)
 
 
 def diff_view(ingress):
@@ -587,9 +743,12 @@ class AmbiguousName(LookupError):
 
 
 def row_name(row):
-    """The routing rule name of a ListIngresses row or DescribeIngress answer."""
-    name = row.get('Description')
-    return row.get('Name') if name is None else name
+    """The routing rule name (the task's `name`) of a ListIngresses row or DescribeIngress answer.
+
+    That is `Description`: the service generates `Name` itself (for example
+    ``lb-uf6jt0nu4z6ior943****-80-f5****``), so it never matches what a task sets.
+    """
+    return _blank_to_none(row.get('Description'))
 
 
 def find_by_name(rows, name):
@@ -598,3 +757,19 @@ def find_by_name(rows, name):
     if len(matches) > 1:
         raise AmbiguousName(name, rows[0].get('NamespaceId'), sorted(_to_int(row.get('Id')) for row in matches))
     return matches[0] if matches else None
+
+
+def port_holder(rows, slb_id, listener_port):
+    """The ListIngresses row that holds `listener_port` on `slb_id`, or None."""
+    if not slb_id or listener_port is None:
+        return None
+    for row in rows:
+        if row.get('SlbId') == slb_id and _to_int(row.get('ListenerPort')) == listener_port:
+            return row
+    return None
+
+
+def routed_apps(row):
+    """The application ids an ingress (a ListIngresses row or DescribeIngress answer) routes to."""
+    rules = [row.get('DefaultRule') or {}] + list(row.get('Rules') or [])
+    return set(rule.get('AppId') for rule in rules if isinstance(rule, dict) and rule.get('AppId'))

@@ -10,7 +10,7 @@ Parameters are PascalCase API field names with Python values (the transport enco
 
 from __future__ import annotations
 
-from ansible_collections.alibabacloud.sae.plugins.module_utils._http import Operation, SaeApiError
+from ansible_collections.alibabacloud.sae.plugins.module_utils._http import Operation, SaeApiError, SaeUnknownOutcomeError
 
 INGRESS_PATH = '/pop/v1/sam/ingress/Ingress'
 INGRESS_LIST_PATH = '/pop/v1/sam/ingress/IngressList'
@@ -21,23 +21,32 @@ DESCRIBE_INGRESS = Operation('DescribeIngress', 'GET', INGRESS_PATH, ())
 DELETE_INGRESS = Operation('DeleteIngress', 'DELETE', INGRESS_PATH, ())
 LIST_INGRESSES = Operation('ListIngresses', 'GET', INGRESS_LIST_PATH, ())
 
-# Error codes meaning "this ingress does not exist", used ONLY for DescribeIngress and DeleteIngress.
-# Those calls take a single parameter (IngressId), so InvalidParameter.WithMessage can only be about
-# that id: the service answers an unknown id with it (the Terraform provider reads it the same way).
+# "This ingress does not exist", as DescribeIngress answers it. No public page documents the answer to an
+# unknown IngressId, so every plausible form counts: InvalidParameter.WithMessage (DescribeIngress takes
+# a single parameter, so the code can only be about that id; the public Terraform provider reads it the
+# same way, for DescribeIngress only), a not-found code of the ingress, or an HTTP 404 whose code is not
+# about the credentials or the API path. The code may sit in Code or in ErrorCode (the transport reads both).
 NOT_FOUND_CODES = frozenset([
     'Ingress.NotFound',
     'InvalidIngress.NotFound',
     'Ingress.Not.Exist',
     'InvalidParameter.WithMessage',
 ])
+_NOT_FOUND_404_EXCLUDED = frozenset(['InvalidAccessKeyId.NotFound', 'InvalidAction.NotFound'])
 
-# The largest page ListIngresses is asked for (the SDK states no maximum; 100 is the usual SAE cap).
-LIST_PAGE_SIZE = 100
+# The page size ListIngresses is asked for. No public source states the maximum (the SDK has none): 50
+# stays within every plausible cap, and paging follows TotalSize, so a service that returns fewer
+# rows per page than asked is read to the end all the same.
+LIST_PAGE_SIZE = 50
 
 
 def is_not_found(err):
-    """True when a SaeApiError says the ingress does not exist."""
-    return isinstance(err, SaeApiError) and err.code in NOT_FOUND_CODES
+    """True when a SaeApiError of DescribeIngress says the ingress does not exist."""
+    if not isinstance(err, SaeApiError) or isinstance(err, SaeUnknownOutcomeError):
+        return False
+    if err.code in NOT_FOUND_CODES:
+        return True
+    return err.status == 404 and err.code not in _NOT_FOUND_404_EXCLUDED and not err.code.startswith('HTTP')
 
 
 def _data(response, operation):
@@ -86,11 +95,15 @@ class SaeApi:
         return _data(response, DESCRIBE_INGRESS.action) or None
 
     def delete_ingress(self, ingress_id):
-        """DeleteIngress; returns ``False`` when the ingress was already gone."""
+        """DeleteIngress; returns ``False`` when the ingress was already gone.
+
+        An error that reads as "not found" counts as gone only once DescribeIngress confirms it: on
+        DeleteIngress, InvalidParameter.WithMessage might be about something else.
+        """
         try:
             self.http.call(DELETE_INGRESS, {'IngressId': ingress_id})
         except SaeApiError as err:
-            if is_not_found(err):
+            if is_not_found(err) and self.describe_ingress(ingress_id) is None:
                 return False
             raise
         return True

@@ -125,8 +125,7 @@ CLB = {
     'default_rule': {'app_id': inv.APP_WEB_ID, 'container_port': 8080},
     'rules': [
         {'domain': 'www.example.com', 'path': '/', 'app_id': inv.APP_WEB_ID, 'container_port': 8080},
-        {'domain': 'www.example.com', 'path': '/api', 'app_id': inv.APP_API_ID, 'container_port': 8443,
-         'backend_protocol': 'https'},
+        {'domain': 'www.example.com', 'path': '/api', 'app_id': inv.APP_API_ID, 'container_port': 8443},
     ],
 }
 

@@ -18,14 +18,25 @@ DESCRIBE = {
     'SecurityPolicyId': None, 'RequestTimeout': 60, 'IdleTimeout': 15, 'EnableGzip': False,
     'EnableXForwardedFor': True, 'EnableXForwardedForClientSrcPort': False, 'EnableXForwardedForProto': False,
     'EnableXForwardedForSlbId': False, 'EnableXForwardedForSlbPort': False, 'CreatedBySae': False,
-    'DefaultRule': {'AppId': APP, 'AppName': 'one', 'ContainerPort': 8080, 'BackendProtocol': 'http'},
+    'DefaultRule': {'AppId': APP, 'AppName': 'one', 'ContainerPort': 8080},
     'Rules': [
+        {'AppId': APP, 'AppName': 'one', 'ContainerPort': 8080, 'Domain': 'a.example.com', 'Path': '/',
+         'RewritePath': None, 'RuleActions': []},
+        {'AppId': APP2, 'AppName': 'two', 'ContainerPort': 8443, 'Domain': 'a.example.com', 'Path': '/api',
+         'RewritePath': '', 'RuleActions': []},
+    ],
+}
+
+# An ALB ingress with an HTTPS listener: the only kind whose rules report BackendProtocol.
+ALB_HTTPS = dict(
+    DESCRIBE, SlbId='alb-1', LoadBalanceType='alb', ListenerPort=443, ListenerProtocol='HTTPS', CertIds='c-1',
+    DefaultRule={'AppId': APP, 'AppName': 'one', 'ContainerPort': 8080, 'BackendProtocol': 'http'},
+    Rules=[
         {'AppId': APP, 'AppName': 'one', 'ContainerPort': 8080, 'Domain': 'a.example.com', 'Path': '/',
          'BackendProtocol': 'http', 'RewritePath': None, 'RuleActions': []},
         {'AppId': APP2, 'AppName': 'two', 'ContainerPort': 8443, 'Domain': 'a.example.com', 'Path': '/api',
-         'BackendProtocol': 'https', 'RewritePath': '', 'RuleActions': []},
-    ],
-}
+         'BackendProtocol': 'https', 'RewritePath': '/v1', 'RuleActions': []},
+    ])
 
 
 def params(**kwargs):
@@ -55,10 +66,24 @@ def test_normalize_live_maps_pascal_case_and_fills_service_defaults():
     assert live['id'] == 7 and live['name'] == live['description'] == 'web'
     assert live['listener_port'] == 80
     assert live['listener_protocol'] == 'HTTP'  # absent on the wire means HTTP
-    assert live['default_rule'] == {'app_id': APP, 'container_port': 8080, 'backend_protocol': 'http'}
+    assert live['default_rule'] == {'app_id': APP, 'container_port': 8080, 'backend_protocol': None}
     assert live['rules'][1] == {'app_id': APP2, 'container_port': 8443, 'domain': 'a.example.com', 'path': '/api',
-                                'backend_protocol': 'https', 'rewrite_path': None}
+                                'backend_protocol': None, 'rewrite_path': None, 'rule_actions': []}
     assert live['cert_ids'] == []
+    alb = ing.normalize_live(ALB_HTTPS)
+    assert alb['default_rule']['backend_protocol'] == 'http' and alb['rules'][1]['backend_protocol'] == 'https'
+
+
+def test_name_is_the_description_not_the_generated_name():
+    live = ing.normalize_live(dict(DESCRIBE, Name='lb-1-80-f5a1', Description='web'))
+    assert live['name'] == live['description'] == 'web'
+    assert ing.row_name({'Name': 'lb-1-80-f5a1'}) is None
+
+
+def test_rule_actions_are_returned_in_the_module_vocabulary():
+    rules = [dict(DESCRIBE['Rules'][0], RuleActions=[{'ActionType': 'redirect', 'ActionConfig': '{"httpCode":"301"}'}])]
+    live = ing.normalize_live(dict(DESCRIBE, Rules=rules))
+    assert live['rules'][0]['rule_actions'] == [{'action_type': 'redirect', 'action_config': '{"httpCode":"301"}'}]
 
 
 @pytest.mark.parametrize('wire, expected', [
@@ -85,7 +110,8 @@ def test_list_row_lacks_fields_and_missing_from_live_says_which():
     dict(request_timeout=60, idle_timeout=15),
     dict(enable_x_forwarded_for=True, enable_gzip=False),
     dict(default_rule=dict(app_id=APP, container_port=8080, backend_protocol=None)),
-    dict(rules=[rule('a.example.com', '/api', app=APP2, port=8443, backend_protocol='https'), rule('a.example.com', '/')]),
+    dict(rules=[rule('a.example.com', '/api', app=APP2, port=8443), rule('a.example.com', '/')]),
+    dict(rules=[rule('a.example.com', '/api', app=APP2, port=8443, backend_protocol='http'), rule('a.example.com', '/')]),
     dict(rules=[rule('a.example.com', '/')], purge=False),
     dict(cert_ids=None, cert_id=None),
 ])
@@ -100,11 +126,36 @@ def test_equal_state_has_no_changes(kwargs):
     (dict(request_timeout=30), {'request_timeout': 30}),
     (dict(enable_x_forwarded_for=False), {'enable_x_forwarded_for': False}),
     (dict(name='web2'), {'name': 'web2'}),
-    (dict(default_rule=dict(app_id=APP, container_port=8080, backend_protocol='grpc')),
-     {'default_rule': {'app_id': APP, 'container_port': 8080, 'backend_protocol': 'grpc'}}),
 ])
 def test_scalar_changes(kwargs, expected):
     assert changes_for(DESCRIBE, **kwargs) == expected
+
+
+@pytest.mark.parametrize('kwargs, changed', [
+    # unset backend_protocol and rewrite_path keep their live values
+    (dict(rules=[rule('a.example.com', '/api', app=APP2, port=8443), rule('a.example.com', '/')]), False),
+    (dict(default_rule=dict(app_id=APP, container_port=8080, backend_protocol=None)), False),
+    (dict(rules=[rule('a.example.com', '/api', app=APP2, port=8443, backend_protocol='https', rewrite_path='/v1'),
+                 rule('a.example.com', '/', backend_protocol='http')]), False),
+    (dict(rules=[rule('a.example.com', '/api', app=APP2, port=8443, backend_protocol='grpc'), rule('a.example.com', '/')]),
+     True),
+    (dict(rules=[rule('a.example.com', '/api', app=APP2, port=8443, rewrite_path=''), rule('a.example.com', '/')]), True),
+    (dict(default_rule=dict(app_id=APP, container_port=8080, backend_protocol='grpc')), True),
+])
+def test_backend_protocol_and_rewrite_path_on_alb_https(kwargs, changed):
+    changes = changes_for(ALB_HTTPS, slb_id='alb-1', **kwargs)
+    assert bool(changes) is changed, changes
+
+
+def test_unset_rule_suboptions_keep_live_values_when_edited():
+    changed = changes_for(ALB_HTTPS, slb_id='alb-1', purge=False, rules=[rule('a.example.com', '/api', app=APP2, port=9000)])
+    edited = changed['rules'][1]
+    assert (edited['container_port'], edited['backend_protocol'], edited['rewrite_path']) == (9000, 'https', '/v1')
+    wire = ing.update_params(changed, changed)['Rules'][1]
+    assert wire == {'appId': APP2, 'containerPort': 9000, 'domain': 'a.example.com', 'path': '/api',
+                    'backendProtocol': 'https', 'rewritePath': '/v1'}
+    cleared = changes_for(ALB_HTTPS, slb_id='alb-1', purge=False, rules=[rule('a.example.com', '/api', app=APP2, port=8443, rewrite_path='')])
+    assert 'rewritePath' not in ing.update_params(cleared, cleared)['Rules'][1]
 
 
 def test_rules_purge_removes_unlisted_and_keep_mode_adds():
@@ -117,7 +168,7 @@ def test_rules_purge_removes_unlisted_and_keep_mode_adds():
 def test_rule_modified_in_place_when_not_purging():
     changed = changes_for(DESCRIBE, purge=False, rules=[rule('a.example.com', '/api', app=APP2, port=9000)])
     assert changed['rules'][1]['container_port'] == 9000
-    assert changed['rules'][1]['backend_protocol'] == 'http'  # unset within a rule means the service default
+    assert changed['rules'][1]['backend_protocol'] is None  # a CLB neither reports nor gets one
     assert len(changed['rules']) == 2
 
 
@@ -130,7 +181,7 @@ def test_cors_compares_only_set_suboptions_and_sends_the_whole_config():
     changed = changes_for(live, cors_config=dict(cors, max_age=60))
     assert changed['cors_config']['max_age'] == 60
     assert changed['cors_config']['allow_methods'] == ['GET']
-    api = ing.update_params(changed)['CorsConfig']
+    api = ing.update_params(changed, changed)['CorsConfig']
     assert api == {'Enable': 'true', 'AllowOrigin': 'https://a,https://b', 'AllowMethods': 'GET',
                    'AllowCredentials': 'on', 'MaxAge': '60'}
 
@@ -153,11 +204,24 @@ def test_cors_disabled_matches_missing_config():
     (dict(rules=[rule('a', '/', port=70000)]), 'rules[0].container_port must be between 1 and 65535'),
     (dict(default_rule=dict(app_id='', container_port=1)), 'default_rule.app_id must not be empty'),
     (dict(cors_config=dict(max_age=-2)), 'cors_config.max_age must be between -1 and 172800'),
+    (dict(cert_id=''), 'cert_id must not be empty: leave cert_id out'),
+    (dict(security_policy_id=' '), 'security_policy_id must not be empty'),
+    (dict(cert_ids=[]), 'cert_ids must list at least one certificate id'),
+    (dict(cert_ids=['a', '']), 'cert_ids must list at least one certificate id and no empty ones'),
+    (dict(rules=[rule('a', '/'), rule(None, '/x')]), 'rules[1] (app_id app-1) needs domain:'),
+    (dict(rules=[rule('a', '')]), 'rules[0] (app_id app-1) needs path:'),
+    (dict(rules=[rule(None, None)]), 'needs domain and path'),
 ])
 def test_static_validation_names_the_option(kwargs, fragment):
     with pytest.raises(ing.IngressInputError) as err:
         ing.validate_static(params(**kwargs))
     assert fragment in str(err.value)
+
+
+def test_static_validation_of_a_delete_checks_only_the_identity():
+    ing.validate_static(params(state='absent', cert_id='', rules=[rule(None, None)], listener_port=0))
+    with pytest.raises(ing.IngressInputError):
+        ing.validate_static(params(state='absent', name=None))
 
 
 @pytest.mark.parametrize('kwargs, live, fragment', [
@@ -173,6 +237,13 @@ def test_static_validation_names_the_option(kwargs, fragment):
     (dict(load_balance_type='alb', load_balancer_edition='Standard'), None, 'load_balancer_edition applies only when SAE creates'),
     (dict(listener_protocol='HTTPS'), DESCRIBE, 'needs its certificate in the same task'),
     (dict(cert_ids=['x']), dict(DESCRIBE, LoadBalanceType='clb'), 'cert_ids is for ALB'),
+    (dict(default_rule=dict(app_id=APP, container_port=1, backend_protocol='https'), listener_port=80), None,
+     'default_rule.backend_protocol https: SAE applies and reports a backend protocol only on an ALB ingress with an '
+     'HTTPS listener, and this is a CLB ingress'),
+    (dict(slb_id='alb-1', rules=[rule('a', '/', backend_protocol='grpc')]), dict(ALB_HTTPS, ListenerProtocol='HTTP'),
+     'rules[0].backend_protocol grpc: SAE applies and reports a backend protocol only on an ALB ingress with an HTTPS '
+     'listener, and this is an ALB ingress with an HTTP listener'),
+    (dict(slb_id=None, name='web', rules=[rule('a', '/', backend_protocol='https')]), DESCRIBE, 'this is a CLB ingress'),
 ])
 def test_effective_validation(kwargs, live, fragment):
     wanted = ing.normalize_wanted(params(**kwargs))
@@ -186,8 +257,12 @@ def test_effective_validation(kwargs, live, fragment):
     (dict(slb_id='alb-1', cert_id='x'), 'cert_id is for CLB'),
     (dict(slb_id=None, load_balance_type='clb', rules=[rule('a', '/', rewrite_path='/b')]), 'rewrite_path'),
     (dict(slb_id=None, listener_protocol='HTTPS'), 'cert_id (CLB) or cert_ids (ALB)'),
+    (dict(slb_id='lb-1', rules=[rule('a', '/', backend_protocol='https')]), 'rules[0].backend_protocol https'),
+    (dict(slb_id='alb-1', listener_protocol='HTTP', default_rule=dict(app_id=APP, container_port=1, backend_protocol='grpc')),
+     'default_rule.backend_protocol grpc'),
 ])
 def test_load_balancer_checks_from_the_task_alone(kwargs, fragment):
+    """Checks before any call, from what the task alone says."""
     with pytest.raises(ing.IngressInputError) as err:
         ing.validate_load_balancer(ing.normalize_wanted(params(**kwargs)))
     assert fragment in str(err.value)
@@ -219,9 +294,9 @@ def test_create_params_use_api_vocabulary():
     assert api['NamespaceId'] == 'cn-beijing:prod' and api['Description'] == 'web'
     assert api['SlbId'] == 'alb-1' and api['LoadBalanceType'] == 'alb'
     assert api['CertIds'] == 'a,b'
-    assert api['DefaultRule'] == {'appId': APP, 'containerPort': 8080, 'backendProtocol': 'http'}
+    assert api['DefaultRule'] == {'appId': APP, 'containerPort': 8080}
     assert api['Rules'] == [{'appId': APP, 'containerPort': 8080, 'domain': 'a.example.com', 'path': '/x',
-                             'backendProtocol': 'http', 'rewritePath': '/y'}]
+                             'rewritePath': '/y'}]
     assert api['EnableGzip'] is True
 
 
@@ -265,3 +340,61 @@ def test_find_by_name_reports_every_id_when_ambiguous():
 def test_result_has_every_documented_key():
     result = ing.result_from_live(ing.normalize_live(DESCRIBE))
     assert tuple(result) == ing.RESULT_KEYS
+
+
+@pytest.mark.parametrize('kwargs', [
+    dict(slb_id='alb-1', listener_protocol='HTTPS', cert_ids=['c'], rules=[rule('a', '/', backend_protocol='grpc')]),
+    dict(slb_id='alb-1', rules=[rule('a', '/', backend_protocol='https')]),  # listener protocol known once read
+    dict(slb_id='lb-1', rules=[rule('a', '/', backend_protocol='http')]),
+])
+def test_backend_protocol_allowed_where_reported_or_not_yet_known(kwargs):
+    ing.validate_load_balancer(ing.normalize_wanted(params(**kwargs)))
+
+
+def test_alb_prefix_means_alb_for_validation_create_and_prediction():
+    wanted = ing.normalize_wanted(params(slb_id='alb-1', listener_port=80, default_rule=dict(app_id=APP, container_port=80)))
+    assert wanted['load_balance_type'] == 'alb'
+    ing.validate_effective(wanted, None)
+    assert ing.create_params(wanted)['LoadBalanceType'] == 'alb'
+    assert ing.predict_created(wanted)['load_balance_type'] == 'alb'
+    with pytest.raises(ing.IngressInputError, match='cert_id is for CLB'):
+        ing.validate_effective(ing.normalize_wanted(params(slb_id='alb-1', cert_id='c')), None)
+
+
+def test_cors_max_age_zero_is_a_value():
+    cors = dict(enable=None, allow_origin=None, allow_methods=None, allow_headers=None, expose_headers=None,
+                allow_credentials=None, max_age=0)
+    changes = changes_for(DESCRIBE, cors_config=cors)
+    assert changes['cors_config']['max_age'] == 0
+    assert ing.update_params(changes, changes)['CorsConfig']['MaxAge'] == '0'
+    live = dict(DESCRIBE, CorsConfig={'Enable': 'false', 'MaxAge': '0'})
+    assert ing.normalize_live(live)['cors_config']['max_age'] == 0
+    assert changes_for(live, cors_config=cors) == {}
+
+
+def test_update_sends_what_changed_and_the_certificate_with_the_protocol():
+    live = ing.normalize_live(dict(DESCRIBE, CertId='c-1'))
+    wanted = ing.normalize_wanted(params(listener_port=80, request_timeout=30, listener_protocol='HTTPS', cert_id='c-1'))
+    desired = ing.desired_values(live, wanted)
+    changes = ing.compute_changes(live, desired)
+    assert changes == {'request_timeout': 30, 'listener_protocol': 'HTTPS'}
+    assert ing.update_params(changes, desired) == {'RequestTimeout': 30, 'ListenerProtocol': 'HTTPS', 'CertId': 'c-1'}
+
+
+def test_rules_carrying_actions_are_named():
+    live = ing.normalize_live(dict(DESCRIBE, Rules=[dict(DESCRIBE['Rules'][0], RuleActions=[
+        {'ActionType': 'redirect', 'ActionConfig': '{}'}])] + DESCRIBE['Rules'][1:]))
+    changes = ing.compute_changes(live, ing.desired_values(live, ing.normalize_wanted(params(
+        rules=[rule('a.example.com', '/api', app=APP2, port=9000)])), purge_rules=False))
+    conflicts = ing.rules_with_actions(changes['rules'])
+    assert conflicts == [('a.example.com', '/', ['redirect'])]
+    assert 'domain a.example.com path / (redirect)' in ing.rule_actions_message(conflicts)
+    purged = ing.compute_changes(live, ing.desired_values(live, ing.normalize_wanted(params(
+        rules=[rule('a.example.com', '/api', app=APP2, port=9000)]))))
+    assert ing.rules_with_actions(purged['rules']) == []  # a rule the task removes takes its actions with it
+
+
+def test_port_holder_reads_string_ports_of_list_rows():
+    rows = [{'Id': 1, 'SlbId': 'lb-1', 'ListenerPort': '80'}, {'Id': 2, 'SlbId': 'lb-1', 'ListenerPort': '81'}]
+    assert ing.port_holder(rows, 'lb-1', 81)['Id'] == 2
+    assert ing.port_holder(rows, 'lb-2', 81) is None

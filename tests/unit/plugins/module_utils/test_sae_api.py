@@ -56,12 +56,35 @@ def test_update_ingress_sends_the_id_and_does_not_mutate_params():
 
 @pytest.mark.parametrize('code', sorted(_sae_api.NOT_FOUND_CODES))
 def test_describe_and_delete_not_found(code):
-    http = FakeHttp(SaeApiError(code, 'gone', status=404), SaeApiError(code, 'gone', status=404))
+    gone = SaeApiError(code, 'gone', status=400)
+    http = FakeHttp(gone, gone, gone)
     api = SaeApi(http)
     assert api.describe_ingress(5) is None
     assert api.delete_ingress(5) is False
+    # a delete that reads as "not found" counts as gone once a describe confirms it
     assert [(op.action, op.method, params) for op, params in http.calls] == [
-        ('DescribeIngress', 'GET', {'IngressId': 5}), ('DeleteIngress', 'DELETE', {'IngressId': 5})]
+        ('DescribeIngress', 'GET', {'IngressId': 5}), ('DeleteIngress', 'DELETE', {'IngressId': 5}),
+        ('DescribeIngress', 'GET', {'IngressId': 5})]
+
+
+def test_delete_refused_with_message_while_the_ingress_exists_fails_with_the_code():
+    refused = SaeApiError('InvalidParameter.WithMessage', 'the ingress is in use', status=400)
+    api = SaeApi(FakeHttp(refused, ok({'Id': 5})))
+    with pytest.raises(SaeApiError) as info:
+        api.delete_ingress(5)
+    assert info.value is refused
+
+
+@pytest.mark.parametrize('code, status, gone', [
+    ('InvalidIngress.NotFound', 404, True),
+    ('InvalidParameter.WithMessage', 400, True),
+    ('InvalidAccessKeyId.NotFound', 404, False),
+    ('InvalidAction.NotFound', 404, False),
+    ('HTTP404', 404, False),
+    ('InvalidParameter.Obviously', 400, False),
+])
+def test_not_found_forms_of_describe(code, status, gone):
+    assert _sae_api.is_not_found(SaeApiError(code, 'x', status=status)) is gone
 
 
 def test_describe_and_delete_success_and_other_errors():
