@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 
 import pytest
+import yaml
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils import _ingress as ing
 
@@ -337,9 +338,32 @@ def test_find_by_name_reports_every_id_when_ambiguous():
     assert ing.find_by_name(rows, 'none') is None
 
 
+def _assert_documented_shape(value, contains, where):
+    """`value` has exactly the keys `contains` (a RETURN `contains` block) documents, recursively."""
+    if value is None:
+        return
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            _assert_documented_shape(item, contains, '%s[%d]' % (where, index))
+        return
+    assert isinstance(value, dict), (where, value)
+    assert sorted(value) == sorted(contains), where
+    for key, spec in contains.items():
+        if spec.get('contains'):
+            _assert_documented_shape(value[key], spec['contains'], '%s.%s' % (where, key))
+
+
 def test_result_has_every_documented_key():
-    result = ing.result_from_live(ing.normalize_live(DESCRIBE))
-    assert tuple(result) == ing.RESULT_KEYS
+    # The reference is the module's RETURN documentation, not the code's own list of keys.
+    from ansible_collections.alibabacloud.sae.plugins.modules import sae_ingress  # pylint: disable=import-outside-toplevel
+    documented = yaml.safe_load(sae_ingress.RETURN)['ingress']['contains']
+    live = copy.deepcopy(DESCRIBE)
+    live['CorsConfig'] = {'Enable': True, 'AllowOrigin': '*', 'AllowMethods': 'GET', 'AllowHeaders': '',
+                          'ExposeHeaders': '', 'AllowCredentials': False, 'MaxAge': 600}
+    live['Rules'][0]['RuleActions'] = [{'ActionType': 'redirect', 'ActionConfig': '{"httpCode": "301"}'}]
+    result = ing.result_from_live(ing.normalize_live(live))
+    assert result['rules'] and result['rules'][0]['rule_actions'] and result['default_rule'], result
+    _assert_documented_shape(result, documented, 'ingress')
 
 
 @pytest.mark.parametrize('kwargs', [
