@@ -1,6 +1,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 #
-# Private to the alibabacloud.sae collection: not a public API, may change without notice.
+# This file is private to the alibabacloud.sae collection and is not a public API: it may change
+# in any release without notice. Do not import it from other collections.
 #
 # The decide part of sae_ingress as pure functions of plain dicts: normalise the live ingress
 # (PascalCase API output) and the wanted one (module options) into one snake_case shape, validate,

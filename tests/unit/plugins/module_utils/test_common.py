@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 
 import pytest
 import yaml
@@ -282,10 +281,40 @@ def test_every_documented_code_has_a_hint():
     assert _common.error_hint(SaeApiError('Nothing.Known', 'x')) is None
 
 
-def test_module_utils_files_carry_the_header():
-    root = os.path.dirname(os.path.abspath(_common.__file__))
-    for name in ('_common.py', '_credentials.py', '_http.py', '_sae_api.py', '_signer.py'):
-        with open(os.path.join(root, name), encoding='utf-8') as handle:
-            head = handle.read(400)
-        assert head.startswith('# GNU General Public License v3.0+'), name
-        assert re.search(r'private to the alibabacloud\.sae collection', head), name
+PLUGINS = os.path.dirname(os.path.dirname(os.path.abspath(_common.__file__)))
+LICENSE_LINE = '# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)'
+PRIVATE_LINES = (
+    '# This file is private to the alibabacloud.sae collection and is not a public API: it may change',
+    '# in any release without notice. Do not import it from other collections.',
+)
+
+
+def _plugin_files():
+    """Every Python file under plugins/ (module_utils, modules, doc_fragments, and any later subdirectory)."""
+    found = []
+    for directory, subdirectories, files in os.walk(PLUGINS):
+        subdirectories[:] = sorted(d for d in subdirectories if d != '__pycache__')
+        found.extend(os.path.relpath(os.path.join(directory, name), PLUGINS) for name in sorted(files) if name.endswith('.py'))
+    return found
+
+
+PLUGIN_FILES = _plugin_files()
+
+
+def test_the_header_check_sees_every_plugin_directory():
+    # Guards the check below against finding nothing: each kind of plugin, _ingress.py included.
+    for expected in ('module_utils/_common.py', 'module_utils/_ingress.py', 'modules/sae_ingress.py',
+                     'modules/sae_ingress_info.py', 'doc_fragments/common.py'):
+        assert expected in PLUGIN_FILES, PLUGIN_FILES
+
+
+@pytest.mark.parametrize('relative', PLUGIN_FILES)
+def test_plugin_files_carry_the_header(relative):
+    with open(os.path.join(PLUGINS, relative), encoding='utf-8') as handle:
+        lines = handle.read().splitlines()
+    if lines and lines[0] == '# -*- coding: utf-8 -*-':
+        lines = lines[1:]
+    assert lines and lines[0] == LICENSE_LINE, relative
+    if relative.split(os.sep)[0] == 'module_utils':
+        # Private files say so, in the same words, right under the licence line.
+        assert tuple(lines[1:4]) == ('#',) + PRIVATE_LINES, relative
