@@ -80,6 +80,7 @@ def test_parse_variants():
 
 
 def _cli(*args, env_variants=None):
+    """Start the CLI, read up to its variants line, stop it; returns (that line, the process)."""
     env = dict(os.environ, PYTHONPATH=TESTS_DIR + os.pathsep + os.environ.get('PYTHONPATH', ''))
     env.pop(se.VARIANTS_ENV_VAR, None)
     if env_variants is not None:
@@ -99,7 +100,7 @@ def _cli(*args, env_variants=None):
 
 
 def test_cli_variant_flags():
-    line, process = _cli('--variant', 'not_found=404', '--variant', 'page_size_max=50')
+    line, _process = _cli('--variant', 'not_found=404', '--variant', 'page_size_max=50')
     assert 'not_found=404' in line and 'page_size_max=50' in line and 'app_filter=rules_and_default' in line
     line, _process = _cli(env_variants='app_filter=rules')
     assert 'app_filter=rules,' in line and 'not_found=with_message' in line
