@@ -28,12 +28,11 @@ Retry policy (also in the ``alibabacloud.sae.common`` doc fragment)
 
 from __future__ import annotations
 
-import datetime
 import json
+import os
 import platform
 import random
 import time
-import uuid
 import warnings
 from collections import namedtuple
 from urllib.parse import urlencode, urlsplit
@@ -136,11 +135,20 @@ class HttpClient:
         self.version = version
         self.timeout = timeout
         self.retries = retries
-        # validate_certs: false turns verification off even with a ca_path (the user asked for no checks)
-        self.verify = (ca_path or True) if validate_certs else False
         self.user_agent = user_agent or default_user_agent()
         self.sleep = sleep
         self.session = requests.Session()
+        # With trust_env, requests reads the proxy and CA bundle variables and ~/.netrc again at every
+        # call. This client has one endpoint and a short life: they are read once, here, and passed to
+        # every send. ~/.netrc is not read at all: its Basic credentials would replace the signature.
+        self.session.trust_env = False
+        self.proxies = requests.utils.get_environ_proxies(self.endpoint)
+        # validate_certs: false turns verification off even with a ca_path (the user asked for no checks);
+        # an explicit ca_path wins over REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE, as in requests.
+        self.verify = (ca_path or _environ_ca_bundle() or True) if validate_certs else False
+        # The headers requests adds to each request of a session (Accept-Encoding, Connection) that the
+        # client does not set itself; sent after signing, unsigned, as Session.request would send them.
+        self._session_headers = [(name.lower(), value) for name, value in self.session.headers.items()]
 
     # -- request building -------------------------------------------------------------------
 
@@ -153,15 +161,15 @@ class HttpClient:
             target[key] = encode_value(value)
         return query, body
 
-    def _headers(self, operation, body_bytes, has_body, credentials):
+    def _headers(self, operation, body_sha256, has_body, credentials):
         access_key_id, _secret, token = credentials
         headers = {
             'host': self.host,
             'x-acs-action': operation.action,
             'x-acs-version': self.version,
-            'x-acs-date': datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'),
-            'x-acs-signature-nonce': uuid.uuid4().hex,
-            'x-acs-content-sha256': _signer.content_sha256(body_bytes),
+            'x-acs-date': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
+            'x-acs-signature-nonce': os.urandom(16).hex(),
+            'x-acs-content-sha256': body_sha256,
             'accept': 'application/json',
             'user-agent': self.user_agent,
         }
@@ -171,6 +179,24 @@ class HttpClient:
             headers['x-acs-accesskey-id'] = access_key_id
             headers['x-acs-security-token'] = token
         return headers
+
+    def _prepare(self, method, url, headers, body):
+        """The request to send, prepared step by step rather than by ``Session.request``.
+
+        ``Session.request`` would merge the session's settings and the environment's into every
+        request again, and parse and re-quote the URL. The URL is final already: the endpoint's
+        scheme and host (checked in ``__init__``), the operation's path, and a query percent-encoded
+        by the signer's rules.
+        """
+        request = requests.PreparedRequest()
+        request.prepare_method(method)
+        request.url = url
+        request.prepare_headers(headers)  # rejects a header value with a line break (an injected header)
+        request.prepare_body(body, None)
+        if self.session.cookies:  # cookies the endpoint has set, sent back as a session would
+            request.prepare_cookies(self.session.cookies)
+        request.prepare_hooks(None)
+        return request
 
     def _get_credentials(self, operation):
         try:
@@ -187,13 +213,14 @@ class HttpClient:
         canonical_query = _signer.canonical_query(query)
         url = self.endpoint + operation.path + ('?' + canonical_query if canonical_query else '')
         body_bytes = urlencode(sorted(body.items())).encode('utf-8') if body else b''
+        body_sha256 = _signer.content_sha256(body_bytes)
         is_post = operation.method.upper() == 'POST'
 
         attempt = 0
         while True:
             credentials = self._get_credentials(operation)
             try:
-                return self._attempt(operation, url, query, body_bytes, bool(body), credentials, is_post)
+                return self._attempt(operation, url, query, body_bytes, body_sha256, bool(body), credentials, is_post)
             except SaeApiError as err:
                 secrets = [s for s in credentials[1:] if s]
                 if not err.retryable or isinstance(err, SaeUnknownOutcomeError) or attempt >= self.retries:
@@ -203,19 +230,28 @@ class HttpClient:
             self.sleep(random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt)))
             attempt += 1
 
-    def _attempt(self, operation, url, query, body_bytes, has_body, credentials, is_post):
-        headers = self._headers(operation, body_bytes, has_body, credentials)
+    def _attempt(self, operation, url, query, body_bytes, body_sha256, has_body, credentials, is_post):
+        headers = self._headers(operation, body_sha256, has_body, credentials)
         headers['authorization'] = _signer.authorization(
             operation.method, operation.path, query, headers, body_bytes, credentials[0], credentials[1])
+        for name, value in self._session_headers:
+            headers.setdefault(name, value)
         action = operation.action
+        try:
+            request = self._prepare(operation.method, url, headers, body_bytes if has_body else None)
+        except rexc.InvalidHeader:  # its message quotes the value, which may be a credential
+            raise SaeApiError('RequestError', 'request to %s not sent: a header value holds a line break or starts '
+                              'with a space (check the access key id and the security token)' % self.host,
+                              operation=action)
+        except ValueError as exc:  # requests' InvalidURL is a ValueError too; nothing was sent
+            raise SaeApiError('RequestError', 'request to %s not sent: %s' % (self.host, exc), operation=action)
         try:
             with warnings.catch_warnings():
                 if self.verify is False:
                     # the module base warns once; urllib3 would print a warning per request
                     warnings.simplefilter('ignore', InsecureRequestWarning)
-                response = self.session.request(
-                    operation.method, url, headers=headers, data=body_bytes if has_body else None,
-                    timeout=self.timeout, verify=self.verify, allow_redirects=False)
+                response = self.session.send(request, timeout=self.timeout, verify=self.verify, proxies=self.proxies,
+                                             allow_redirects=False)
         except rexc.SSLError as exc:
             raise SaeApiError(
                 'SSLError', 'TLS verification of %s failed (%s): set ca_path to a PEM bundle that trusts the endpoint '
@@ -275,6 +311,11 @@ class HttpClient:
             self._unknown_if_post(is_post, code, message, action, request_id, status)
             raise SaeApiError(code, message, request_id=request_id, status=status, operation=action, retryable=True)
         raise SaeApiError(code, message, request_id=request_id, status=status, operation=action)
+
+
+def _environ_ca_bundle():
+    """The CA bundle named by REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE, as requests reads them (or None)."""
+    return os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE') or None
 
 
 def _before_send(exc):

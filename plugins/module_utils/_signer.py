@@ -75,6 +75,29 @@ def _signed_header_map(headers):
     return merged
 
 
+def _canonical_headers(merged, names):
+    return ''.join('%s:%s\n' % (name, ','.join(sorted(merged[name]))) for name in names)
+
+
+def _canonical_request(method, path, query, merged, names, body):
+    return '\n'.join([
+        method.upper(),
+        path or '/',
+        canonical_query(query),
+        _canonical_headers(merged, names),
+        ';'.join(names),
+        content_sha256(body),
+    ])
+
+
+def _string_to_sign(canonical):
+    return '%s\n%s' % (ALGORITHM, hashlib.sha256(canonical.encode('utf-8')).hexdigest())
+
+
+def _hmac_hex(access_key_secret, to_sign):
+    return hmac.new(access_key_secret.encode('utf-8'), to_sign.encode('utf-8'), hashlib.sha256).hexdigest()
+
+
 def signed_headers(headers):
     """The ``SignedHeaders`` list: the lower-cased names of the signed headers, sorted, ``;``-joined."""
     return ';'.join(sorted(_signed_header_map(headers)))
@@ -83,38 +106,29 @@ def signed_headers(headers):
 def canonical_headers(headers):
     """``name:value\\n`` for every signed header, sorted by name."""
     merged = _signed_header_map(headers)
-    return ''.join('%s:%s\n' % (name, ','.join(sorted(merged[name]))) for name in sorted(merged))
+    return _canonical_headers(merged, sorted(merged))
 
 
 def canonical_request(method, path, query, headers, body):
     """The canonical request: method, path, query, headers, signed header list, body hash."""
-    return '\n'.join([
-        method.upper(),
-        path or '/',
-        canonical_query(query),
-        canonical_headers(headers),
-        signed_headers(headers),
-        content_sha256(body),
-    ])
+    merged = _signed_header_map(headers)
+    return _canonical_request(method, path, query, merged, sorted(merged), body)
 
 
 def string_to_sign(method, path, query, headers, body):
     """``ACS3-HMAC-SHA256\\n`` + hex SHA-256 of the canonical request."""
-    digest = hashlib.sha256(canonical_request(method, path, query, headers, body).encode('utf-8')).hexdigest()
-    return '%s\n%s' % (ALGORITHM, digest)
+    return _string_to_sign(canonical_request(method, path, query, headers, body))
 
 
 def signature(method, path, query, headers, body, access_key_secret):
     """Hex HMAC-SHA256 of the string to sign, keyed with the access key secret."""
-    to_sign = string_to_sign(method, path, query, headers, body)
-    return hmac.new(access_key_secret.encode('utf-8'), to_sign.encode('utf-8'), hashlib.sha256).hexdigest()
+    return _hmac_hex(access_key_secret, string_to_sign(method, path, query, headers, body))
 
 
 def authorization(method, path, query, headers, body, access_key_id, access_key_secret):
-    """The value of the ``Authorization`` header for this request."""
+    """The value of the ``Authorization`` header for this request (the headers are read once)."""
+    merged = _signed_header_map(headers)
+    names = sorted(merged)
+    to_sign = _string_to_sign(_canonical_request(method, path, query, merged, names, body))
     return '%s Credential=%s,SignedHeaders=%s,Signature=%s' % (
-        ALGORITHM,
-        access_key_id,
-        signed_headers(headers),
-        signature(method, path, query, headers, body, access_key_secret),
-    )
+        ALGORITHM, access_key_id, ';'.join(names), _hmac_hex(access_key_secret, to_sign))

@@ -31,6 +31,7 @@ POST_OP = Operation('CreateIngress', 'POST', '/pop/v1/sam/ingress/Ingress', ('Ru
 PUT_OP = Operation('UpdateIngress', 'PUT', '/pop/v1/sam/ingress/Ingress', ('Rules',))
 GET_OP = Operation('DescribeIngress', 'GET', '/pop/v1/sam/ingress/Ingress', ())
 DELETE_OP = Operation('DeleteIngress', 'DELETE', '/pop/v1/sam/ingress/Ingress', ())
+LIST_OP = Operation('ListIngresses', 'GET', '/pop/v1/sam/ingress/IngressList', ())
 OPS = {'POST': POST_OP, 'PUT': PUT_OP, 'GET': GET_OP, 'DELETE': DELETE_OP}
 
 SECRET = 'sEcReT-value-123'
@@ -75,7 +76,7 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         with self.server.lock:
             self.server.requests.append(types.SimpleNamespace(
-                method=self.command, path=parts.path, raw_query=parts.query,
+                method=self.command, target=self.path, path=parts.path, raw_query=parts.query,
                 query={k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()},
                 body=body, headers={k.lower(): v for k, v in self.headers.items()}))
             action = self.server.script.pop(0) if self.server.script else OK
@@ -102,6 +103,8 @@ class _Handler(BaseHTTPRequestHandler):
             payload = action[2].encode('utf-8')
             content_type = 'text/html'
         self.send_response(action[1])
+        for name, value in (action[3] if len(action) > 3 else {}).items():
+            self.send_header(name, value)
         self.send_header('Content-Type', content_type)
         self.send_header('Content-Length', str(len(payload)))
         self.end_headers()
@@ -230,6 +233,9 @@ def test_headers_and_signature(server, make_client):
     signed = verify_signature(req)
     assert signed == sorted(['accept', 'host', 'user-agent', 'x-acs-action', 'x-acs-content-sha256', 'x-acs-date',
                              'x-acs-signature-nonce', 'x-acs-version'])
+    # what a requests session adds to each request is still sent (unsigned): compressed answers, keep-alive
+    assert headers['accept-encoding'] == 'gzip, deflate'
+    assert headers['connection'] == 'keep-alive'
 
 
 def test_sts_token_is_sent_and_signed(server, make_client):
@@ -425,6 +431,192 @@ def test_unreadable_ca_path_is_an_api_error(make_client, tmp_path):
         client.call(POST_OP, {'Rules': []})
     assert type(info.value) is SaeApiError  # pylint: disable=unidiomatic-typecheck
     assert info.value.code == 'RequestError' and 'missing.pem' in info.value.message
+
+
+# -- proxies, CA bundle and netrc from the environment -----------------------------------------
+
+ENVIRONMENT_VARIABLES = ('HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY', 'REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE',
+                         'NETRC')
+
+
+@pytest.fixture
+def environ(monkeypatch):
+    """No proxy, CA bundle or netrc variable set, in either case; returns monkeypatch to set some."""
+    for name in ENVIRONMENT_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    return monkeypatch
+
+
+class ConnectProxy:
+    """A loopback HTTP proxy stand-in for HTTPS: answers CONNECT, relays the tunnel, records each request line."""
+
+    def __init__(self):
+        self.listener = socket.create_server(('127.0.0.1', 0))
+        self.url = 'http://127.0.0.1:%d' % self.listener.getsockname()[1]
+        self.request_lines = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _address = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._tunnel, args=(client,), daemon=True).start()
+
+    def _tunnel(self, client):
+        head = b''
+        while b'\r\n\r\n' not in head:
+            chunk = client.recv(4096)
+            if not chunk:
+                client.close()
+                return
+            head += chunk
+        line = head.split(b'\r\n', 1)[0].decode('ascii')
+        self.request_lines.append(line)
+        method, target, _protocol = line.split(' ')
+        if method != 'CONNECT':
+            client.sendall(b'HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n')
+            client.close()
+            return
+        host, port = target.rsplit(':', 1)
+        upstream = socket.create_connection((host, int(port)))
+        client.sendall(b'HTTP/1.1 200 Connection established\r\n\r\n')
+        threading.Thread(target=self._relay, args=(upstream, client), daemon=True).start()
+        self._relay(client, upstream)
+
+    @staticmethod
+    def _relay(source, destination):
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                destination.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, destination):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def close(self):
+        self.listener.close()
+
+
+@pytest.fixture
+def tls_emulator():
+    sae_emulator = pytest.importorskip('sae_emulator')
+    pytest.importorskip('cryptography')
+    with sae_emulator.Emulator(tls=True) as emulator:
+        yield emulator
+
+
+def _emulator_client(emulator, **kwargs):
+    sae_emulator = pytest.importorskip('sae_emulator')
+    credentials = types.SimpleNamespace(
+        get=lambda: (sae_emulator.DEFAULT_ACCESS_KEY_ID, sae_emulator.DEFAULT_ACCESS_KEY_SECRET, None))
+    kwargs.setdefault('endpoint', emulator.url)
+    return HttpClient(kwargs.pop('endpoint'), credentials, timeout=5, retries=0, **kwargs)
+
+
+def _list_ingresses(client):
+    return client.call(LIST_OP, {'NamespaceId': 'cn-beijing:demo', 'CurrentPage': 1, 'PageSize': 10})
+
+
+@pytest.mark.parametrize('variable', ['HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'])
+def test_proxy_from_the_environment_is_used(server, make_client, environ, variable):
+    # the scripted server stands in for the proxy: it records the absolute-form target a proxy receives
+    environ.setenv(variable, server.url)
+    make_client(endpoint='http://sae.example.invalid').call(GET_OP, {'IngressId': 3})
+    (req,) = server.requests
+    assert req.target == 'http://sae.example.invalid/pop/v1/sam/ingress/Ingress?IngressId=3'
+    assert req.headers['host'] == 'sae.example.invalid'
+    verify_signature(req)
+
+
+@pytest.mark.parametrize('variable', ['NO_PROXY', 'no_proxy'])
+def test_no_proxy_from_the_environment_is_honoured(server, make_client, environ, sleeps, variable):
+    environ.setenv('HTTP_PROXY', 'http://127.0.0.1:%d' % _closed_port())
+    environ.setenv(variable, 'localhost,127.0.0.1')
+    make_client().call(GET_OP, {'IngressId': 3})
+    (req,) = server.requests
+    assert req.target == '/pop/v1/sam/ingress/Ingress?IngressId=3' and sleeps == []
+
+
+@pytest.mark.parametrize('variable', ['REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'])
+def test_ca_bundle_from_the_environment_is_used(tls_emulator, environ, variable):
+    with pytest.raises(SaeApiError) as info:
+        _list_ingresses(_emulator_client(tls_emulator))
+    assert info.value.code == 'SSLError'
+    environ.setenv(variable, tls_emulator.ca_path)
+    assert 'IngressList' in _list_ingresses(_emulator_client(tls_emulator))['Data']
+
+
+def test_https_proxy_tunnel_with_the_ca_bundle_from_the_environment(tls_emulator, environ):
+    proxy = ConnectProxy()
+    try:
+        environ.setenv('HTTPS_PROXY', proxy.url)
+        environ.setenv('REQUESTS_CA_BUNDLE', tls_emulator.ca_path)
+        client = _emulator_client(tls_emulator)
+        assert 'IngressList' in _list_ingresses(client)['Data']
+        assert 'IngressList' in _list_ingresses(client)['Data']
+    finally:
+        proxy.close()
+    # one tunnel, reused by both calls
+    assert [line.rsplit(' ', 1)[0] for line in proxy.request_lines] == ['CONNECT 127.0.0.1:%d' % tls_emulator.port]
+
+
+def test_ca_path_and_validate_certs_win_over_the_environment(tls_emulator, environ, tmp_path):
+    environ.setenv('REQUESTS_CA_BUNDLE', str(tmp_path / 'missing.pem'))
+    assert 'IngressList' in _list_ingresses(_emulator_client(tls_emulator, ca_path=tls_emulator.ca_path))['Data']
+    assert 'IngressList' in _list_ingresses(_emulator_client(tls_emulator, validate_certs=False))['Data']
+    with pytest.raises(SaeApiError) as info:
+        _list_ingresses(_emulator_client(tls_emulator))
+    assert info.value.code == 'RequestError' and 'missing.pem' in info.value.message
+
+
+def test_environment_is_read_once_when_the_client_is_built(server, make_client, environ, sleeps, tmp_path):
+    client = make_client()
+    environ.setenv('HTTP_PROXY', 'http://127.0.0.1:%d' % _closed_port())
+    environ.setenv('REQUESTS_CA_BUNDLE', str(tmp_path / 'missing.pem'))
+    client.call(GET_OP, {'IngressId': 3})
+    assert len(server.requests) == 1 and sleeps == []
+
+
+def test_netrc_does_not_replace_the_signature(server, make_client, environ, tmp_path):
+    netrc = tmp_path / 'netrc'
+    netrc.write_text('machine 127.0.0.1 login someone password something\n')
+    netrc.chmod(0o600)
+    environ.setenv('NETRC', str(netrc))
+    make_client().call(GET_OP, {'IngressId': 3})
+    (req,) = server.requests
+    assert req.headers['authorization'].startswith('ACS3-HMAC-SHA256 ')
+    verify_signature(req)
+
+
+def test_cookies_the_endpoint_sets_are_sent_back(server, make_client):
+    server.script = [OK[:3] + ({'Set-Cookie': 'lb=node-2; Path=/'},), OK]
+    client = make_client()
+    client.call(GET_OP, {'IngressId': 1})
+    client.call(GET_OP, {'IngressId': 1})
+    first, second = server.requests
+    assert 'cookie' not in first.headers
+    assert second.headers['cookie'] == 'lb=node-2'
+    verify_signature(second)
+
+
+@pytest.mark.parametrize('method', ['GET', 'POST'])
+def test_a_header_with_a_line_break_is_not_sent(server, make_client, sleeps, method):
+    with pytest.raises(SaeApiError) as info:
+        make_client(credentials=Creds(token=TOKEN + '\r\nx-injected: 1')).call(OPS[method], {'Rules': []})
+    assert type(info.value) is SaeApiError  # pylint: disable=unidiomatic-typecheck
+    assert info.value.code == 'RequestError' and 'not sent' in info.value.message
+    assert TOKEN not in info.value.message
+    assert server.requests == [] and sleeps == []
 
 
 def test_credentials_failure_is_an_api_error(make_client):
