@@ -10,6 +10,8 @@ Parameters are PascalCase API field names with Python values (the transport enco
 
 from __future__ import annotations
 
+# Modules import the errors they catch (SaeApiError, SaeUnknownOutcomeError) from here, never from _http:
+# this file re-exports them, and the transport stays an implementation detail of the API client.
 from ansible_collections.alibabacloud.sae.plugins.module_utils._http import Operation, SaeApiError, SaeUnknownOutcomeError
 
 INGRESS_PATH = '/pop/v1/sam/ingress/Ingress'

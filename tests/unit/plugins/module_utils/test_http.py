@@ -713,3 +713,10 @@ def test_encode_value(value, wire):
 def test_bad_endpoint_is_rejected():
     with pytest.raises(ValueError):
         HttpClient('ftp://example.com', Creds())
+
+
+def test_the_api_client_exports_the_errors_modules_catch():
+    # modules import the errors from _sae_api, never from the transport: they must be the same classes
+    from ansible_collections.alibabacloud.sae.plugins.module_utils import _sae_api  # pylint: disable=import-outside-toplevel
+    assert _sae_api.SaeApiError is SaeApiError
+    assert _sae_api.SaeUnknownOutcomeError is SaeUnknownOutcomeError
