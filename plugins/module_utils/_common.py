@@ -15,14 +15,13 @@ from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.alibabacloud.sae.plugins.module_utils._credentials import CredentialsError, resolve_credentials
-from ansible_collections.alibabacloud.sae.plugins.module_utils._http import (
+from ansible_collections.alibabacloud.sae.plugins.module_utils._sae_api import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
-    HttpClient,
+    CredentialsError,
     SaeUnknownOutcomeError,
+    connect,
 )
-from ansible_collections.alibabacloud.sae.plugins.module_utils._sae_api import SaeApi
 
 REGION_ENV = ('ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION', 'ALICLOUD_REGION_ID')
 _REGION_RE = re.compile(r'^[a-z0-9]+(-[a-z0-9]+)*$')
@@ -220,18 +219,13 @@ class SaeModule:
             if parts.scheme == 'https' and not self.params['validate_certs']:
                 self.module.warn('validate_certs is false: the TLS certificate of %s is not checked; '
                                  'prefer ca_path with a CA bundle' % parts.hostname)
+            credentials = dict((option, self.params.get(option))
+                               for option in ('access_key_id', 'access_key_secret', 'security_token', 'profile'))
             try:
-                credentials = resolve_credentials(
-                    access_key_id=self.params.get('access_key_id'),
-                    access_key_secret=self.params.get('access_key_secret'),
-                    security_token=self.params.get('security_token'),
-                    profile=self.params.get('profile'),
-                )
+                self._api = connect(endpoint, credentials, timeout=self.params['timeout'], retries=self.params['retries'],
+                                    validate_certs=self.params['validate_certs'], ca_path=self.params.get('ca_path'))
             except CredentialsError as exc:
                 self.module.fail_json(msg=str(exc))
-            http = HttpClient(endpoint, credentials, timeout=self.params['timeout'], retries=self.params['retries'],
-                              validate_certs=self.params['validate_certs'], ca_path=self.params.get('ca_path'))
-            self._api = SaeApi(http)
         return self._api
 
     def fail_api(self, err, msg=None, **result):

@@ -5,14 +5,28 @@
 
 """The SAE API, one method per operation: paths and body fields, nothing about HTTP or Ansible.
 
-Parameters are PascalCase API field names with Python values (the transport encodes them).
+Parameters are PascalCase API field names with Python values (the transport encodes them). This is the
+layer the modules and the resource logic talk to: it exports the errors they catch (``SaeApiError``,
+``SaeUnknownOutcomeError``, ``CredentialsError``), decides per operation what "not found" means, and
+``connect()`` builds the transport under it. Nothing above this file imports the transport.
 """
 
 from __future__ import annotations
 
-# Modules import the errors they catch (SaeApiError, SaeUnknownOutcomeError) from here, never from _http:
-# this file re-exports them, and the transport stays an implementation detail of the API client.
-from ansible_collections.alibabacloud.sae.plugins.module_utils._http import Operation, SaeApiError, SaeUnknownOutcomeError
+from ansible_collections.alibabacloud.sae.plugins.module_utils._credentials import CredentialsError, resolve_credentials
+from ansible_collections.alibabacloud.sae.plugins.module_utils._http import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    HttpClient,
+    Operation,
+    SaeApiError,
+    SaeUnknownOutcomeError,
+)
+
+__all__ = [
+    'CredentialsError', 'HAS_REQUESTS', 'REQUESTS_IMPORT_ERROR', 'SaeApi', 'SaeApiError', 'SaeUnknownOutcomeError',
+    'connect', 'is_not_found',
+]
 
 INGRESS_PATH = '/pop/v1/sam/ingress/Ingress'
 INGRESS_LIST_PATH = '/pop/v1/sam/ingress/IngressList'
@@ -131,3 +145,13 @@ class SaeApi:
             if not batch or (total is None and len(batch) < LIST_PAGE_SIZE) or (total is not None and len(rows) >= total):
                 return rows
             page += 1
+
+
+def connect(endpoint, credentials, timeout=10, retries=5, validate_certs=True, ca_path=None):
+    """An SaeApi for ``endpoint`` over a signed HTTP client.
+
+    ``credentials``: the credential options (access_key_id, access_key_secret, security_token, profile),
+    resolved here; raises CredentialsError when none can be found.
+    """
+    return SaeApi(HttpClient(endpoint, resolve_credentials(**credentials), timeout=timeout, retries=retries,
+                             validate_certs=validate_certs, ca_path=ca_path))

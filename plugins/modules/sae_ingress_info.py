@@ -122,8 +122,7 @@ ingresses:
 """
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils._common import SaeModule
-from ansible_collections.alibabacloud.sae.plugins.module_utils._http import SaeApiError
-from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress import normalize_live, result_from_live, routed_apps, row_name
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_resource import ingress_info
 
 
 def argument_spec():
@@ -135,30 +134,10 @@ def argument_spec():
     )
 
 
-def gather(api, params):
-    if params['ingress_id'] is not None:
-        data = api.describe_ingress(params['ingress_id'])
-        return [data] if data else []
-    rows = api.list_ingresses(params['namespace_id'])
-    if params['app_id'] is not None:
-        # Filtered here, not with ListIngresses' AppId: whether that filter also matches the default rule is
-        # not documented, and app_id means "routes to the application" through any rule.
-        rows = [row for row in rows if params['app_id'] in routed_apps(row)]
-    if params['name'] is None:
-        return rows
-    named = [row for row in rows if row_name(row) == params['name']]
-    return [api.describe_ingress(row['Id']) or row for row in named]
-
-
 def main():
     sae = SaeModule(argument_spec=argument_spec(), supports_check_mode=True,
                     required_one_of=[('namespace_id', 'ingress_id')])
-    try:
-        found = gather(sae.api, sae.module.params)
-    except SaeApiError as err:
-        sae.fail_api(err)
-    ingresses = sorted((result_from_live(normalize_live(data)) for data in found), key=lambda item: item['id'] or 0)
-    sae.module.exit_json(changed=False, ingresses=ingresses)
+    sae.module.exit_json(**ingress_info(sae))
 
 
 if __name__ == '__main__':

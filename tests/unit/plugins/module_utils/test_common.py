@@ -302,8 +302,8 @@ PLUGIN_FILES = _plugin_files()
 
 
 def test_the_header_check_sees_every_plugin_directory():
-    # Guards the check below against finding nothing: each kind of plugin, _ingress.py included.
-    for expected in ('module_utils/_common.py', 'module_utils/_ingress.py', 'modules/sae_ingress.py',
+    # Guards the check below against finding nothing: each kind of plugin, the ingress files included.
+    for expected in ('module_utils/_common.py', 'module_utils/_ingress_resource.py', 'modules/sae_ingress.py',
                      'modules/sae_ingress_info.py', 'doc_fragments/common.py'):
         assert expected in PLUGIN_FILES, PLUGIN_FILES
 

@@ -99,12 +99,15 @@ def test_describe_and_delete_success_and_other_errors():
 def test_list_ingresses_reads_every_page():
     rows = [{'Id': i} for i in range(230)]
     size = _sae_api.LIST_PAGE_SIZE
+    assert size <= 50  # within every plausible service maximum
+    count = -(-230 // size)
     pages = [ok({'CurrentPage': p + 1, 'PageSize': size, 'TotalSize': 230, 'IngressList': rows[p * size:(p + 1) * size]})
-             for p in range(3)]
+             for p in range(count)]
     http = FakeHttp(*pages)
     assert SaeApi(http).list_ingresses('cn-beijing:x', app_id='app-1') == rows
     assert [params for _op, params in http.calls] == [
-        {'NamespaceId': 'cn-beijing:x', 'AppId': 'app-1', 'CurrentPage': page, 'PageSize': 100} for page in (1, 2, 3)]
+        {'NamespaceId': 'cn-beijing:x', 'AppId': 'app-1', 'CurrentPage': page, 'PageSize': size}
+        for page in range(1, count + 1)]
     assert all(op.action == 'ListIngresses' and op.path == '/pop/v1/sam/ingress/IngressList' for op, _params in http.calls)
 
 

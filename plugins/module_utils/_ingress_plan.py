@@ -1,0 +1,260 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# This file is private to the alibabacloud.sae collection and is not a public API: it may change
+# in any release without notice. Do not import it from other collections.
+
+"""The plan of a sae_ingress task: the desired values against the live ingress (rules merged by
+domain and path, unset sub-options kept), what differs, the API parameters of the create or the
+update, and the ingress predicted for check mode and the diff. Pure functions of plain dicts."""
+
+from __future__ import annotations
+
+import json
+
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape import (
+    CORS_API,
+    CORS_LISTS,
+    CREATE_ONLY,
+    DEFAULT_BACKEND_PROTOCOL,
+    SCALARS,
+    SERVICE_DEFAULTS,
+    canonical_cors,
+    infer_lb_type,
+    listener_protocol_after,
+    normalize_cors,
+    reports_backend_protocol,
+    rule_key,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Compare
+# ---------------------------------------------------------------------------------------------
+
+def _merge_rule(live_rule, rule, reported):
+    """A wanted rule over the live rule with its (domain, path): unset sub-options keep their live value."""
+    merged = dict(live_rule or {'backend_protocol': None, 'rewrite_path': None, 'rule_actions': []})
+    merged.update((key, value) for key, value in rule.items() if value is not None)
+    merged['rewrite_path'] = merged.get('rewrite_path') or None
+    if not reported:
+        merged['backend_protocol'] = None
+    return merged
+
+def merged_rules(live_rules, wanted_rules, purge, reported=True):
+    """The full rule list to send: the wanted rules over their live counterparts, plus (purge False) the
+    live ones not listed. `reported`: whether the ingress will report (and so apply) backend protocols."""
+    live_by_key = dict((rule_key(rule), rule) for rule in live_rules or [])
+    merged = [_merge_rule(live_by_key.get(rule_key(rule)), rule, reported) for rule in wanted_rules]
+    if purge:
+        return merged
+    # live order first (the listed ones changed in place), then the new ones
+    merged_by_key = dict((rule_key(rule), rule) for rule in merged)
+    result = [merged_by_key.pop(rule_key(rule), None) or dict(rule) for rule in live_rules or []]
+    return result + [rule for rule in merged if rule_key(rule) in merged_by_key]
+
+def _comparable_rule(rule, with_backend):
+    rule = dict(rule)
+    rule.pop('rule_actions', None)
+    rule['rewrite_path'] = rule.get('rewrite_path') or None
+    if not with_backend:
+        rule.pop('backend_protocol', None)
+    return rule
+
+def _rules_equal(live_rules, rules):
+    """Rules match by (domain, path); a backend protocol is compared only where the task's side has one."""
+    live_by_key = dict((rule_key(rule), rule) for rule in live_rules or [])
+    if set(live_by_key) != set(rule_key(rule) for rule in rules or []) or len(rules or []) != len(live_by_key):
+        return False
+    for rule in rules or []:
+        with_backend = rule.get('backend_protocol') is not None
+        if _comparable_rule(rule, with_backend) != _comparable_rule(live_by_key[rule_key(rule)], with_backend):
+            return False
+    return True
+
+def _default_rule_equal(live_rule, rule):
+    return _rules_equal([dict(live_rule, domain=None, path=None)] if live_rule else [], [dict(rule, domain=None, path=None)])
+
+def rules_with_actions(rules):
+    """[(domain, path, action types)] of the rules in `rules` that carry actions set outside this module."""
+    return [(rule.get('domain'), rule.get('path'), [action.get('action_type') for action in rule['rule_actions']])
+            for rule in rules if rule.get('rule_actions')]
+
+def rule_actions_message(conflicts):
+    parts = ['domain %s path %s (%s)' % (domain, path, ', '.join(str(t) for t in types)) for domain, path, types in conflicts]
+    return ('Changing rules resends the whole rule list, and these rules carry rule actions set outside this module '
+            '(console or saectl) that the module cannot resend: %s. Nothing was changed. Manage the rules of this '
+            'ingress where their actions are managed, or remove the actions first.' % '; '.join(parts))
+
+def _cors_comparable(cors):
+    cors = cors or {}
+    result = {}
+    for option in CORS_API:
+        value = cors.get(option)
+        if option in CORS_LISTS:
+            value = sorted(value or [])
+        elif option in ('enable', 'allow_credentials'):
+            value = bool(value)
+        result[option] = value
+    return result
+
+def desired_values(live, wanted, purge_rules=True):
+    """Every comparable option the task sets, in its final form against `live`.
+
+    Rules are merged with the live ones when purge_rules is false; cors_config is the live configuration
+    with the suboptions the task sets.
+    """
+    values = {}
+    for option, dummy, dummy_kind in SCALARS:
+        if option in wanted:
+            values[option] = wanted[option]
+    if 'cert_ids' in wanted:
+        values['cert_ids'] = wanted['cert_ids']
+    reported = reports_backend_protocol(infer_lb_type(wanted, live) or SERVICE_DEFAULTS['load_balance_type'],
+                                        listener_protocol_after(wanted, live))
+    if 'default_rule' in wanted:
+        values['default_rule'] = _merge_rule(live.get('default_rule'), wanted['default_rule'], reported)
+        values['default_rule'].pop('rewrite_path', None)
+        values['default_rule'].pop('rule_actions', None)
+    if 'rules' in wanted:
+        values['rules'] = merged_rules(live.get('rules'), wanted['rules'], purge_rules, reported)
+    if 'cors_config' in wanted:
+        cors = dict(live.get('cors_config') or normalize_cors({}))
+        cors.update(wanted['cors_config'])
+        values['cors_config'] = cors
+    return values
+
+def _equal(option, live_value, value):
+    if option == 'rules':
+        return _rules_equal(live_value, value)
+    if option == 'default_rule':
+        return _default_rule_equal(live_value, value)
+    if option == 'cert_ids':
+        return sorted(live_value or []) == sorted(value)
+    if option == 'cors_config':
+        return _cors_comparable(live_value) == _cors_comparable(value)
+    if live_value is None:
+        live_value = SERVICE_DEFAULTS.get(option)
+    return live_value == value
+
+def compute_changes(live, desired):
+    """{option: value} for every desired value that differs from the live one."""
+    return dict((option, value) for option, value in desired.items() if not _equal(option, live.get(option), value))
+
+# ---------------------------------------------------------------------------------------------
+# Predict
+# ---------------------------------------------------------------------------------------------
+
+def _as_reported(after):
+    """Backend protocols as the service reports them: only on ALB + HTTPS, where an unset one is http."""
+    reported = reports_backend_protocol(after.get('load_balance_type'), after.get('listener_protocol'))
+    for option in ('default_rule', 'rules'):
+        value = after.get(option)
+        rules = [value] if option == 'default_rule' and value else value or []
+        rules = [dict(rule, backend_protocol=(rule.get('backend_protocol') or DEFAULT_BACKEND_PROTOCOL) if reported else None)
+                 for rule in rules]
+        if value is not None:
+            after[option] = rules[0] if option == 'default_rule' else rules
+    return after
+
+def predict(live, changes):
+    """The ingress as the service will report it once `changes` are applied."""
+    after = dict(live)
+    after.update(changes)
+    if 'cors_config' in changes:
+        after['cors_config'] = canonical_cors(changes['cors_config'])
+    if 'name' in changes:
+        after['description'] = changes['name']
+    return _as_reported(after)
+
+def predict_created(wanted):
+    """The ingress a create will produce, as far as it is known before the service answers."""
+    after = dict(SERVICE_DEFAULTS)
+    after.update(dict((k, v) for k, v in wanted.items() if k not in CREATE_ONLY))
+    after.update(desired_values({}, wanted))
+    after['description'] = wanted.get('name')
+    after.setdefault('rules', [])
+    after['cert_ids'] = wanted.get('cert_ids') or []
+    after['created_by_sae'] = not wanted.get('slb_id')
+    if after['created_by_sae']:
+        after['slb_type'] = (wanted.get('address_type') or 'Internet').lower()
+    if 'cors_config' in wanted:
+        after['cors_config'] = canonical_cors(after['cors_config'])
+    return _as_reported(after)
+
+def diff_view(ingress):
+    """A diff side: the ingress without keys that carry no information."""
+    if not ingress:
+        return {}
+    return json.loads(json.dumps(dict((k, v) for k, v in ingress.items() if v is not None), sort_keys=True))
+
+# ---------------------------------------------------------------------------------------------
+# API parameters
+# ---------------------------------------------------------------------------------------------
+
+def _rule_to_api(rule, default=False):
+    api = {'appId': rule['app_id'], 'containerPort': rule['container_port']}
+    if default:
+        if rule.get('backend_protocol') is not None:
+            api['backendProtocol'] = rule['backend_protocol']
+        return api
+    for option, key in (('domain', 'domain'), ('path', 'path'), ('backend_protocol', 'backendProtocol'),
+                        ('rewrite_path', 'rewritePath')):
+        if rule.get(option) is not None:
+            api[key] = rule[option]
+    return api
+
+def _cors_to_api(cors):
+    api = {}
+    for option, key in CORS_API.items():
+        value = cors.get(option)
+        if value is None:
+            continue
+        if option in CORS_LISTS:
+            value = ','.join(value)
+        elif option == 'enable':
+            value = 'true' if value else 'false'
+        elif option == 'allow_credentials':
+            value = 'on' if value else 'off'
+        else:
+            value = str(value)
+        api[key] = value
+    return api
+
+def _values_to_api(values):
+    params = {}
+    for option, api, dummy in SCALARS:
+        if option in values:
+            params[api] = values[option]
+    if 'cert_ids' in values:
+        params['CertIds'] = ','.join(values['cert_ids'])
+    if 'default_rule' in values:
+        params['DefaultRule'] = _rule_to_api(values['default_rule'], default=True)
+    if 'rules' in values:
+        params['Rules'] = [_rule_to_api(rule) for rule in values['rules']]
+    if 'cors_config' in values:
+        params['CorsConfig'] = _cors_to_api(values['cors_config'])
+    return params
+
+def create_params(wanted):
+    """CreateIngress parameters (PascalCase, Python values) for the wanted ingress."""
+    params = _values_to_api(desired_values({}, wanted))
+    params['NamespaceId'] = wanted['namespace_id']
+    params['LoadBalanceType'] = wanted.get('load_balance_type') or SERVICE_DEFAULTS['load_balance_type']
+    params.setdefault('Rules', [])
+    if wanted.get('slb_id'):
+        params['SlbId'] = wanted['slb_id']
+    if wanted.get('address_type'):
+        params['AddressType'] = wanted['address_type']
+    if wanted.get('load_balancer_edition'):
+        params['LoadBalancerEdition'] = wanted['load_balancer_edition']
+    if wanted.get('zone_mappings'):
+        params['ZoneMappings'] = [{'VSwitchId': z['vswitch_id'], 'ZoneId': z['zone_id']} for z in wanted['zone_mappings']]
+    return params
+
+def update_params(changes, desired):
+    """UpdateIngress parameters: what changed (the whole rule list when rules change; ListenerPort only
+    when it changes), plus the task's certificate whenever the listener protocol is sent, so that an
+    HTTPS listener always arrives with its certificate."""
+    values = dict(changes)
+    if 'listener_protocol' in changes:
+        values.update((option, desired[option]) for option in ('cert_id', 'cert_ids') if option in desired)
+    return _values_to_api(values)

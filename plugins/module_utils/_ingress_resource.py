@@ -1,0 +1,249 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# This file is private to the alibabacloud.sae collection and is not a public API: it may change
+# in any release without notice. Do not import it from other collections.
+
+"""The find-decide-act flow of the ingress modules, over the pure shape, validation and plan functions
+and the SAE API client: ``IngressResource(sae).run()`` for sae_ingress, ``ingress_info(sae)`` for
+sae_ingress_info. ``sae`` is the module base (``_common.SaeModule``)."""
+
+from __future__ import annotations
+
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_plan import (
+    compute_changes,
+    create_params,
+    desired_values,
+    diff_view,
+    predict,
+    predict_created,
+    rule_actions_message,
+    rules_with_actions,
+    update_params,
+)
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape import (
+    AmbiguousName,
+    find_by_name,
+    missing_from_live,
+    normalize_live,
+    normalize_wanted,
+    port_holder,
+    result_from_live,
+    routed_apps,
+    row_name,
+)
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_validate import (
+    IngressInputError,
+    immutable_conflicts,
+    immutable_message,
+    validate_effective,
+    validate_load_balancer,
+    validate_static,
+)
+from ansible_collections.alibabacloud.sae.plugins.module_utils._sae_api import SaeApiError, SaeUnknownOutcomeError
+
+
+class IngressResource:
+    """One sae_ingress task: find the ingress, decide, act. ``run()`` returns the module result; every
+    failure ends in fail_json with a clear message, before any write when it is an input error."""
+
+    def __init__(self, sae):
+        self.sae = sae
+        self.module = sae.module
+        self.params = sae.module.params
+        self.wanted = None
+        self.rows = None  # the namespace's ListIngresses rows, once read
+
+    def run(self):
+        try:
+            validate_static(self.params)
+            self.wanted = normalize_wanted(self.params)
+            if self.params['state'] == 'present':
+                validate_load_balancer(self.wanted)
+            live = self.find()
+            if self.params['state'] == 'absent':
+                return self.absent(live)
+            return self.present(live)
+        except IngressInputError as err:
+            self.fail(str(err))
+        except SaeApiError as err:
+            self.sae.fail_api(err)
+        return None  # not reached: fail_json exits
+
+    def fail(self, msg, **kwargs):
+        self.module.fail_json(msg=msg, **kwargs)
+
+    # -- reads ----------------------------------------------------------------------------
+
+    def describe(self, ingress_id):
+        data = self.sae.api.describe_ingress(ingress_id)
+        return normalize_live(data) if data else None
+
+    def find(self):
+        """The live ingress (possibly from a ListIngresses row, see missing_from_live) or None."""
+        if self.params['ingress_id'] is not None:
+            return self.describe(self.params['ingress_id'])
+        row = self.find_named()
+        return normalize_live(row) if row else None
+
+    def list_rows(self):
+        self.rows = self.sae.api.list_ingresses(self.params['namespace_id'])
+        return self.rows
+
+    def find_named(self, name=None):
+        """The ListIngresses row named `name` (the task's by default) in namespace_id (every page), or None;
+        fails on an ambiguous name."""
+        try:
+            return find_by_name(self.list_rows(), name or self.params['name'])
+        except AmbiguousName as ambiguous:
+            self.fail(str(ambiguous), ingress_ids=ambiguous.ids)
+        return None
+
+    # -- decide and act -------------------------------------------------------------------
+
+    def present(self, live):
+        if live is None:
+            if self.params['ingress_id'] is not None:
+                self.fail('No ingress has ingress_id %s. An id cannot be chosen at creation: remove ingress_id and set '
+                          'name to create the ingress.' % self.params['ingress_id'])
+            return self.create()
+        return self.converge(live)
+
+    def absent(self, live):
+        if live is None:
+            return dict(changed=False, ingress={}, diff=dict(before={}, after={}))
+        if live.get('namespace_id') not in (None, self.params['namespace_id']):
+            self.fail('Ingress %s belongs to namespace %s, not %s: nothing was deleted. Check ingress_id and namespace_id.'
+                      % (live['id'], live['namespace_id'], self.params['namespace_id']), ingress=result_from_live(live))
+        if self.params['name'] is not None and live.get('name') != self.params['name']:
+            self.fail('Ingress %s is named %r, not %r: nothing was deleted. Check ingress_id, or leave name out to '
+                      'delete by id alone.' % (live['id'], live.get('name'), self.params['name']),
+                      ingress=result_from_live(live))
+        if not self.module.check_mode:
+            self.sae.api.delete_ingress(live['id'])
+        return dict(changed=True, ingress={}, diff=dict(before=diff_view(result_from_live(live)), after={}))
+
+    def converge(self, live):
+        conflicts = immutable_conflicts(live, self.wanted)
+        if conflicts:
+            self.fail(immutable_message(conflicts), ingress=result_from_live(live))
+        validate_effective(self.wanted, live)
+        if missing_from_live(live, self.wanted):
+            full = self.describe(live['id'])
+            if full is None:
+                # Deleted between the list and the describe: create it as if never found.
+                return self.create()
+            live = full
+        desired = desired_values(live, self.wanted, self.params['purge_rules'])
+        changes = compute_changes(live, desired)
+        if not changes:
+            return dict(changed=False, ingress=result_from_live(live))
+        self.check_update(live, changes)
+        if not self.module.check_mode:
+            try:
+                self.sae.api.update_ingress(live['id'], update_params(changes, desired))
+            except SaeApiError as err:
+                self.fail_port_taken(err, live)
+                raise
+        return self.changed(live, predict(live, changes))
+
+    def check_update(self, live, changes):
+        """Refusals that depend on what the update would change; still before any write."""
+        conflicts = rules_with_actions(changes.get('rules') or [])
+        if conflicts:
+            self.fail(rule_actions_message(conflicts), ingress=result_from_live(live))
+        if 'name' in changes and self.params['ingress_id'] is not None:
+            holder = self.find_named(changes['name'])
+            if holder is not None and normalize_live(holder).get('id') != live['id']:
+                self.fail('Ingress %s cannot be renamed to %r: ingress %s in %s already has that name, and a name '
+                          'must identify one ingress. Choose another name.'
+                          % (live['id'], changes['name'], holder.get('Id'), self.params['namespace_id']),
+                          ingress=result_from_live(live))
+
+    def create(self):
+        validate_effective(self.wanted, None)
+        if self.module.check_mode:
+            return self.changed(None, predict_created(self.wanted))
+        try:
+            ingress_id = self.sae.api.create_ingress(create_params(self.wanted))
+        except SaeUnknownOutcomeError as err:
+            return self.after_uncertain_create(err)
+        except SaeApiError as err:
+            if err.code != 'SlbListenerPort.NotAvailable':
+                raise
+            return self.after_uncertain_create(err)
+        return self.created(ingress_id)
+
+    def created(self, ingress_id):
+        """The result of a create that the service answered with `ingress_id`."""
+        return self.changed(None, self.describe(ingress_id) or predict_created(dict(self.wanted, id=ingress_id)))
+
+    def after_uncertain_create(self, err):
+        """The create may have happened (lost answer) or lost a race: look before creating again."""
+        row = self.find_named()
+        if row is None:
+            if not isinstance(err, SaeUnknownOutcomeError) or not self.wanted.get('slb_id'):
+                # Without slb_id nothing refuses a duplicate of a create that may still be in flight (a timeout):
+                # report the unknown outcome rather than risk a second ingress.
+                self.fail_port_taken(err)
+                raise err
+            # Missing now. Should the first create still land, the service refuses one of the two (same SLB and port).
+            try:
+                ingress_id = self.sae.api.create_ingress(create_params(self.wanted))
+            except SaeApiError as again:
+                if not isinstance(again, SaeUnknownOutcomeError) and again.code != 'SlbListenerPort.NotAvailable':
+                    raise
+                # Refused, or again without an answer: look once more before reporting.
+                row = self.find_named()
+                if row is None:
+                    self.fail_port_taken(again)
+                    raise
+                err = again if isinstance(again, SaeUnknownOutcomeError) else err
+            else:
+                return self.created(ingress_id)
+        result = self.converge(normalize_live(row))
+        if isinstance(err, SaeUnknownOutcomeError):
+            # Our create went through: report it as the change it was.
+            result['changed'] = True
+            result['diff'] = dict(before={}, after=diff_view(result['ingress']))
+        return result
+
+    def fail_port_taken(self, err, live=None):
+        """A port conflict names the ingress holding the port, when the rows just listed show it."""
+        if err.code != 'SlbListenerPort.NotAvailable' or self.rows is None:
+            return
+        slb_id = (live or self.wanted).get('slb_id')
+        port = self.wanted.get('listener_port')
+        holder = port_holder(self.rows, slb_id, port)
+        if holder is not None:
+            self.sae.fail_api(err, msg='%s (listener port %s of %s is held by ingress %s, named %r)' % (
+                err.operation, port, slb_id, holder.get('Id'), row_name(holder)))
+
+    def changed(self, before, after):
+        ingress = result_from_live(after)
+        return dict(changed=True, ingress=ingress,
+                    diff=dict(before=diff_view(result_from_live(before)) if before else {}, after=diff_view(ingress)))
+
+
+def _gather(api, params):
+    if params['ingress_id'] is not None:
+        data = api.describe_ingress(params['ingress_id'])
+        return [data] if data else []
+    rows = api.list_ingresses(params['namespace_id'])
+    if params['app_id'] is not None:
+        # Filtered here, not with ListIngresses' AppId: whether that filter also matches the default rule is
+        # not documented, and app_id means "routes to the application" through any rule.
+        rows = [row for row in rows if params['app_id'] in routed_apps(row)]
+    if params['name'] is None:
+        return rows
+    named = [row for row in rows if row_name(row) == params['name']]
+    return [api.describe_ingress(row['Id']) or row for row in named]
+
+
+def ingress_info(sae):
+    """The sae_ingress_info result: the ingresses the options select, sorted by id."""
+    try:
+        found = _gather(sae.api, sae.module.params)
+    except SaeApiError as err:
+        sae.fail_api(err)
+    ingresses = sorted((result_from_live(normalize_live(data)) for data in found), key=lambda item: item['id'] or 0)
+    return dict(changed=False, ingresses=ingresses)

@@ -1,0 +1,185 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# This file is private to the alibabacloud.sae collection and is not a public API: it may change
+# in any release without notice. Do not import it from other collections.
+
+"""Checks of a sae_ingress task before any write: what the task alone says (validate_static,
+validate_load_balancer: before any call), and what it says against the live ingress or its absence
+(validate_effective, immutable_conflicts). Each problem is a sentence that names the option and the fix."""
+
+from __future__ import annotations
+
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape import (
+    CREATE_ONLY,
+    IMMUTABLE,
+    SERVICE_DEFAULTS,
+    infer_lb_type,
+    listener_protocol_after,
+    normalize_rule,
+    reports_backend_protocol,
+    rule_key,
+)
+
+MAX_RULES = 40
+
+RANGES = {
+    'listener_port': (1, 65535),
+    'request_timeout': (1, 180),
+    'idle_timeout': (1, 60),
+}
+
+class IngressInputError(ValueError):
+    """A task argument that cannot work; the message names the option and the fix."""
+
+def _check_range(errors, label, value, low, high):
+    if value is not None and not low <= value <= high:
+        errors.append('%s must be between %d and %d, got %s.' % (label, low, high, value))
+
+# ---------------------------------------------------------------------------------------------
+# The task alone
+# ---------------------------------------------------------------------------------------------
+
+def validate_static(params):
+    """Checks that need no API call. Raises IngressInputError listing every problem found."""
+    errors = []
+    namespace_id = params.get('namespace_id')
+    if namespace_id is not None:
+        region, dummy, name = namespace_id.partition(':')
+        if not region.strip() or (dummy and not name.strip()) or namespace_id != namespace_id.strip():
+            errors.append("namespace_id must look like '<region>:<name>' (for example 'cn-beijing:prod') "
+                          "or be a bare region for the default namespace, got %r." % namespace_id)
+    if params.get('name') is not None and not params['name'].strip():
+        errors.append('name must not be empty: give the routing rule a name, or identify it with ingress_id.')
+    if params.get('ingress_id') is not None and params['ingress_id'] < 1:
+        errors.append('ingress_id must be a positive integer, got %s.' % params['ingress_id'])
+    if params.get('name') is None and params.get('ingress_id') is None:
+        errors.append('Set name (the routing rule name that identifies the ingress in namespace_id) or ingress_id.')
+    if params.get('state') != 'absent':
+        errors.extend(_option_errors(params))
+    if errors:
+        raise IngressInputError(' '.join(errors))
+
+def _option_errors(params):
+    """What is wrong with the options that describe the ingress (not checked for state: absent)."""
+    errors = []
+    for option in ('cert_id', 'security_policy_id'):
+        if params.get(option) is not None and not params[option].strip():
+            errors.append('%s must not be empty: leave %s out to keep the live value (an empty value cannot be compared '
+                          'with what the service reports, and the API has no documented way to remove one).'
+                          % (option, option))
+    cert_ids = params.get('cert_ids')
+    if cert_ids is not None and (not cert_ids or any(not (item or '').strip() for item in cert_ids)):
+        errors.append('cert_ids must list at least one certificate id and no empty ones: leave cert_ids out to keep '
+                      'the live certificates.')
+    for option, (low, high) in RANGES.items():
+        _check_range(errors, option, params.get(option), low, high)
+    default_rule = params.get('default_rule')
+    if default_rule is not None:
+        _check_range(errors, 'default_rule.container_port', default_rule.get('container_port'), 1, 65535)
+        if not (default_rule.get('app_id') or '').strip():
+            errors.append('default_rule.app_id must not be empty.')
+    rules = params.get('rules')
+    if rules is not None:
+        if len(rules) > MAX_RULES:
+            errors.append('rules has %d entries; an ingress holds at most %d. Split the routing across several ingresses.'
+                          % (len(rules), MAX_RULES))
+        seen = {}
+        for index, rule in enumerate(rules):
+            label = 'rules[%d]' % index
+            _check_range(errors, label + '.container_port', rule.get('container_port'), 1, 65535)
+            if not (rule.get('app_id') or '').strip():
+                errors.append('%s.app_id must not be empty.' % label)
+            missing = [key for key in ('domain', 'path') if not (rule.get(key) or '').strip()]
+            if missing:
+                errors.append('%s (app_id %s) needs %s: every rule routes a domain and a path (for example path: /); '
+                              'send other traffic with default_rule.' % (label, rule.get('app_id'), ' and '.join(missing)))
+                continue
+            key = rule_key(normalize_rule(rule))
+            if key in seen:
+                errors.append('rules[%d] and %s have the same domain %r and path %r; each (domain, path) may appear once.'
+                              % (seen[key], label, key[0], key[1]))
+            else:
+                seen[key] = index
+    cors = params.get('cors_config')
+    if cors is not None and cors.get('max_age') is not None:
+        _check_range(errors, 'cors_config.max_age', cors['max_age'], -1, 172800)
+    return errors
+
+# ---------------------------------------------------------------------------------------------
+# Against the load balancer and the live ingress
+# ---------------------------------------------------------------------------------------------
+
+def _wanted_rules(wanted):
+    rules = [('default_rule', wanted['default_rule'])] if wanted.get('default_rule') else []
+    return rules + [('rules[%d]' % index, rule) for index, rule in enumerate(wanted.get('rules') or [])]
+
+def _backend_protocol_errors(wanted, lb_type, listener_protocol):
+    """backend_protocol https or grpc where the service neither applies nor reports one."""
+    if lb_type != 'clb' and (lb_type is None or listener_protocol is None):
+        return []  # not known yet: checked again once the live ingress is read
+    if reports_backend_protocol(lb_type, listener_protocol):
+        return []
+    where = 'a CLB ingress' if lb_type == 'clb' else 'an ALB ingress with an %s listener' % listener_protocol
+    return ['%s.backend_protocol %s: SAE applies and reports a backend protocol only on an ALB ingress with an HTTPS '
+            'listener, and this is %s. Remove backend_protocol (backends are reached over http).'
+            % (label, rule['backend_protocol'], where)
+            for label, rule in _wanted_rules(wanted) if rule.get('backend_protocol') not in (None, 'http')]
+
+def _lb_type_errors(wanted, lb_type, live, listener_protocol=None):
+    errors = _backend_protocol_errors(wanted, lb_type, listener_protocol)
+    if lb_type == 'clb':
+        if wanted.get('cert_ids'):
+            errors.append('cert_ids is for ALB ingresses; this ingress uses a CLB: set cert_id instead.')
+        if any(rule.get('rewrite_path') for rule in wanted.get('rules') or []):
+            errors.append('rewrite_path is only supported by ALB ingresses; remove it from rules or use load_balance_type: alb.')
+        for option in CREATE_ONLY:
+            if wanted.get(option) is not None:
+                errors.append('%s applies only to an ALB that SAE creates (load_balance_type: alb without slb_id).' % option)
+    elif lb_type == 'alb':
+        if wanted.get('cert_id') is not None:
+            errors.append('cert_id is for CLB ingresses; this ingress uses an ALB: set cert_ids instead.')
+        if wanted.get('slb_id') and not live:
+            for option in CREATE_ONLY:
+                if wanted.get(option) is not None:
+                    errors.append('%s applies only when SAE creates the ALB: remove it, or remove slb_id.' % option)
+    if wanted.get('listener_protocol') == 'HTTPS' and not wanted.get('cert_ids') and not wanted.get('cert_id'):
+        errors.append('listener_protocol HTTPS needs its certificate in the same task: set %s.'
+                      % {'alb': 'cert_ids', 'clb': 'cert_id'}.get(lb_type, 'cert_id (CLB) or cert_ids (ALB)'))
+    return errors
+
+def validate_load_balancer(wanted):
+    """The load-balancer-type checks that the task alone decides (load_balance_type or an slb_id says the type)."""
+    errors = _lb_type_errors(wanted, infer_lb_type(wanted), None, wanted.get('listener_protocol'))
+    if errors:
+        raise IngressInputError(' '.join(errors))
+
+def validate_effective(wanted, live=None):
+    """Checks that depend on the live ingress, or on its absence (still before any write)."""
+    live = live or {}
+    lb_type = infer_lb_type(wanted, live) or SERVICE_DEFAULTS['load_balance_type']
+    errors = _lb_type_errors(wanted, lb_type, live, listener_protocol_after(wanted, live))
+    if not live:
+        if wanted.get('listener_port') is None:
+            errors.append('listener_port is required to create an ingress.')
+        if wanted.get('default_rule') is None:
+            errors.append('default_rule (app_id and container_port) is required to create an ingress.')
+        if lb_type == 'clb' and not wanted.get('slb_id'):
+            errors.append('slb_id is required to create a CLB ingress (only an ALB can be created by SAE without one).')
+    if errors:
+        raise IngressInputError(' '.join(errors))
+
+def immutable_conflicts(live, wanted):
+    """[(option, live value, wanted value)] for every fixed field the task would change."""
+    conflicts = []
+    for option in IMMUTABLE:
+        if wanted.get(option) is not None and option in live and wanted[option] != live[option]:
+            conflicts.append((option, live[option], wanted[option]))
+    if wanted.get('address_type') and live.get('created_by_sae') and live.get('slb_type'):
+        if wanted['address_type'].lower() != live['slb_type'].lower():
+            conflicts.append(('address_type', live['slb_type'], wanted['address_type']))
+    return conflicts
+
+def immutable_message(conflicts):
+    parts = ['%s (live: %s, wanted: %s)' % conflict for conflict in conflicts]
+    return ('These fields cannot change on an existing ingress: %s. Set them to the live values, or remove the ingress '
+            '(state: absent) and create it again.' % ', '.join(parts))
