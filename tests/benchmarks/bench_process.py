@@ -130,13 +130,13 @@ def client_overhead(rounds=20, per_round=10):
 CLIENT_PHASES = (
     ('HttpClient.call (everything, per call)', '_http.py', 'call'),
     ('  signing (collection signer)', '_signer.py', 'authorization'),
-    ('  requests Session.request', 'requests/sessions.py', 'request'),
-    ('    merge_environment_settings (proxy variables, netrc, CA bundle variables)', 'requests/sessions.py',
-     'merge_environment_settings'),
-    ('    prepare_request (headers, cookies, hooks)', 'requests/sessions.py', 'prepare_request'),
+    ('  preparing the request (requests PreparedRequest)', '_http.py', '_prepare'),
+    ('  requests Session.send', 'requests/sessions.py', 'send'),
     ('    HTTPAdapter.send (urllib3 pool, http.client)', 'requests/adapters.py', 'send'),
     ('      socket receive (waiting for the emulator)', '~', "<method 'recv_into' of '_socket.socket' objects>"),
     ('  parsing the answer (JSON)', '_http.py', '_parse'),
+    ('requests Session.request, merge_environment_settings (environment read per call)', 'requests/sessions.py',
+     'merge_environment_settings'),
 )
 
 
