@@ -22,3 +22,10 @@ def test_collection_version_is_the_one_in_galaxy_yml():
 def test_transport_uses_that_version():
     assert _http.COLLECTION_VERSION is _version.COLLECTION_VERSION
     assert _http.default_user_agent().startswith('alibabacloud.sae/%s ' % _version.COLLECTION_VERSION)
+
+
+def test_version_file_carries_the_private_header():
+    with open(_version.__file__, encoding='utf-8') as handle:
+        head = handle.read(400)
+    assert head.startswith('# GNU General Public License v3.0+')
+    assert 'private to the alibabacloud.sae collection' in head
