@@ -259,7 +259,8 @@ def client_section(client):
         lines += ['These figures (this section and the client rows of the table) come from a later run of the client '
                   'benchmark alone, `python tests/benchmarks/run.py --client-only`, on the same machine, %s: %d runs '
                   'side by side, each a full set of rounds of the three clients; shown is the run with the median '
-                  'ratio. Ratio ours / SDK of each run: %s.' % (
+                  'ratio. Ratio ours / SDK of each run: %s. Absolute times follow the machine\'s load at the time '
+                  '(other figures of this page come from another run): compare the ratios.' % (
                       client['date'], len(client['runs']), ', '.join('%.2fx' % r for r in client['runs'])), '']
     lines += [
         'The emulator\'s own time per request (measured in the emulator, from the parsed request to the answer sent) '
