@@ -14,6 +14,8 @@ layer the modules and the resource logic talk to: it exports the errors they cat
 from __future__ import annotations
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils._credentials import CredentialsError, resolve_credentials
+# Modules import the errors they catch (SaeApiError, SaeUnknownOutcomeError) from here, never from _http:
+# this file re-exports them (__all__), and the transport stays an implementation detail of the API client.
 from ansible_collections.alibabacloud.sae.plugins.module_utils._http import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
