@@ -1,19 +1,33 @@
 # alibabacloud.sae developer commands. Everything runs from a virtualenv this Makefile creates.
 #   make demo   start the local SAE emulator and run the example playbook twice (changed, then ok)
-#   make test   every test and check (pytest, ansible-test sanity, ansible-lint, docs and changelog lints, build)
+#   make test          every test and check: pytest, ansible-test units, integration and sanity, ansible-lint,
+#                      docs and changelog lints, the build and galaxy-importer; and a smoke run on older ansible-core
+#   make units         ansible-test units (ansible-core of .venv)
+#   make integration   ansible-test integration: the targets in tests/integration/targets against the emulator
+#   make sanity        ansible-test sanity
+#   make test-matrix   units and integration on ansible-core 2.16, 2.17, 2.18 and 2.19 (tox, tox.ini)
 #   make bench  the performance benchmarks (docs/performance.md)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 BUILD := $(CURDIR)/.build
-COLLECTION_TREE := $(BUILD)/tree/ansible_collections/alibabacloud/sae
-ANSIBLE_TEST_PIP_CACHE := $(HOME)/.ansible/test/cache/get_pip_24_2.py
+comma := ,
+space := $(subst ,, )
+# ansible-test runs through hacking/run_ansible_test.py, on a copy of the checkout under .build/trees/<name>,
+# with HOME=.build/home: its caches (pip bootstrap script, pip's cache) stay under .build.
+ANSIBLE_TEST := $(BIN)/python hacking/run_ansible_test.py
+MATRIX := 2.16 2.17 2.18 2.19
+# The older versions `make test` smoke-tests (one integration target each); `make test-matrix` runs them all in full.
+SMOKE := 2.16 2.17 2.18
+SMOKE_TARGET := sae_ingress_info
+GALAXY_IMPORTER := $(BUILD)/galaxy-importer
 export ANSIBLE_COLLECTIONS_PATH := $(BUILD)/collections
 export ANSIBLE_NOCOLOR := 1
 export ANSIBLE_HOME := $(BUILD)/ansible-home
 
-.PHONY: all venv collection-link test pytest sanity lint docs-lint changelog-lint build-check demo bench clean
+.PHONY: all venv collection-link test pytest units integration ansible-test sanity lint docs-lint changelog-lint \
+	build-check galaxy-importer test-matrix matrix-envs smoke demo bench clean
 
 all: test
 
@@ -32,25 +46,45 @@ $(ANSIBLE_COLLECTIONS_PATH)/ansible_collections/alibabacloud/sae:
 
 collection-link: $(ANSIBLE_COLLECTIONS_PATH)/ansible_collections/alibabacloud/sae
 
-test: venv collection-link pytest sanity lint changelog-lint docs-lint build-check
+test: venv collection-link
+	$(MAKE) --no-print-directory -j2 --output-sync=target pytest ansible-test checks
 	@echo "make test: all checks passed"
+
+# What runs beside pytest in `make test`: each step in order, so that they share the second core.
+ansible-test: venv
+	$(MAKE) --no-print-directory units integration sanity smoke
+
+checks: venv collection-link
+	$(MAKE) --no-print-directory lint changelog-lint docs-lint build-check galaxy-importer
 
 pytest: venv collection-link
 	$(BIN)/pytest -p no:cacheprovider -n 2 tests
 
-# ansible-test needs the tree laid out as ansible_collections/<namespace>/<name>. The tree is a copy of
-# the files git would see (tracked, and untracked but not ignored), kept in a git repository of its own
-# because ansible-test lists files through git; its tests/output (the sanity virtualenvs) is kept
-# between runs.
+# ansible-test needs the collection laid out as ansible_collections/<namespace>/<name>: see
+# hacking/run_ansible_test.py. The virtualenvs it creates (tests/output of each tree) are kept between runs.
+units: venv
+	$(ANSIBLE_TEST) --tree main -- units --venv --python 3.11 --color no
+
+integration: venv
+	$(ANSIBLE_TEST) --tree main -- integration --venv --python 3.11 --color no
+
 sanity: venv
-	mkdir -p $(dir $(ANSIBLE_TEST_PIP_CACHE)) $(COLLECTION_TREE)/tests
-	cp hacking/get_pip_offline.py $(ANSIBLE_TEST_PIP_CACHE)
-	find $(COLLECTION_TREE) -mindepth 1 -maxdepth 1 ! -name tests ! -name .git -exec rm -rf {} +
-	find $(COLLECTION_TREE)/tests -mindepth 1 -maxdepth 1 ! -name output -exec rm -rf {} +
-	git ls-files -z --cached --others --exclude-standard | tar --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -xf - -C $(COLLECTION_TREE)
-	cd $(COLLECTION_TREE) && git init -q && git add -A
-	cd $(COLLECTION_TREE) && PATH=$(BIN):$$PATH $(BIN)/ansible-test sanity --venv --python 3.11 --color no
+	$(ANSIBLE_TEST) --tree sanity -- sanity --venv --python 3.11 --color no
 	@if [ -n "$$(cat tests/sanity/ignore-*.txt 2>/dev/null)" ]; then echo "tests/sanity/ignore-*.txt must stay empty"; exit 1; fi
+
+# The ansible-core matrix (tox.ini): units and every integration target on each version.
+test-matrix: venv
+	$(BIN)/tox run-parallel --parallel 2 --parallel-no-spinner -e $(subst $(space),$(comma),$(addprefix ansible-,$(MATRIX)))
+
+matrix-envs: venv
+	$(BIN)/tox run -e $(subst $(space),$(comma),$(addprefix ansible-,$(SMOKE))) --notest -q
+
+# A smoke run on the older versions: one integration target each, in the tox environments of the matrix.
+smoke: matrix-envs
+	for version in $(SMOKE); do \
+		$(BUILD)/tox/ansible-$$version/bin/python hacking/run_ansible_test.py --tree ansible-$$version -- \
+			integration --venv --python 3.11 --color no $(SMOKE_TARGET) || exit 1; \
+	done
 
 lint: venv collection-link
 	PATH=$(BIN):$$PATH $(BIN)/ansible-lint --profile production --offline
@@ -70,6 +104,24 @@ build-check: venv
 		ANSIBLE_COLLECTIONS_PATH=$(BUILD)/installed $(BIN)/ansible-doc alibabacloud.sae.$$module | grep -q '^OPTIONS' \
 			|| { echo "ansible-doc cannot render $$module from the built tarball"; exit 1; }; \
 	done
+
+# The check Galaxy and Automation Hub run on an uploaded tarball (hacking/galaxy-importer.cfg: its ansible-test
+# run off, its ansible-lint on), from a virtualenv of its own.
+$(GALAXY_IMPORTER)/.installed: requirements-galaxy-importer.txt
+	$(PYTHON) -m venv $(GALAXY_IMPORTER)
+	$(GALAXY_IMPORTER)/bin/python -m pip install --quiet --upgrade pip
+	$(GALAXY_IMPORTER)/bin/python -m pip install --quiet -r requirements-galaxy-importer.txt
+	touch $@
+
+galaxy-importer: build-check $(GALAXY_IMPORTER)/.installed
+	mkdir -p $(BUILD)/galaxy-importer-tmp
+	cd $(BUILD)/galaxy-importer-tmp && GALAXY_IMPORTER_CONFIG=$(CURDIR)/hacking/galaxy-importer.cfg \
+		GALAXY_IMPORTER_TMP_ROOT_DIR=$(BUILD)/galaxy-importer-tmp GALAXY_IMPORTER_ANSIBLE_LOCAL_TMP=$(BUILD)/galaxy-importer-tmp \
+		HOME=$(BUILD)/home PATH=$(GALAXY_IMPORTER)/bin:$$PATH \
+		$(GALAXY_IMPORTER)/bin/python -m galaxy_importer.main $(wildcard $(BUILD)/dist/alibabacloud-sae-*.tar.gz) \
+		> $(BUILD)/galaxy-importer.log 2>&1 || { cat $(BUILD)/galaxy-importer.log; exit 1; }
+	@if grep -E '^(ERROR|WARNING)' $(BUILD)/galaxy-importer.log; then echo "galaxy-importer reported the lines above"; exit 1; fi
+	@echo "galaxy-importer: the tarball imports cleanly"
 
 demo: venv collection-link
 	PATH=$(BIN):$$PATH $(BIN)/python hacking/demo.py
