@@ -112,7 +112,17 @@ def _defuse(spec, params):
 
 
 class _AnsibleModule(AnsibleModule):
-    """AnsibleModule whose argument validation fails cleanly on every malformed value (see _defuse)."""
+    """AnsibleModule whose argument validation fails cleanly on every malformed value (see _defuse).
+
+    Why override parameter loading: ansible-core's argument validation (ansible.module_utils.common.
+    validation, seen with 2.19) raises instead of reporting for a few values a playbook can pass:
+    OverflowError from check_type_int for an infinite number, TypeError in the sub-option validation for
+    a scalar given to a dict option with suboptions, and ValueError (or minutes of CPU) for numbers of
+    thousands of digits. The task then dies with a traceback and "MODULE FAILURE" instead of a message
+    naming the option. Defusing the values right after loading, before validation runs, keeps
+    ansible-core's own message. tests/integration/test_bad_input.py
+    (test_values_ansible_core_raises_on_fail_cleanly) fails if this override goes.
+    """
 
     def _load_params(self):
         super()._load_params()

@@ -165,8 +165,8 @@ def predict(live, changes):
         after['description'] = changes['name']
     return _as_reported(after)
 
-def predict_created(wanted):
-    """The ingress a create will produce, as far as it is known before the service answers."""
+def predict_created(wanted, slb_type=None):
+    """The ingress a create will produce, from the request (and the SLB's address type when known)."""
     after = dict(SERVICE_DEFAULTS)
     after.update(dict((k, v) for k, v in wanted.items() if k not in CREATE_ONLY))
     after.update(desired_values({}, wanted))
@@ -174,6 +174,7 @@ def predict_created(wanted):
     after.setdefault('rules', [])
     after['cert_ids'] = wanted.get('cert_ids') or []
     after['created_by_sae'] = not wanted.get('slb_id')
+    after['slb_type'] = slb_type
     if after['created_by_sae']:
         after['slb_type'] = (wanted.get('address_type') or 'Internet').lower()
     if 'cors_config' in wanted:

@@ -79,11 +79,21 @@ class IngressResource:
         return normalize_live(data) if data else None
 
     def find(self):
-        """The live ingress (possibly from a ListIngresses row, see missing_from_live) or None."""
+        """The live ingress (possibly from a ListIngresses row, see missing_from_live) or None.
+
+        By ingress_id (one DescribeIngress), else by name, else by listener (slb_id and listener_port, which
+        identify an ingress); the last two read every page of ListIngresses in namespace_id.
+        """
         if self.params['ingress_id'] is not None:
             return self.describe(self.params['ingress_id'])
-        row = self.find_named()
+        row = self.find_row()
         return normalize_live(row) if row else None
+
+    def find_row(self):
+        """The ListIngresses row of the task's ingress, by name or else by listener, or None (rows read again)."""
+        if self.params['name'] is not None:
+            return self.find_named()
+        return port_holder(self.list_rows(), self.wanted.get('slb_id'), self.wanted.get('listener_port'))
 
     def list_rows(self):
         self.rows = self.sae.api.list_ingresses(self.params['namespace_id'])
@@ -162,7 +172,7 @@ class IngressResource:
     def create(self):
         validate_effective(self.wanted, None)
         if self.module.check_mode:
-            return self.changed(None, predict_created(self.wanted))
+            return self.changed(None, self.predict_created())
         try:
             ingress_id = self.sae.api.create_ingress(create_params(self.wanted))
         except SaeUnknownOutcomeError as err:
@@ -173,13 +183,23 @@ class IngressResource:
             return self.after_uncertain_create(err)
         return self.created(ingress_id)
 
+    def predict_created(self, ingress_id=None):
+        """The ingress a create produces: the request, the service's answer (its id) and, for the SLB's address
+        type, a row of the same SLB if the namespace listing just read shows one."""
+        slb_rows = [row for row in self.rows or [] if self.wanted.get('slb_id') and row.get('SlbId') == self.wanted['slb_id']]
+        slb_type = normalize_live(slb_rows[0]).get('slb_type') if slb_rows else None
+        return predict_created(dict(self.wanted, id=ingress_id), slb_type)
+
     def created(self, ingress_id):
-        """The result of a create that the service answered with `ingress_id`."""
-        return self.changed(None, self.describe(ingress_id) or predict_created(dict(self.wanted, id=ingress_id)))
+        """The result of a create that the service answered with `ingress_id`. Only an ALB that SAE creates needs
+        a DescribeIngress: its id is not known otherwise."""
+        if self.wanted.get('slb_id'):
+            return self.changed(None, self.predict_created(ingress_id))
+        return self.changed(None, self.describe(ingress_id) or self.predict_created(ingress_id))
 
     def after_uncertain_create(self, err):
         """The create may have happened (lost answer) or lost a race: look before creating again."""
-        row = self.find_named()
+        row = self.find_row()
         if row is None:
             if not isinstance(err, SaeUnknownOutcomeError) or not self.wanted.get('slb_id'):
                 # Without slb_id nothing refuses a duplicate of a create that may still be in flight (a timeout):
@@ -193,7 +213,7 @@ class IngressResource:
                 if not isinstance(again, SaeUnknownOutcomeError) and again.code != 'SlbListenerPort.NotAvailable':
                     raise
                 # Refused, or again without an answer: look once more before reporting.
-                row = self.find_named()
+                row = self.find_row()
                 if row is None:
                     self.fail_port_taken(again)
                     raise
@@ -224,19 +244,24 @@ class IngressResource:
                     diff=dict(before=diff_view(result_from_live(before)) if before else {}, after=diff_view(ingress)))
 
 
+def _matches(live, params):
+    """Whether an ingress (normalised) passes every filter of sae_ingress_info that is set."""
+    filters = ('name', 'slb_id', 'listener_port', 'load_balance_type')
+    return all(params[option] is None or live.get(option) == params[option] for option in filters)
+
+
 def _gather(api, params):
     if params['ingress_id'] is not None:
         data = api.describe_ingress(params['ingress_id'])
         return [data] if data else []
-    rows = api.list_ingresses(params['namespace_id'])
+    rows = [row for row in api.list_ingresses(params['namespace_id']) if _matches(normalize_live(row), params)]
     if params['app_id'] is not None:
         # Filtered here, not with ListIngresses' AppId: whether that filter also matches the default rule is
         # not documented, and app_id means "routes to the application" through any rule.
         rows = [row for row in rows if params['app_id'] in routed_apps(row)]
-    if params['name'] is None:
+    if params['name'] is None and not params['details']:
         return rows
-    named = [row for row in rows if row_name(row) == params['name']]
-    return [api.describe_ingress(row['Id']) or row for row in named]
+    return [api.describe_ingress(row['Id']) or row for row in rows]
 
 
 def ingress_info(sae):

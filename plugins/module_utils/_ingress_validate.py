@@ -52,8 +52,10 @@ def validate_static(params):
         errors.append('name must not be empty: give the routing rule a name, or identify it with ingress_id.')
     if params.get('ingress_id') is not None and params['ingress_id'] < 1:
         errors.append('ingress_id must be a positive integer, got %s.' % params['ingress_id'])
-    if params.get('name') is None and params.get('ingress_id') is None:
-        errors.append('Set name (the routing rule name that identifies the ingress in namespace_id) or ingress_id.')
+    if params.get('name') is None and params.get('ingress_id') is None and (
+            params.get('slb_id') is None or params.get('listener_port') is None):
+        errors.append('Set name (the routing rule name that identifies the ingress in namespace_id), ingress_id, or '
+                      'slb_id and listener_port (the listener, which identifies an ingress too).')
     if params.get('state') != 'absent':
         errors.extend(_option_errors(params))
     if errors:

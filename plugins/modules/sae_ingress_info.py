@@ -11,10 +11,15 @@ version_added: 1.0.0
 description:
   - Returns SAE ingresses in the shape M(alibabacloud.sae.sae_ingress) returns RV(alibabacloud.sae.sae_ingress#module:ingress).
   - With O(ingress_id), describes that one ingress (one C(DescribeIngress) call).
-  - Otherwise lists the ingresses of O(namespace_id) (every page of C(ListIngresses)), optionally only those routing
-    to O(app_id) or named O(name). Ingresses selected by O(name) are described in full; for the others, the keys a
-    C(ListIngresses) answer does not carry (C(enable_gzip), C(security_policy_id), C(created_by_sae) and the
-    C(enable_x_forwarded_for*) flags) are null.
+  - Otherwise lists the ingresses of O(namespace_id) (every page of C(ListIngresses); paging is the module's
+    business), keeping those that match every filter set (O(name), O(app_id), O(slb_id), O(listener_port),
+    O(load_balance_type)).
+  - Ingresses selected by O(name), and every match with O(details=true), are described in full (one
+    C(DescribeIngress) each). For the others, the keys a C(ListIngresses) answer does not carry (C(enable_gzip),
+    C(security_policy_id), C(created_by_sae) and the C(enable_x_forwarded_for*) flags) are null.
+  - To manage many ingresses of a large namespace, read them once with this module and loop
+    M(alibabacloud.sae.sae_ingress) over their O(alibabacloud.sae.sae_ingress#module:ingress_id) (see the examples):
+    each task then costs one C(DescribeIngress) instead of every page of C(ListIngresses).
   - Read-only.
 author:
   - Alibaba Cloud SAE collection maintainers (@alibabacloud)
@@ -59,6 +64,24 @@ options:
       - Applied to the rows of C(ListIngresses) by the module, not sent as the API's C(AppId) filter, whose handling of
         the default rule no public reference states.
     type: str
+  slb_id:
+    description:
+      - Only ingresses on this CLB or ALB instance.
+    type: str
+  listener_port:
+    description:
+      - Only ingresses listening on this port. With O(slb_id), selects at most one ingress.
+    type: int
+  load_balance_type:
+    description:
+      - Only ingresses of this load balancer type.
+    type: str
+    choices: [clb, alb]
+  details:
+    description:
+      - Describe every match in full (one C(DescribeIngress) each), so that every key of the result is filled in.
+    type: bool
+    default: false
 seealso:
   - module: alibabacloud.sae.sae_ingress
 """
@@ -131,6 +154,10 @@ def argument_spec():
         ingress_id=dict(type='int', aliases=['id']),
         name=dict(type='str', aliases=['description']),
         app_id=dict(type='str'),
+        slb_id=dict(type='str'),
+        listener_port=dict(type='int'),
+        load_balance_type=dict(type='str', choices=['clb', 'alb']),
+        details=dict(type='bool', default=False),
     )
 
 

@@ -55,15 +55,17 @@ def credentials_defaults(emulator):
 
 
 def run_playbook(tmp_path, tasks, emulator=None, check=False, diff=False, defaults=None, env=None,
-                 args=(), name='play', verbosity=0, ignore_errors=True):
-    tasks = [dict(task, ignore_errors=ignore_errors) if ignore_errors else task for task in tasks]
-    play = {'name': name, 'hosts': 'localhost', 'gather_facts': False, 'tasks': tasks}
-    if emulator is not None or defaults:
-        group = dict(credentials_defaults(emulator) if emulator is not None else {})
-        group.update(defaults or {})
-        play['module_defaults'] = {'group/alibabacloud.sae.all': group}
-    playbook = tmp_path / ('%s.yml' % name)
-    playbook.write_text(json.dumps([play], indent=2))
+                 args=(), name='play', verbosity=0, ignore_errors=True, playbook=None):
+    """Run `tasks` in a playbook of their own, or (`playbook`: a path) that playbook file as it is."""
+    if playbook is None:
+        tasks = [dict(task, ignore_errors=ignore_errors) if ignore_errors else task for task in tasks]
+        play = {'name': name, 'hosts': 'localhost', 'gather_facts': False, 'tasks': tasks}
+        if emulator is not None or defaults:
+            group = dict(credentials_defaults(emulator) if emulator is not None else {})
+            group.update(defaults or {})
+            play['module_defaults'] = {'group/alibabacloud.sae.all': group}
+        playbook = tmp_path / ('%s.yml' % name)
+        playbook.write_text(json.dumps([play], indent=2))
     record = tmp_path / ('%s.jsonl' % name)
     if record.exists():
         record.unlink()

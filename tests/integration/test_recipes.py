@@ -1,0 +1,64 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The recipe playbooks in examples/ run unchanged against the emulator and cost what the docs say."""
+
+from __future__ import annotations
+
+import os
+
+import sae_emulator
+from sae_emulator import inventory as inv
+
+from harness import ALB, CLB, NS, operations, run_playbook, seed, writes  # pylint: disable=import-error
+
+EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), 'examples')
+BLUE, GREEN = inv.APP_WEB_ID, inv.APP_ADMIN_ID
+
+
+def run_example(tmp_path, emulator, playbook, *extra_vars):
+    env = {
+        'ALIBABA_CLOUD_ACCESS_KEY_ID': sae_emulator.DEFAULT_ACCESS_KEY_ID,
+        'ALIBABA_CLOUD_ACCESS_KEY_SECRET': sae_emulator.DEFAULT_ACCESS_KEY_SECRET,
+        'ALIBABA_CLOUD_SAE_ENDPOINT': emulator.url,
+    }
+    args = [item for extra in extra_vars for item in ('-e', extra)]
+    run = run_playbook(tmp_path, None, env=env, args=args, playbook=os.path.join(EXAMPLES, playbook))
+    assert run.rc == 0, run
+    return dict((record['task'], record['result']) for record in run.records), run
+
+
+def apps(emulator, ingress_id):
+    record = emulator.ingresses[ingress_id]
+    return [record['DefaultRule']['AppId']] + [rule['AppId'] for rule in record['Rules']]
+
+
+def test_blue_green_switches_every_rule_in_one_update_after_a_preview(tmp_path, emulator):
+    ingress_id = run_example(tmp_path, emulator, 'blue_green.yml')[0]['Switch to blue']['ingress']['id']
+    assert set(apps(emulator, ingress_id)) == {BLUE}
+    for color, app in (('green', GREEN), ('blue', BLUE)):
+        emulator.clear_log()
+        results, run = run_example(tmp_path, emulator, 'blue_green.yml', 'color=%s' % color)
+        preview, switched = results['Preview the switch to %s' % color], results['Switch to %s' % color]
+        assert preview['changed'] and switched['changed'], run
+        assert preview['ingress'] == switched['ingress']
+        assert [e['operation'] for e in writes(emulator)] == ['UpdateIngress']  # the preview wrote nothing
+        assert set(apps(emulator, ingress_id)) == {app}
+        assert '[%r, %r] -> [%r, %r]' % ((BLUE, BLUE, GREEN, GREEN) if app == GREEN else (GREEN, GREEN, BLUE, BLUE)) in run.stdout
+        again = run_example(tmp_path, emulator, 'blue_green.yml', 'color=%s' % color)[0]['Switch to %s' % color]
+        assert not again['changed']
+
+
+def test_many_ingresses_cost_one_read_each_plus_the_pages_once(tmp_path, emulator):
+    web, shop = seed(emulator, CLB), seed(emulator, ALB)
+    for port in range(1000, 1098):  # 100 ingresses in all: two pages of ListIngresses
+        seed(emulator, dict(CLB, name='team-%d' % port, listener_port=port))
+    emulator.clear_log()
+    results, run = run_example(tmp_path, emulator, 'many_ingresses.yml')
+    assert results['Converge each managed ingress by id']['changed'], run
+    ops = operations(emulator)
+    assert ops.count('ListIngresses') == 2 and ops.count('DescribeIngress') == 2 and ops.count('UpdateIngress') == 2, ops
+    assert emulator.ingresses[web]['RequestTimeout'] == emulator.ingresses[shop]['RequestTimeout'] == 90
+    emulator.clear_log()
+    results, run = run_example(tmp_path, emulator, 'many_ingresses.yml')
+    assert not results['Converge each managed ingress by id']['changed'], run
+    assert sorted(operations(emulator)) == ['DescribeIngress'] * 2 + ['ListIngresses'] * 2
+    assert NS == 'cn-beijing:demo'  # the namespace the example playbook names

@@ -1,0 +1,55 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The layers of docs/architecture.md hold: each plugin file imports only what its layer may."""
+
+from __future__ import annotations
+
+import ast
+import os
+
+import pytest
+
+PLUGINS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))), 'plugins')
+PREFIX = 'ansible_collections.alibabacloud.sae.plugins.module_utils.'
+
+# file (relative to plugins/) -> the collection's module_utils it may import; the table of docs/architecture.md
+ALLOWED = {
+    'modules/sae_ingress.py': {'_common', '_ingress_resource'},
+    'modules/sae_ingress_info.py': {'_common', '_ingress_resource'},
+    'module_utils/_common.py': {'_sae_api'},
+    'module_utils/_ingress_resource.py': {'_ingress_shape', '_ingress_validate', '_ingress_plan', '_sae_api'},
+    'module_utils/_ingress_plan.py': {'_ingress_shape'},
+    'module_utils/_ingress_validate.py': {'_ingress_shape'},
+    'module_utils/_ingress_shape.py': set(),
+    'module_utils/_sae_api.py': {'_http', '_credentials'},
+    'module_utils/_http.py': {'_signer', '_version'},
+    'module_utils/_signer.py': set(),
+    'module_utils/_credentials.py': set(),
+    'module_utils/_version.py': set(),
+}
+
+
+def collection_imports(relative):
+    with open(os.path.join(PLUGINS, relative), encoding='utf-8') as handle:
+        tree = ast.parse(handle.read())
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            if node.module.startswith(PREFIX):
+                found.add(node.module[len(PREFIX):])
+            elif node.module == PREFIX.rstrip('.'):
+                found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_every_plugin_file_is_in_the_table():
+    files = set()
+    for directory in ('modules', 'module_utils'):
+        for name in os.listdir(os.path.join(PLUGINS, directory)):
+            if name.endswith('.py') and name != '__init__.py':
+                files.add('%s/%s' % (directory, name))
+    assert files == set(ALLOWED)
+
+
+@pytest.mark.parametrize('relative', sorted(ALLOWED))
+def test_imports_stay_within_the_layer(relative):
+    assert collection_imports(relative) <= ALLOWED[relative], relative
