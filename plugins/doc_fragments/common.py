@@ -21,7 +21,9 @@ options:
       - Alibaba Cloud AccessKey secret.
       - If not set, the first of the environment variables E(ALIBABA_CLOUD_ACCESS_KEY_SECRET), E(ALICLOUD_SECRET_KEY)
         and E(ALICLOUD_SECRET_ACCESS_KEY) that is set is used.
-      - Marked C(no_log), it never appears in results, warnings, errors or C(-vvvv) output.
+      - Marked C(no_log), so the module keeps it out of its results, warnings and errors, and C(-vvvv) masks it.
+        ansible-core itself prints task arguments as written under E(ANSIBLE_DEBUG) and in some of its own failures;
+        prefer the environment variable, or C(module_defaults) fed from Ansible Vault.
     type: str
     aliases: [alicloud_secret_key, secret_key]
   security_token:
@@ -30,7 +32,9 @@ options:
         of the same STS credentials.
       - If not set, the first of the environment variables E(ALIBABA_CLOUD_SECURITY_TOKEN) and E(ALICLOUD_SECURITY_TOKEN)
         that is set is used.
-      - Marked C(no_log), it never appears in results, warnings, errors or C(-vvvv) output.
+      - Marked C(no_log), so the module keeps it out of its results, warnings and errors, and C(-vvvv) masks it.
+        ansible-core itself prints task arguments as written under E(ANSIBLE_DEBUG) and in some of its own failures;
+        prefer the environment variable, or C(module_defaults) fed from Ansible Vault.
     type: str
     aliases: [alicloud_security_token]
   profile:
