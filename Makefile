@@ -74,15 +74,16 @@ sanity: venv
 
 # The ansible-core matrix (tox.ini): units and every integration target on each version.
 test-matrix: venv
-	$(BIN)/tox run-parallel --parallel 2 --parallel-no-spinner -e $(subst $(space),$(comma),$(addprefix ansible-,$(MATRIX)))
+	$(BIN)/tox run-parallel --parallel 2 --parallel-no-spinner -e $(subst $(space),$(comma),$(addprefix ansible,$(subst .,,$(MATRIX))))
 
 matrix-envs: venv
-	$(BIN)/tox run -e $(subst $(space),$(comma),$(addprefix ansible-,$(SMOKE))) --notest -q
+	$(BIN)/tox run -e $(subst $(space),$(comma),$(addprefix ansible,$(subst .,,$(SMOKE)))) --notest -q
 
 # A smoke run on the older versions: one integration target each, in the tox environments of the matrix.
 smoke: matrix-envs
 	for version in $(SMOKE); do \
-		$(BUILD)/tox/ansible-$$version/bin/python hacking/run_ansible_test.py --tree ansible-$$version -- \
+		env=ansible$$(echo $$version | tr -d .); \
+		$(BUILD)/tox/$$env/bin/python hacking/run_ansible_test.py --tree $$env -- \
 			integration --venv --python 3.11 --color no $(SMOKE_TARGET) || exit 1; \
 	done
 
