@@ -20,6 +20,8 @@ and a ``source`` string (``explicit``, ``profile:NAME``, ``default-chain``).
 
 from __future__ import annotations
 
+import re
+
 from ansible.module_utils.basic import missing_required_lib
 
 CREDENTIALS_LIBRARY = 'alibabacloud-credentials'
@@ -75,9 +77,18 @@ def _fetch(client):
     return credential.access_key_id, credential.access_key_secret, credential.security_token or None
 
 
+# The library quotes the URLs it called in its errors: an STS AssumeRoleWithOIDC URL carries the OIDC token
+# in its query string. Query strings go, and so does any value of a parameter named like a secret.
+_URL_QUERY = re.compile(r'(https?://[^\s?#]+)\?[^\s#]*', re.IGNORECASE)
+_SECRET_PARAMETER = re.compile(r'((?:[A-Za-z_-]*(?:token|secret|signature|password)[A-Za-z_-]*)["\']?\s*[=:]\s*["\']?)[^\s&,;"\']+',
+                               re.IGNORECASE)
+
+
 def _library_text(exc):
-    """A library error as one line of bounded length (never a traceback)."""
+    """A library error as one line of bounded length (never a traceback), without query strings or secrets."""
     text = ' '.join(str(exc).split()) or type(exc).__name__
+    text = _URL_QUERY.sub(r'\1?(query removed)', text)
+    text = _SECRET_PARAMETER.sub(r'\1********', text)
     if len(text) > _MAX_LIBRARY_MESSAGE:
         text = text[:_MAX_LIBRARY_MESSAGE] + '...'
     return text

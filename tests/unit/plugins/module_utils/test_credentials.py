@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from ansible_collections.alibabacloud.sae.plugins.module_utils import _credentials
 from ansible_collections.alibabacloud.sae.plugins.module_utils._credentials import CredentialsError, resolve_credentials
 
 pytest.importorskip('alibabacloud_credentials')
@@ -234,3 +235,15 @@ def test_static_credentials_get_is_cheap_and_stable():
     creds = resolve_credentials('id', 'secret', '')
     assert creds.get() == ('id', 'secret', None) == creds.get()
     assert 'secret' not in repr(creds)
+
+
+@pytest.mark.parametrize('library_error, secret', [
+    ('Max retries exceeded with url: https://sts.cn-beijing.aliyuncs.com/?Action=AssumeRoleWithOIDC&OIDCToken=eyJ.tok.sig'
+     '&RoleArn=acs:ram::1:role/r (Caused by SSLError)', 'eyJ.tok.sig'),
+    ('refused: {"AccessKeySecret": "s3cr3t-value", "Code": "Forbidden"}', 's3cr3t-value'),
+    ('bad answer SecurityToken=CAIS-token-value from metadata', 'CAIS-token-value'),
+])
+def test_library_errors_lose_query_strings_and_secret_values(library_error, secret):
+    text = _credentials._library_text(Exception(library_error))
+    assert secret not in text
+    assert text.startswith(library_error.split(secret)[0][:20])
