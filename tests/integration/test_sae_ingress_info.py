@@ -1,0 +1,58 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""sae_ingress_info's filters and details against the emulator: what is selected, and what it costs."""
+
+from __future__ import annotations
+
+import pytest
+
+from sae_emulator import inventory as inv
+
+from harness import ALB, CLB, NS, operations, seed, task  # pylint: disable=import-error
+
+INFO = 'alibabacloud.sae.sae_ingress_info'
+
+
+@pytest.fixture
+def namespace(emulator):
+    """Four ingresses: two CLB on one SLB, one on another CLB, one ALB; plus 100 fillers (pages of 50)."""
+    ids = {
+        'web': seed(emulator, CLB),
+        'web-81': seed(emulator, dict(CLB, name='web-81', listener_port=81, rules=[])),
+        'intranet': seed(emulator, dict(CLB, name='intranet', slb_id=inv.CLB_INTRANET_ID,
+                                        default_rule={'app_id': inv.APP_ADMIN_ID, 'container_port': 8080}, rules=[])),
+        'shop': seed(emulator, ALB),
+    }
+    for port in range(2000, 2100):
+        seed(emulator, dict(CLB, name='filler-%d' % port, slb_id=inv.CLB_SPARE_ID, listener_port=port, rules=[],
+                            default_rule={'app_id': inv.APP_ADMIN_ID, 'container_port': 8080}))
+    emulator.clear_log()
+    return ids
+
+
+@pytest.mark.parametrize('filters, expected', [
+    ({'slb_id': inv.CLB_INTERNET_ID}, ['web', 'web-81']),
+    ({'slb_id': inv.CLB_INTERNET_ID, 'listener_port': 81}, ['web-81']),
+    ({'listener_port': 443}, ['shop']),
+    ({'load_balance_type': 'alb'}, ['shop']),
+    ({'app_id': inv.APP_API_ID}, ['shop', 'web']),
+    ({'app_id': inv.APP_ADMIN_ID, 'slb_id': inv.CLB_INTRANET_ID}, ['intranet']),
+    ({'name': 'web', 'load_balance_type': 'alb'}, []),
+], ids=['slb', 'listener', 'port', 'type', 'app', 'app-and-slb', 'none'])
+def test_filters_select_every_match_across_pages(play, emulator, namespace, filters, expected):
+    run = play(task(dict({'namespace_id': NS}, **filters), module=INFO))
+    result = run.result
+    assert not result['failed'] and not result['changed'], run
+    by_id = dict((ingress_id, name) for name, ingress_id in namespace.items())
+    assert sorted(by_id[ingress['id']] for ingress in result['ingresses']) == sorted(expected)
+    assert operations(emulator) == ['ListIngresses'] * 3  # 104 ingresses: every page once, no describe
+
+
+def test_details_describe_every_match(play, emulator, namespace):
+    run = play([task({'namespace_id': NS, 'slb_id': inv.CLB_INTERNET_ID}, module=INFO),
+                task({'namespace_id': NS, 'slb_id': inv.CLB_INTERNET_ID, 'details': True}, module=INFO)])
+    rows, details = run.results
+    assert [i['id'] for i in rows['ingresses']] == [i['id'] for i in details['ingresses']] == sorted(
+        [namespace['web'], namespace['web-81']])
+    assert all(i['enable_gzip'] is None for i in rows['ingresses'])  # a list row does not carry it
+    assert all(i['enable_gzip'] is False and i['created_by_sae'] is False for i in details['ingresses'])
+    assert operations(emulator) == ['ListIngresses'] * 6 + ['DescribeIngress'] * 2
