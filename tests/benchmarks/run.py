@@ -3,14 +3,17 @@
 
 Every measurement runs against an SAE emulator this script starts on 127.0.0.1 (port 0) and stops:
 API calls per scenario, per-task wall time against ansible.builtin.ping, module imports, the client's
-overhead per API call against the official SDK, and a 100-host playbook in a namespace of 500 ingresses.
-`--client-only` runs the client benchmark alone (repeated) and updates only its figures in the document.
+overhead per API call against the official SDK, and 100 hosts converging 100 of 500 ingresses, by name and by
+id after one read of the namespace, side by side.
+`--client-only` runs the client benchmark alone (repeated) and updates only its figures in the document;
+`--only calls,scale` runs those phases alone and updates only their figures.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import platform
 import sys
@@ -41,10 +44,17 @@ CLIENT_ROW = 'Client time per DescribeIngress'
 CLIENT_SECTION = '### Client time per API call'
 PER_TASK_TARGET = 1.3
 CLIENT_TARGET = 1.0  # the client's time per call at most the official SDK's, measured side by side
+PHASES = ('calls', 'scale')  # the phases --only can run alone
+RERUN_BULLET = '- Rerun alone: '
+SCALE_SECTION = '### Scale: where the calls and the time go'
 
 
 def ms(seconds):
     return '%.0f ms' % (seconds * 1000) if seconds >= 0.1 else '%.1f ms' % (seconds * 1000)
+
+
+def secs(seconds):
+    return '%.1f s' % seconds if seconds >= 1 else ms(seconds)
 
 
 def us(seconds):
@@ -77,12 +87,22 @@ def step(message):
     print('[bench %s] %s' % (time.strftime('%H:%M:%S'), message), flush=True)
 
 
+def measure_calls(workdir):
+    with sae_emulator.Emulator() as emulator:
+        return bench_playbooks.call_scenarios(emulator, workdir)
+
+
+def measure_scale(workdir):
+    step('scale: 100 hosts, forks 10, 100 of 500 ingresses, by name and by id after one read (alternating)')
+    return bench_playbooks.scale(workdir)
+
+
 def measure(workdir):
     figures = {}
     env = bench_playbooks.ansible_env(workdir)
+    step('API calls per scenario')
+    figures['calls'], figures['unattributed'] = measure_calls(workdir)
     with sae_emulator.Emulator() as emulator:
-        step('API calls per scenario')
-        figures['calls'], figures['unattributed'] = bench_playbooks.call_scenarios(emulator, workdir)
         step('per-task wall time: 50 x ping, 50 x sae_ingress no-op by name (interleaved)')
         figures['per_task'] = bench_playbooks.per_task(emulator, workdir)
         step('module process: AnsiballZ payloads, imports, profile')
@@ -94,23 +114,13 @@ def measure(workdir):
         figures['ping_profile'] = bench_process.module_profile(ping_payload, env, workdir)
     step('client overhead: 200 DescribeIngress calls each, ours / official SDK / stdlib floor')
     figures['client'] = bench_process.client_overhead()
-    step('scale: 100 hosts, forks 10, namespace of 500 ingresses')
-    figures['scale'] = bench_playbooks.scale(workdir)
+    figures['scale'] = measure_scale(workdir)
     return figures
 
 
 def table_rows(figures):
     """(figure, ours, reference, ratio, target, met) rows."""
-    rows = []
-    for scenario in figures['calls']:
-        ops = scenario['operations']
-        writes = sum(1 for op in ops if op in bench_playbooks.WRITES)
-        rows.append(('API calls: %s' % scenario['title'], '%d (%s)' % (len(ops), ', '.join(ops) or 'none'),
-                     '', '', scenario['target'] + (', 0 writes' if scenario['target'] == 'reads only' else ''),
-                     yes(scenario['met'] and (writes == 0 or scenario['target'] != 'reads only'))))
-    connections = max(scenario['peers'] for scenario in figures['calls'])
-    rows.append(('HTTP connections per task (most of any scenario above)', str(connections), '', '', '1',
-                 yes(connections == 1 and figures['unattributed'] == 0)))
+    rows = calls_rows(figures)
     imports = figures['imports']
     rows.append(('Explicit keys: alibabacloud-credentials stack imported', 'no' if not imports['credentials_stack']
                  else ', '.join(imports['credentials_stack'][:3]), '', '', 'no', yes(not imports['credentials_stack'])))
@@ -125,16 +135,59 @@ def table_rows(figures):
     rows.append(('Module process alone (AnsiballZ payload run directly, median of %d)' % payload['runs'], ms(payload['sae']),
                  'ping %s' % ms(payload['ping']), '%.2fx' % (payload['sae'] / payload['ping']), '', ''))
     rows += client_rows(figures['client'])
-    scale = figures['scale']
-    for label, run in scale['runs'].items():
-        per_host = run['calls'] / float(scale['managed'])
-        expected = scale['pages'] + (1 if label == 'change' else 0)
-        title = 'Scale, %s: %d hosts, forks %d, namespace of %d' % (label, scale['managed'], scale['forks'],
-                                                                    scale['namespace_size'])
-        rows.append((title,
-                     '%.1f s, %d calls (%s per task)' % (run['wall'], run['calls'], _fmt(per_host)), '', '',
-                     '%d per task (%d ListIngresses%s)' % (expected, scale['pages'], ' + 1 Update' if label == 'change' else ''),
-                     yes(run['calls'] == expected * scale['managed'])))
+    rows += scale_rows(figures['scale'])
+    return rows
+
+
+CALLS_ROW_PREFIXES = ('API calls: ', 'HTTP connections per task')
+SCALE_ROW_PREFIX = 'Scale, '
+
+
+def calls_rows(figures):
+    """The Results rows of the API call scenarios (their figures start with CALLS_ROW_PREFIXES)."""
+    rows = []
+    for scenario in figures['calls']:
+        ops = scenario['operations']
+        writes = sum(1 for op in ops if op in bench_playbooks.WRITES)
+        rows.append(('API calls: %s' % scenario['title'], '%d (%s)' % (len(ops), ', '.join(ops) or 'none'),
+                     '', '', scenario['target'] + (', 0 writes' if scenario['target'] == 'reads only' else ''),
+                     yes(scenario['met'] and (writes == 0 or scenario['target'] != 'reads only'))))
+    connections = max(scenario['peers'] for scenario in figures['calls'])
+    rows.append(('HTTP connections per task (most of any scenario above)', str(connections), '', '', '1',
+                 yes(connections == 1 and figures['unattributed'] == 0)))
+    return rows
+
+
+def _per_task(scale, pattern, run):
+    """Calls per converge task, and the pages read once for the play."""
+    text = _fmt(run['per_task']) + ' per task'
+    if pattern == bench_playbooks.BY_ID:
+        text += ' + %d pages once' % run['read_calls']
+    return text
+
+
+def _expected(scale, pattern, label):
+    update = ' + 1 Update' if label == 'change' else ''
+    if pattern == bench_playbooks.BY_NAME:
+        return '%d per task (%d ListIngresses%s)' % (scale['pages'] + (1 if update else 0), scale['pages'], update)
+    return '%d ListIngresses once + %d per task (1 Describe%s)' % (scale['pages'], 2 if update else 1, update)
+
+
+def scale_rows(scale):
+    """The Results rows of the scale benchmark (their figures start with SCALE_ROW_PREFIX)."""
+    rows = []
+    for label in bench_playbooks.SCALE_RUNS:
+        by_name = scale['patterns'][bench_playbooks.BY_NAME][label]
+        for pattern in bench_playbooks.SCALE_PATTERNS:
+            run = scale['patterns'][pattern][label]
+            title = '%s%s, %s: %d hosts, forks %d, namespace of %d' % (
+                SCALE_ROW_PREFIX, label, pattern, scale['managed'], scale['forks'], scale['namespace_size'])
+            reference = ratio = ''
+            if pattern != bench_playbooks.BY_NAME:
+                reference = 'by name %.1f s' % by_name['wall']
+                ratio = '%.2fx' % (run['wall'] / by_name['wall'])
+            rows.append((title, '%.1f s, %d calls (%s)' % (run['wall'], run['calls'], _per_task(scale, pattern, run)),
+                         reference, ratio, _expected(scale, pattern, label), yes(run['met'])))
     return rows
 
 
@@ -236,18 +289,105 @@ def explanations(figures):
 
     parts.append(client_section(client))
 
-    scale = figures['scale']
-    parts.append('\n'.join([
-        '### Scale: why every task reads every page', '',
-        'Each task finds its ingress by name. ListIngresses has no name filter and returns at most 100 rows a page, so '
-        'in a namespace of %d ingresses each task reads %d pages. The module cannot stop at the page where the name '
-        'first appears: the contract makes two ingresses with the same name an error (the task fails and lists both '
-        'ids), and only the last page can prove there is no second one; stopping early would let a task update one '
-        'of two same-named ingresses. The reads are therefore (pages of the namespace) x (ingresses managed): linear '
-        'in the ingresses a playbook manages, for a given namespace. A task that knows its `ingress_id` needs one '
-        'DescribeIngress instead, whatever the size of the namespace.' % (scale['namespace_size'], scale['pages']),
-    ]))
+    parts.append(scale_section(figures['scale']))
     return parts
+
+
+def calls_detail(calls):
+    """The section "API calls per scenario"."""
+    lines = ['## API calls per scenario', '', '| Scenario | Calls | Connections | changed |', '|---|---|---|---|']
+    for scenario in calls:
+        lines.append('| %s | %s | %d | %s |' % (
+            scenario['title'], ', '.join(scenario['operations']) or 'none', scenario['peers'],
+            str(scenario['changed']).lower()))
+    return '\n'.join(lines)
+
+
+def scale_detail(scale):
+    """The section "Scale": both patterns, change and no-op, side by side."""
+    lines = ['## Scale', '',
+             '%d hosts, `forks %d`, each converging its own ingress in a namespace of %d (%d pages of %d rows); runs in '
+             'the order of the table.' % (scale['managed'], scale['forks'], scale['namespace_size'], scale['pages'],
+                                          scale['page_size']), '',
+             '| Run | Pattern | Wall | Wall / by name | Tasks | changed | Calls | Calls per task | By operation '
+             '| Connections | Converge task (median) | Counts as expected |',
+             '|---|---|---|---|---|---|---|---|---|---|---|---|']
+    for label in bench_playbooks.SCALE_RUNS:
+        by_name = scale['patterns'][bench_playbooks.BY_NAME][label]
+        for pattern in bench_playbooks.SCALE_PATTERNS:
+            run = scale['patterns'][pattern][label]
+            lines.append('| %s | %s | %.1f s | %s | %d | %d | %d | %s | %s | %d | %s | %s |' % (
+                label, pattern, run['wall'], '' if run is by_name else '%.2fx' % (run['wall'] / by_name['wall']),
+                run['tasks'], run['changed'],
+                run['calls'], _per_task(scale, pattern, run),
+                ', '.join('%s %d' % item for item in sorted(run['ops'].items())), run['peers'],
+                secs(run['task_median']), yes(run['met'])))
+    return '\n'.join(lines)
+
+
+def scale_method(scale):
+    """The Method bullet of the scale benchmark."""
+    return (
+        '- **Scale**: two emulators, each seeded with the same %d ingresses in one namespace (distinct listener ports '
+        'on one CLB); an inventory of %d hosts (`ansible_connection=local`), `forks %d`, each host owning one ingress '
+        '(spread over every page of ListIngresses). *By name*: one `sae_ingress` task that finds its ingress by '
+        '`name`. *By id after one read* (the recipe of `docs/docsite/rst/recipes.rst`): `sae_ingress_info` with '
+        '`run_once: true`, registered, then the same `sae_ingress` task with `ingress_id: "{{ ids_by_name[ingress_name] '
+        '}}"`, `ids_by_name` being `namespace_ingresses.ingresses | items2dict(key_name=\'name\', value_name=\'id\')`. '
+        'Each pattern runs on its own emulator a change of `request_timeout`, then the same playbook again (no-op); '
+        'the four runs alternate (change by name, change by id, no-op by name, no-op by id) so that both patterns '
+        'meet the same load of the machine. Wall time of `ansible-playbook`; calls from the emulator\'s request log '
+        'of each run, those of the read task by its time window. Expected: by name, %d ListIngresses per task (+ 1 '
+        'UpdateIngress on the change run); by id, %d ListIngresses once + 1 DescribeIngress per task (+ 1 '
+        'UpdateIngress on the change run); `changed` on every converge task of the change run and none of the no-op '
+        'run.' % (scale['namespace_size'], scale['managed'], scale['forks'], scale['pages'], scale['pages']))
+
+
+def scale_section(scale):
+    """The section on where the scale benchmark's calls and time go (its title starts with SCALE_SECTION)."""
+    runs = scale['patterns']
+    name, by_id = runs[bench_playbooks.BY_NAME], runs[bench_playbooks.BY_ID]
+    held = all(run['met'] for pattern in runs.values() for run in pattern.values())
+    lines = [SCALE_SECTION + ('' if held else ' (expected counts not held: see the Scale table)'), '',
+             'By name, each task reads the namespace. ListIngresses has no name filter and returns at most %d rows a '
+             'page, so in a namespace of %d ingresses each task reads %d pages. The module cannot stop at the page '
+             'where the name first appears: the contract makes two ingresses with the same name an error (the task '
+             'fails and lists both ids), and only the last page can prove there is no second one; stopping early would '
+             'let a task update one of two same-named ingresses. The reads are therefore (pages of the namespace) x '
+             '(ingresses managed): %d ListIngresses for %d hosts.' % (
+                 scale['page_size'], scale['namespace_size'], scale['pages'], scale['pages'] * scale['managed'],
+                 scale['managed']),
+             '',
+             'By id after one read, the play reads the namespace once (`run_once: true`: %d ListIngresses, %s for the '
+             'read task on the change run) and each task then costs one DescribeIngress (plus its update), whatever '
+             'the size of the namespace: %d calls against %d on the change run (%.2fx), %d against %d on the no-op run '
+             '(%.2fx).' % (
+                 by_id['change']['read_calls'], secs(by_id['change']['read_wall']), by_id['change']['calls'],
+                 name['change']['calls'], by_id['change']['calls'] / float(name['change']['calls']),
+                 by_id['no-op']['calls'], name['no-op']['calls'], by_id['no-op']['calls'] / float(name['no-op']['calls'])),
+             '',
+             'Wall time, same run: %.1f s against %.1f s on the change run (%.2fx), %.1f s against %.1f s on the no-op '
+             'run (%.2fx); the median converge task took %s by id against %s by name (change), %s against %s (no-op), '
+             '%d tasks at a time on %s cores. %s most of a task\'s time is Ansible\'s own cost per task and host (a '
+             'worker, the AnsiballZ payload, a Python process and the module\'s imports; see the per-task figures), the '
+             'same in both patterns. The recipe adds its own: one task (the read) before any host converges, and on '
+             'every host the templating of `ids_by_name` from the %d registered rows (at each reference: the `when` '
+             'and `ingress_id`), against the %d pages of ListIngresses it saves each task.' % (
+                 by_id['change']['wall'], name['change']['wall'], by_id['change']['wall'] / name['change']['wall'],
+                 by_id['no-op']['wall'], name['no-op']['wall'], by_id['no-op']['wall'] / name['no-op']['wall'],
+                 secs(by_id['change']['task_median']), secs(name['change']['task_median']),
+                 secs(by_id['no-op']['task_median']), secs(name['no-op']['task_median']), scale['forks'],
+                 os.cpu_count(),
+                 'The wall time falls less than the calls:' if max(by_id[label]['wall'] / name[label]['wall']
+                                                                    for label in bench_playbooks.SCALE_RUNS) < 1
+                 else 'The wall time does not follow the calls:',
+                 scale['namespace_size'], scale['pages'] - 1)]
+    if scale['same_end_state']:
+        lines += ['', 'Both emulators were seeded identically and ended in the same state: the %d managed ingresses at '
+                  'the new `request_timeout`, the others untouched.' % scale['managed']]
+    else:
+        lines += ['', '**The two emulators did not end in the same state.**']
+    return '\n'.join(lines)
 
 
 def client_section(client):
@@ -305,15 +445,6 @@ def client_method():
 
 def render_doc(figures, rows, host):
     scale = figures['scale']
-    calls_detail = ['| Scenario | Calls | Connections | changed |', '|---|---|---|---|']
-    for scenario in figures['calls']:
-        calls_detail.append('| %s | %s | %d | %s |' % (
-            scenario['title'], ', '.join(scenario['operations']) or 'none', scenario['peers'], str(scenario['changed']).lower()))
-    scale_detail = ['| Run | Wall | Tasks | changed | Calls | By operation | Connections |', '|---|---|---|---|---|---|---|']
-    for label, run in scale['runs'].items():
-        scale_detail.append('| %s | %.1f s | %d | %d | %d | %s | %d |' % (
-            label, run['wall'], run['tasks'], run['changed'], run['calls'],
-            ', '.join('%s %d' % item for item in sorted(run['ops'].items())), run['peers']))
     sections = [
         '# Performance',
         '',
@@ -354,18 +485,11 @@ def render_doc(figures, rows, host):
         '`ANSIBLE_KEEP_REMOTE_FILES=1`, run directly with the same Python, %d times each, interleaved.' % figures['payload_wall']['runs'],
         '- **Imports**: `python -X importtime` of those payloads; **profile**: cProfile of one run of each payload.',
         client_method(),
-        '- **Scale**: %d ingresses seeded in one namespace (distinct listener ports on one CLB); an inventory of %d '
-        'hosts (`ansible_connection=local`), `forks %d`; each host converges its own ingress by name (spread over every '
-        'page): first a change of `request_timeout`, then the same playbook again (no-op). Wall time of '
-        '`ansible-playbook`.' % (scale['namespace_size'], scale['managed'], scale['forks']),
+        scale_method(scale),
         '',
-        '## API calls per scenario',
+        calls_detail(figures['calls']),
         '',
-        '\n'.join(calls_detail),
-        '',
-        '## Scale',
-        '',
-        '\n'.join(scale_detail),
+        scale_detail(scale),
         '',
         '## Where the time goes',
         '',
@@ -424,14 +548,116 @@ def update_client_figures(client):
         handle.write(text)
 
 
+def _replace_matching_rows(text, prefixes, rows):
+    """Replace the Results rows whose figure starts with one of `prefixes` by `rows`, where the first one was."""
+    lines = text.split('\n')
+    matching = [i for i, line in enumerate(lines) if line.startswith(tuple('| %s' % prefix for prefix in prefixes))]
+    if not matching:
+        raise RuntimeError('no Results rows starting with %s in %s' % (prefixes, DOC))
+    table = render_table(rows).split('\n')[2:]
+    kept = [line for i, line in enumerate(lines) if i not in matching]
+    first = matching[0]
+    return '\n'.join(kept[:first] + table + kept[first:])
+
+
+def _replace_block(text, heading, block):
+    """Replace the block starting with the line `heading` up to the next heading of the same or a higher level."""
+    start = text.index('\n' + heading) + 1
+    level = heading.split(' ', 1)[0]
+    ends = [text.find('\n%s ' % ('#' * depth), start + 1) for depth in range(1, len(level) + 1)]
+    ends = [end for end in ends if end >= 0]
+    end = min(ends) + 1 if ends else len(text)
+    return text[:start] + block + ('\n\n' if ends else '\n') + text[end:]
+
+
+def _replace_line(text, prefix, line):
+    start = text.index('\n' + prefix) + 1
+    end = text.index('\n', start)
+    return text[:start] + line + text[end:]
+
+
+def _rerun_note(text, phases, date):
+    """Name the phases rerun alone, and when, in the Machine section (one bullet, replaced by the next rerun)."""
+    lines = [line for line in text.split('\n') if not line.startswith(RERUN_BULLET)]
+    run_line = next(i for i, line in enumerate(lines) if line.startswith('- Run: '))
+    note = ('%s%s, %s (`python tests/benchmarks/run.py --only %s`); the other figures come from the run above'
+            % (RERUN_BULLET, ' and '.join({'calls': 'API calls per scenario', 'scale': 'scale'}[p] for p in phases),
+               date, ','.join(phases)))
+    return '\n'.join(lines[:run_line + 1] + [note] + lines[run_line + 1:])
+
+
+def update_phase_figures(figures, phases, date):
+    """Rewrite only the figures of `phases` (rows, sections, method bullet) in docs/performance.md."""
+    with open(DOC, encoding='utf-8') as handle:
+        text = handle.read()
+    if 'calls' in phases:
+        text = _replace_matching_rows(text, CALLS_ROW_PREFIXES, calls_rows(figures))
+        text = _replace_block(text, '## API calls per scenario', calls_detail(figures['calls']))
+    if 'scale' in phases:
+        scale = figures['scale']
+        text = _replace_matching_rows(text, (SCALE_ROW_PREFIX,), scale_rows(scale))
+        text = _replace_block(text, '## Scale', scale_detail(scale))
+        text = _replace_line(text, '- **Scale**', scale_method(scale))
+        text = _replace_block(text, '### Scale:', scale_section(scale))
+    text = _rerun_note(text, [phase for phase in PHASES if phase in phases], date)
+    with open(DOC, 'w', encoding='utf-8') as handle:
+        handle.write(text)
+
+
+def _phases(value):
+    phases = [phase.strip() for phase in value.split(',') if phase.strip()]
+    unknown = sorted(set(phases) - set(PHASES))
+    if unknown or not phases:
+        raise argparse.ArgumentTypeError('phases are %s, comma-separated' % ', '.join(PHASES))
+    return phases
+
+
+def run_phases(phases, figures_file=None, load=False):
+    """Measure `phases` alone (or load their figures from `figures_file`), print them and update their figures."""
+    started = time.perf_counter()
+    if load:
+        with open(figures_file, encoding='utf-8') as handle:
+            figures = json.load(handle)
+    else:
+        figures = {'date': machine()['date']}
+        with tempfile.TemporaryDirectory(prefix='sae-bench-') as workdir:
+            if 'calls' in phases:
+                step('API calls per scenario')
+                figures['calls'], figures['unattributed'] = measure_calls(workdir)
+            if 'scale' in phases:
+                figures['scale'] = measure_scale(workdir)
+        if figures_file:
+            with open(figures_file, 'w', encoding='utf-8') as handle:
+                json.dump(figures, handle, indent=1)
+    rows = (calls_rows(figures) if 'calls' in phases else []) + (scale_rows(figures['scale']) if 'scale' in phases else [])
+    print()
+    print(render_console(rows))
+    update_phase_figures(figures, phases, figures['date'])
+    print('\nUpdated the %s figures in %s (%.0f s)' % (' and '.join(phases), os.path.relpath(DOC, ROOT),
+                                                     time.perf_counter() - started))
+    return all(row[5] != yes(False) for row in rows)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n', 1)[0])
     parser.add_argument('--client-only', action='store_true',
                         help='run only the client benchmark and update only its figures in docs/performance.md')
     parser.add_argument('--repeat', type=int, default=5,
                         help='with --client-only: side-by-side runs; the one with the median ratio is kept (default 5)')
+    parser.add_argument('--only', type=_phases, metavar='PHASES',
+                        help='run only these phases (%s, comma-separated) and update only their figures in '
+                             'docs/performance.md' % ', '.join(PHASES))
+    parser.add_argument('--figures', metavar='FILE',
+                        help='with --only: save the measured figures to FILE as JSON')
+    parser.add_argument('--from-figures', action='store_true',
+                        help='with --only and --figures: do not measure; update the document from the figures in FILE')
     args = parser.parse_args(argv)
+    if args.from_figures and not (args.only and args.figures):
+        parser.error('--from-figures needs --only and --figures')
     started = time.perf_counter()
+    if args.only:
+        run_phases(args.only, args.figures, args.from_figures)
+        return
     if args.client_only:
         client = measure_client(max(1, args.repeat))
         print()
