@@ -58,7 +58,7 @@ checks: venv collection-link
 	$(MAKE) --no-print-directory lint changelog-lint docs-lint build-check galaxy-importer
 
 pytest: venv collection-link
-	$(BIN)/pytest -p no:cacheprovider -n 2 tests
+	$(BIN)/pytest -p no:cacheprovider -n 2 --durations=15 tests
 
 # ansible-test needs the collection laid out as ansible_collections/<namespace>/<name>: see
 # hacking/run_ansible_test.py. The virtualenvs it creates (tests/output of each tree) are kept between runs.
