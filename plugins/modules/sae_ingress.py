@@ -301,7 +301,7 @@ EXAMPLES = r"""
 
 - name: Route www.example.com to two applications through a CLB HTTP listener
   alibabacloud.sae.sae_ingress:
-    namespace_id: cn-beijing:prod
+    namespace_id: cn-beijing:demo
     name: web
     slb_id: lb-2zeclbinternet001
     listener_port: 80
@@ -322,7 +322,7 @@ EXAMPLES = r"""
 
 - name: Terminate HTTPS on a CLB listener
   alibabacloud.sae.sae_ingress:
-    namespace_id: cn-beijing:prod
+    namespace_id: cn-beijing:demo
     name: web-https
     slb_id: lb-2zeclbinternet001
     listener_port: 443
@@ -334,7 +334,7 @@ EXAMPLES = r"""
 
 - name: ALB with several certificates, path rewriting and CORS
   alibabacloud.sae.sae_ingress:
-    namespace_id: cn-beijing:prod
+    namespace_id: cn-beijing:demo
     name: shop
     load_balance_type: alb
     slb_id: alb-2zealbinternet01
@@ -365,7 +365,7 @@ EXAMPLES = r"""
 
 - name: Let SAE create an intranet ALB for the ingress
   alibabacloud.sae.sae_ingress:
-    namespace_id: cn-beijing:prod
+    namespace_id: cn-beijing:demo
     name: internal-api
     load_balance_type: alb
     address_type: Intranet
@@ -382,7 +382,7 @@ EXAMPLES = r"""
 
 - name: Add one rule and keep the rules other teams manage on the same ingress
   alibabacloud.sae.sae_ingress:
-    namespace_id: cn-beijing:prod
+    namespace_id: cn-beijing:demo
     name: web
     purge_rules: false
     rules:
@@ -393,7 +393,7 @@ EXAMPLES = r"""
 
 - name: Change the request timeout of an ingress known by id
   alibabacloud.sae.sae_ingress:
-    namespace_id: cn-beijing:prod
+    namespace_id: cn-beijing:demo
     ingress_id: "{{ web.ingress.id }}"
     request_timeout: 120
 
@@ -406,13 +406,13 @@ EXAMPLES = r"""
   block:
     - name: Keep idle connections to the shop ingress for 30 seconds
       alibabacloud.sae.sae_ingress:
-        namespace_id: cn-beijing:prod
+        namespace_id: cn-beijing:demo
         name: shop
         idle_timeout: 30
 
 - name: Delete an ingress
   alibabacloud.sae.sae_ingress:
-    namespace_id: cn-beijing:prod
+    namespace_id: cn-beijing:demo
     name: web-https
     state: absent
 """

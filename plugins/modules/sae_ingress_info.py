@@ -89,7 +89,7 @@ seealso:
 EXAMPLES = r"""
 - name: Describe the ingress named web
   alibabacloud.sae.sae_ingress_info:
-    namespace_id: cn-beijing:prod
+    namespace_id: cn-beijing:demo
     name: web
   register: web_info
 
@@ -100,13 +100,39 @@ EXAMPLES = r"""
 
 - name: Every ingress of a namespace that routes to an application
   alibabacloud.sae.sae_ingress_info:
-    namespace_id: cn-beijing:prod
+    namespace_id: cn-beijing:demo
     app_id: 666403ce-d25b-47cf-87fe-497565d2c4b2
   register: routed
 
 - name: Show their listener ports
   ansible.builtin.debug:
     msg: "{{ routed.ingresses | map(attribute='listener_port') | list }}"
+
+- name: The ingress on port 443 of an ALB, with every field
+  alibabacloud.sae.sae_ingress_info:
+    namespace_id: cn-beijing:demo
+    slb_id: alb-2zealbinternet01
+    listener_port: 443
+    details: true
+
+- name: Read a large namespace once, then manage its ingresses by id (see the recipes guide)
+  alibabacloud.sae.sae_ingress_info:
+    namespace_id: cn-beijing:demo
+  run_once: true
+  register: namespace_ingresses
+
+- name: Index them by name once
+  ansible.builtin.set_fact:
+    ids_by_name: "{{ namespace_ingresses.ingresses | items2dict(key_name='name', value_name='id') }}"
+  run_once: true
+
+- name: Converge the managed ones by id, one DescribeIngress each
+  alibabacloud.sae.sae_ingress:
+    namespace_id: cn-beijing:demo
+    ingress_id: "{{ ids_by_name[item] }}"
+    idle_timeout: 30
+  loop: [web, shop]
+  when: item in ids_by_name
 """
 
 RETURN = r"""
@@ -121,7 +147,7 @@ ingresses:
     - id: 87
       name: web
       description: web
-      namespace_id: cn-beijing:prod
+      namespace_id: cn-beijing:demo
       slb_id: lb-2zeclbinternet001
       slb_type: internet
       load_balance_type: clb

@@ -260,10 +260,11 @@ def scale_play(emulator, pattern):
         tasks = [
             {'name': READ_TASK, 'alibabacloud.sae.sae_ingress_info': {'namespace_id': NS}, 'run_once': True,
              'register': 'namespace_ingresses'},
+            # the name -> id map is computed once for every host (run_once sets the fact on all of them)
+            {'name': 'index the ingresses by name', 'run_once': True, 'ansible.builtin.set_fact': {
+                'ids_by_name': "{{ namespace_ingresses.ingresses | items2dict(key_name='name', value_name='id') }}"}},
             sae_task(CONVERGE_TASK, dict(args, ingress_id='{{ ids_by_name[ingress_name] }}'),
-                     when='ingress_name in ids_by_name',
-                     vars={'ids_by_name': "{{ namespace_ingresses.ingresses"
-                                          " | items2dict(key_name='name', value_name='id') }}"}),
+                     when='ingress_name in ids_by_name'),
         ]
     return {'name': 'scale, %s' % pattern, 'hosts': 'ingresses', 'gather_facts': False,
             'module_defaults': module_defaults(emulator), 'tasks': tasks}

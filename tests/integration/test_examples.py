@@ -44,13 +44,14 @@ def test_examples_run_against_the_emulator_and_are_idempotent(play, emulator):
     run = play(tasks, emulator=None, env=env, ignore_errors=False)
     assert run.rc == 0 and 'failed' not in [record['status'] for record in run.records], run
     changed = [record['task'] for record in run.records if record['result'].get('changed')]
-    # Every sae_ingress example changes something the first time, and nothing when run again at once.
-    assert len(changed) == 8 and not [name for name in changed if name.endswith('(again)')], changed
+    # Every sae_ingress example changes something the first time (the eight of sae_ingress and the recipe of
+    # sae_ingress_info), and nothing when run again at once.
+    assert len(changed) == 9 and not [name for name in changed if name.endswith('(again)')], changed
     assert [entry['operation'] for entry in writes(emulator)].count('DeleteIngress') == 1
     assert 'ListIngresses' in operations(emulator)
     names = sorted(ingress['Description'] for ingress in emulator.ingresses.values())
     assert names == ['internal-api', 'shop', 'web']
     web = next(i for i in emulator.ingresses.values() if i['Description'] == 'web')
-    assert web['RequestTimeout'] == 120 and len(web['Rules']) == 3
+    assert web['RequestTimeout'] == 120 and len(web['Rules']) == 3 and web['IdleTimeout'] == 30
     shop = next(i for i in emulator.ingresses.values() if i['Description'] == 'shop')
     assert shop['IdleTimeout'] == 30 and shop['EnableGzip'] is True
