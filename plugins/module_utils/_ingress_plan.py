@@ -30,6 +30,7 @@ from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape im
 # Compare
 # ---------------------------------------------------------------------------------------------
 
+
 def _merge_rule(live_rule, rule, reported):
     """A wanted rule over the live rule with its (domain, path): unset sub-options keep their live value."""
     merged = dict(live_rule or {'backend_protocol': None, 'rewrite_path': None, 'rule_actions': []})
@@ -38,6 +39,7 @@ def _merge_rule(live_rule, rule, reported):
     if not reported:
         merged['backend_protocol'] = None
     return merged
+
 
 def merged_rules(live_rules, wanted_rules, purge, reported=True):
     """The full rule list to send: the wanted rules over their live counterparts, plus (purge False) the
@@ -51,6 +53,7 @@ def merged_rules(live_rules, wanted_rules, purge, reported=True):
     result = [merged_by_key.pop(rule_key(rule), None) or dict(rule) for rule in live_rules or []]
     return result + [rule for rule in merged if rule_key(rule) in merged_by_key]
 
+
 def _comparable_rule(rule, with_backend):
     rule = dict(rule)
     rule.pop('rule_actions', None)
@@ -58,6 +61,7 @@ def _comparable_rule(rule, with_backend):
     if not with_backend:
         rule.pop('backend_protocol', None)
     return rule
+
 
 def _rules_equal(live_rules, rules):
     """Rules match by (domain, path); a backend protocol is compared only where the task's side has one."""
@@ -70,19 +74,23 @@ def _rules_equal(live_rules, rules):
             return False
     return True
 
+
 def _default_rule_equal(live_rule, rule):
     return _rules_equal([dict(live_rule, domain=None, path=None)] if live_rule else [], [dict(rule, domain=None, path=None)])
+
 
 def rules_with_actions(rules):
     """[(domain, path, action types)] of the rules in `rules` that carry actions set outside this module."""
     return [(rule.get('domain'), rule.get('path'), [action.get('action_type') for action in rule['rule_actions']])
             for rule in rules if rule.get('rule_actions')]
 
+
 def rule_actions_message(conflicts):
     parts = ['domain %s path %s (%s)' % (domain, path, ', '.join(str(t) for t in types)) for domain, path, types in conflicts]
     return ('Changing rules resends the whole rule list, and these rules carry rule actions set outside this module '
             '(console or saectl) that the module cannot resend: %s. Nothing was changed. Manage the rules of this '
             'ingress where their actions are managed, or remove the actions first.' % '; '.join(parts))
+
 
 def _cors_comparable(cors):
     cors = cors or {}
@@ -95,6 +103,7 @@ def _cors_comparable(cors):
             value = bool(value)
         result[option] = value
     return result
+
 
 def desired_values(live, wanted, purge_rules=True):
     """Every comparable option the task sets, in its final form against `live`.
@@ -122,6 +131,7 @@ def desired_values(live, wanted, purge_rules=True):
         values['cors_config'] = cors
     return values
 
+
 def _equal(option, live_value, value):
     if option == 'rules':
         return _rules_equal(live_value, value)
@@ -135,6 +145,7 @@ def _equal(option, live_value, value):
         live_value = SERVICE_DEFAULTS.get(option)
     return live_value == value
 
+
 def compute_changes(live, desired):
     """{option: value} for every desired value that differs from the live one."""
     return dict((option, value) for option, value in desired.items() if not _equal(option, live.get(option), value))
@@ -142,6 +153,7 @@ def compute_changes(live, desired):
 # ---------------------------------------------------------------------------------------------
 # Predict
 # ---------------------------------------------------------------------------------------------
+
 
 def _as_reported(after):
     """Backend protocols as the service reports them: only on ALB + HTTPS, where an unset one is http."""
@@ -155,6 +167,7 @@ def _as_reported(after):
             after[option] = rules[0] if option == 'default_rule' else rules
     return after
 
+
 def predict(live, changes):
     """The ingress as the service will report it once `changes` are applied."""
     after = dict(live)
@@ -164,6 +177,7 @@ def predict(live, changes):
     if 'name' in changes:
         after['description'] = changes['name']
     return _as_reported(after)
+
 
 def predict_created(wanted, slb_type=None):
     """The ingress a create will produce, from the request (and the SLB's address type when known)."""
@@ -181,6 +195,7 @@ def predict_created(wanted, slb_type=None):
         after['cors_config'] = canonical_cors(after['cors_config'])
     return _as_reported(after)
 
+
 def diff_view(ingress):
     """A diff side: the ingress without keys that carry no information."""
     if not ingress:
@@ -190,6 +205,7 @@ def diff_view(ingress):
 # ---------------------------------------------------------------------------------------------
 # API parameters
 # ---------------------------------------------------------------------------------------------
+
 
 def _rule_to_api(rule, default=False):
     api = {'appId': rule['app_id'], 'containerPort': rule['container_port']}
@@ -202,6 +218,7 @@ def _rule_to_api(rule, default=False):
         if rule.get(option) is not None:
             api[key] = rule[option]
     return api
+
 
 def _cors_to_api(cors):
     api = {}
@@ -220,6 +237,7 @@ def _cors_to_api(cors):
         api[key] = value
     return api
 
+
 def _values_to_api(values):
     params = {}
     for option, api, dummy in SCALARS:
@@ -234,6 +252,7 @@ def _values_to_api(values):
     if 'cors_config' in values:
         params['CorsConfig'] = _cors_to_api(values['cors_config'])
     return params
+
 
 def create_params(wanted):
     """CreateIngress parameters (PascalCase, Python values) for the wanted ingress."""
@@ -250,6 +269,7 @@ def create_params(wanted):
     if wanted.get('zone_mappings'):
         params['ZoneMappings'] = [{'VSwitchId': z['vswitch_id'], 'ZoneId': z['zone_id']} for z in wanted['zone_mappings']]
     return params
+
 
 def update_params(changes, desired):
     """UpdateIngress parameters: what changed (the whole rule list when rules change; ListenerPort only

@@ -72,6 +72,7 @@ CORS_API = {
 # Values
 # ---------------------------------------------------------------------------------------------
 
+
 def _to_bool(value):
     if isinstance(value, bool) or value is None:
         return value
@@ -82,6 +83,7 @@ def _to_bool(value):
         return False
     return value
 
+
 def _to_int(value):
     if value is None or isinstance(value, bool):
         return value
@@ -90,11 +92,13 @@ def _to_int(value):
     except ValueError:
         return value
 
+
 def _blank_to_none(value):
     if value is None:
         return None
     value = str(value)
     return value if value.strip() else None
+
 
 def _split_list(value):
     """A comma-separated string or a list, as a sorted list of unique non-empty strings."""
@@ -103,6 +107,7 @@ def _split_list(value):
     items = value.split(',') if isinstance(value, str) else value
     return sorted(set(str(item).strip() for item in items if str(item).strip()))
 
+
 def _cast(value, kind):
     if kind == 'int':
         return _to_int(value)
@@ -110,9 +115,11 @@ def _cast(value, kind):
         return _to_bool(value)
     return _blank_to_none(value)
 
+
 def _protocol(value):
     value = _blank_to_none(value)
     return value.lower() if value else None
+
 
 def _rule_actions(actions):
     """A live rule's RuleActions ([{ActionType, ActionConfig}]) in the module's vocabulary."""
@@ -123,6 +130,7 @@ def _rule_actions(actions):
 # ---------------------------------------------------------------------------------------------
 # Normalisation
 # ---------------------------------------------------------------------------------------------
+
 
 def normalize_rule(rule, live=False):
     """One forwarding rule in the module's vocabulary (from a module option or an API rule).
@@ -152,6 +160,7 @@ def normalize_rule(rule, live=False):
         'rewrite_path': None if rewrite_path is None else (_blank_to_none(rewrite_path) or ''),
     }
 
+
 def normalize_default_rule(rule, live=False):
     if rule is None:
         return None
@@ -164,15 +173,18 @@ def normalize_default_rule(rule, live=False):
         'backend_protocol': _protocol(rule.get('backend_protocol')),
     }
 
+
 def _cors_value_set(value):
     """True for a CORS value that says something (0 does: max_age 0 is a real value)."""
     return value is not None and value is not False and value != []
+
 
 def canonical_cors(cors):
     """None for a configuration that is off and sets nothing: the same as no configuration at all."""
     if cors and (cors.get('enable') or any(_cors_value_set(v) for k, v in cors.items() if k != 'enable')):
         return cors
     return None
+
 
 def normalize_cors(cors, live=False):
     """CORS settings with every key present; lists sorted, flags as booleans, max_age an int."""
@@ -192,8 +204,10 @@ def normalize_cors(cors, live=False):
         result[option] = value
     return result
 
+
 def rule_key(rule):
     return (rule.get('domain') or '', rule.get('path') or '')
+
 
 def normalize_live(data):
     """The module's shape of a DescribeIngress `Data` or a ListIngresses row.
@@ -231,6 +245,7 @@ def normalize_live(data):
         live['created_by_sae'] = _to_bool(data['CreatedBySae'])
     return live
 
+
 def normalize_wanted(params):
     """The options the user set, normalised the way normalize_live normalises the live side."""
     wanted = {}
@@ -258,9 +273,11 @@ def normalize_wanted(params):
         wanted['zone_mappings'] = [dict(zone_id=z['zone_id'], vswitch_id=z['vswitch_id']) for z in params['zone_mappings']]
     return wanted
 
+
 def result_from_live(live):
     """The `ingress` return value: every documented key, None where unknown."""
     return dict((key, live.get(key)) for key in RESULT_KEYS)
+
 
 def missing_from_live(live, wanted):
     """Options the task sets that `live` (for example a ListIngresses row) does not carry."""
@@ -270,6 +287,7 @@ def missing_from_live(live, wanted):
 # ---------------------------------------------------------------------------------------------
 # Load balancer type
 # ---------------------------------------------------------------------------------------------
+
 
 def lb_type_of_slb(slb_id):
     """The load balancer type an SLB id names by its prefix (``alb-``: ALB, ``lb-``: CLB), or None.
@@ -284,6 +302,7 @@ def lb_type_of_slb(slb_id):
         return 'clb'
     return None
 
+
 def infer_lb_type(wanted, live=None):
     """The ingress's load balancer type as far as it is known: the task's (or its slb_id's), else the live one."""
     if wanted.get('load_balance_type'):
@@ -292,9 +311,11 @@ def infer_lb_type(wanted, live=None):
         return live['load_balance_type']
     return None
 
+
 def reports_backend_protocol(lb_type, listener_protocol):
     """The service applies and reports a backend protocol only on an ALB ingress with an HTTPS listener."""
     return lb_type == 'alb' and listener_protocol == 'HTTPS'
+
 
 def listener_protocol_after(wanted, live):
     return wanted.get('listener_protocol') or (live or {}).get('listener_protocol') or SERVICE_DEFAULTS['listener_protocol']
@@ -303,11 +324,13 @@ def listener_protocol_after(wanted, live):
 # ListIngresses rows
 # ---------------------------------------------------------------------------------------------
 
+
 class AmbiguousName(LookupError):
     def __init__(self, name, namespace_id, ids):
         self.ids = ids
         super().__init__('%d ingresses in %s are named %r (ids: %s). Set ingress_id to choose one.'
                          % (len(ids), namespace_id, name, ', '.join(str(i) for i in ids)))
+
 
 def row_name(row):
     """The routing rule name (the task's `name`) of a ListIngresses row or DescribeIngress answer.
@@ -317,12 +340,14 @@ def row_name(row):
     """
     return _blank_to_none(row.get('Description'))
 
+
 def find_by_name(rows, name):
     """The ListIngresses row named `name`, or None. Raises AmbiguousName if several are."""
     matches = [row for row in rows if row_name(row) == name]
     if len(matches) > 1:
         raise AmbiguousName(name, rows[0].get('NamespaceId'), sorted(_to_int(row.get('Id')) for row in matches))
     return matches[0] if matches else None
+
 
 def port_holder(rows, slb_id, listener_port):
     """The ListIngresses row that holds `listener_port` on `slb_id`, or None."""
@@ -332,6 +357,7 @@ def port_holder(rows, slb_id, listener_port):
         if row.get('SlbId') == slb_id and _to_int(row.get('ListenerPort')) == listener_port:
             return row
     return None
+
 
 def routed_apps(row):
     """The application ids an ingress (a ListIngresses row or DescribeIngress answer) routes to."""

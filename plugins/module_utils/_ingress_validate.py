@@ -28,8 +28,10 @@ RANGES = {
     'idle_timeout': (1, 60),
 }
 
+
 class IngressInputError(ValueError):
     """A task argument that cannot work; the message names the option and the fix."""
+
 
 def _check_range(errors, label, value, low, high):
     if value is not None and not low <= value <= high:
@@ -38,6 +40,7 @@ def _check_range(errors, label, value, low, high):
 # ---------------------------------------------------------------------------------------------
 # The task alone
 # ---------------------------------------------------------------------------------------------
+
 
 def validate_static(params):
     """Checks that need no API call. Raises IngressInputError listing every problem found."""
@@ -60,6 +63,7 @@ def validate_static(params):
         errors.extend(_option_errors(params))
     if errors:
         raise IngressInputError(' '.join(errors))
+
 
 def _option_errors(params):
     """What is wrong with the options that describe the ingress (not checked for state: absent)."""
@@ -111,9 +115,11 @@ def _option_errors(params):
 # Against the load balancer and the live ingress
 # ---------------------------------------------------------------------------------------------
 
+
 def _wanted_rules(wanted):
     rules = [('default_rule', wanted['default_rule'])] if wanted.get('default_rule') else []
     return rules + [('rules[%d]' % index, rule) for index, rule in enumerate(wanted.get('rules') or [])]
+
 
 def _backend_protocol_errors(wanted, lb_type, listener_protocol):
     """backend_protocol https or grpc where the service neither applies nor reports one."""
@@ -126,6 +132,7 @@ def _backend_protocol_errors(wanted, lb_type, listener_protocol):
             'listener, and this is %s. Remove backend_protocol (backends are reached over http).'
             % (label, rule['backend_protocol'], where)
             for label, rule in _wanted_rules(wanted) if rule.get('backend_protocol') not in (None, 'http')]
+
 
 def _lb_type_errors(wanted, lb_type, live, listener_protocol=None):
     errors = _backend_protocol_errors(wanted, lb_type, listener_protocol)
@@ -149,11 +156,13 @@ def _lb_type_errors(wanted, lb_type, live, listener_protocol=None):
                       % {'alb': 'cert_ids', 'clb': 'cert_id'}.get(lb_type, 'cert_id (CLB) or cert_ids (ALB)'))
     return errors
 
+
 def validate_load_balancer(wanted):
     """The load-balancer-type checks that the task alone decides (load_balance_type or an slb_id says the type)."""
     errors = _lb_type_errors(wanted, infer_lb_type(wanted), None, wanted.get('listener_protocol'))
     if errors:
         raise IngressInputError(' '.join(errors))
+
 
 def validate_effective(wanted, live=None):
     """Checks that depend on the live ingress, or on its absence (still before any write)."""
@@ -170,6 +179,7 @@ def validate_effective(wanted, live=None):
     if errors:
         raise IngressInputError(' '.join(errors))
 
+
 def immutable_conflicts(live, wanted):
     """[(option, live value, wanted value)] for every fixed field the task would change."""
     conflicts = []
@@ -180,6 +190,7 @@ def immutable_conflicts(live, wanted):
         if wanted['address_type'].lower() != live['slb_type'].lower():
             conflicts.append(('address_type', live['slb_type'], wanted['address_type']))
     return conflicts
+
 
 def immutable_message(conflicts):
     parts = ['%s (live: %s, wanted: %s)' % conflict for conflict in conflicts]

@@ -380,8 +380,8 @@ def scale_section(scale):
                  secs(by_id['change']['task_median']), secs(name['change']['task_median']),
                  secs(by_id['no-op']['task_median']), secs(name['no-op']['task_median']), scale['forks'],
                  os.cpu_count(),
-                 'The wall time falls less than the calls:' if max(by_id[label]['wall'] / name[label]['wall']
-                                                                    for label in bench_playbooks.SCALE_RUNS) < 1
+                 'The wall time falls less than the calls:'
+                 if max(by_id[label]['wall'] / name[label]['wall'] for label in bench_playbooks.SCALE_RUNS) < 1
                  else 'The wall time does not follow the calls:',
                  scale['namespace_size'], scale['pages'] - 1)]
     if scale['same_end_state']:
@@ -635,8 +635,8 @@ def run_phases(phases, figures_file=None, load=False):
     print()
     print(render_console(rows))
     update_phase_figures(figures, phases, figures['date'])
-    print('\nUpdated the %s figures in %s (%.0f s)' % (' and '.join(phases), os.path.relpath(DOC, ROOT),
-                                                     time.perf_counter() - started))
+    elapsed = time.perf_counter() - started
+    print('\nUpdated the %s figures in %s (%.0f s)' % (' and '.join(phases), os.path.relpath(DOC, ROOT), elapsed))
     return all(row[5] != yes(False) for row in rows)
 
 

@@ -35,6 +35,7 @@ EXAMPLES_PER_SHARD = 50
 WRITES = ('CreateIngress', 'UpdateIngress', 'DeleteIngress')
 API_WRITE_FAILURE = re.compile(r'^(CreateIngress|UpdateIngress|DeleteIngress) failed: \S+: ')
 
+
 def _import_collection_code():
     """Import every plugin of the collection in this process.
 

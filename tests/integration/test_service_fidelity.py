@@ -73,8 +73,8 @@ def test_unset_rule_suboptions_keep_their_live_values(play, emulator):
     args['rules'][0]['backend_protocol'] = 'https'
     ingress_id = play(task(args)).result['ingress']['id']
     # Edit one rule's port only, keeping the others (purge_rules: false): protocol and rewrite stay as they are.
-    edit = dict(ALB, purge_rules=False, rules=[{'domain': 'shop.example.com', 'path': '/v1/orders',
-                                                 'app_id': inv.APP_API_ID, 'container_port': 8443}])
+    edited = {'domain': 'shop.example.com', 'path': '/v1/orders', 'app_id': inv.APP_API_ID, 'container_port': 8443}
+    edit = dict(ALB, purge_rules=False, rules=[edited])
     run = play([task(edit), task(edit)])
     changed, again = run.results
     assert changed['changed'] and not again['changed'], run

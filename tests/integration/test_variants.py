@@ -56,6 +56,6 @@ def test_a_lifecycle_converges_under_the_variant(play, variant_emulator, switch,
     assert not any(result['failed'] for result in results), run
     assert [result['changed'] for result in results] == [True, False, True, False, True, False, False, True, False, False]
     assert [ingress['name'] for ingress in results[6]['ingresses']] == ['web']
-    assert [entry['operation'] for entry in writes(emulator)] == ['CreateIngress', 'UpdateIngress', 'UpdateIngress',
-                                                                 'DeleteIngress']
+    expected_writes = ['CreateIngress', 'UpdateIngress', 'UpdateIngress', 'DeleteIngress']
+    assert [entry['operation'] for entry in writes(emulator)] == expected_writes
     assert len(emulator.ingresses) == 60

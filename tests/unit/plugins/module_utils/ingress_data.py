@@ -35,6 +35,7 @@ ALB_HTTPS = dict(
          'BackendProtocol': 'https', 'RewritePath': '/v1', 'RuleActions': []},
     ])
 
+
 def params(**kwargs):
     base = dict(state='present', namespace_id='cn-beijing:prod', name='web', ingress_id=None, load_balance_type=None,
                 slb_id='lb-1', listener_port=None, listener_protocol=None, cert_id=None, cert_ids=None,
@@ -46,8 +47,10 @@ def params(**kwargs):
     base.update(kwargs)
     return base
 
+
 def rule(domain, path, app=APP, port=8080, **kwargs):
     return dict(dict(app_id=app, container_port=port, domain=domain, path=path, backend_protocol=None, rewrite_path=None), **kwargs)
+
 
 def changes_for(live_data, purge=True, **kwargs):
     live = shape.normalize_live(live_data)

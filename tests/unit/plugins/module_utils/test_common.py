@@ -7,7 +7,10 @@ import os
 import pytest
 import yaml
 from ansible.module_utils.basic import AnsibleModule, env_fallback
-from ansible.module_utils.testing import patch_module_args
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core before 2.19
+    from ansible_collections.alibabacloud.sae.tests.unit.plugins.module_utils.module_args import patch_module_args
 
 from ansible_collections.alibabacloud.sae.plugins.doc_fragments.common import ModuleDocFragment
 from ansible_collections.alibabacloud.sae.plugins.module_utils import _common

@@ -39,7 +39,10 @@ RUNNER = textwrap.dedent('''
             creds = resolve_credentials(**payload)
         else:
             from ansible.module_utils.basic import AnsibleModule
-            from ansible.module_utils.testing import patch_module_args
+            try:
+                from ansible.module_utils.testing import patch_module_args
+            except ImportError:  # ansible-core before 2.19
+                from ansible_collections.alibabacloud.sae.tests.unit.plugins.module_utils.module_args import patch_module_args
             from ansible_collections.alibabacloud.sae.plugins.module_utils._common import SaeModule
             AnsibleModule.fail_json = fail_json
             with patch_module_args(payload):
