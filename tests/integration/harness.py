@@ -83,6 +83,8 @@ def run_playbook(tmp_path, tasks, emulator=None, check=False, diff=False, defaul
         'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',
         'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
         'ANSIBLE_HOME': str(tmp_path / '.ansible'),
+        'ANSIBLE_LOCAL_TEMP': str(tmp_path / '.ansible' / 'tmp'),
+        'ANSIBLE_REMOTE_TMP': str(tmp_path / '.ansible' / 'tmp'),
         'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'true',
         'HOME': str(tmp_path),
     })
