@@ -57,8 +57,10 @@ ansible-test: venv
 checks: venv collection-link
 	$(MAKE) --no-print-directory lint changelog-lint docs-lint build-check galaxy-importer
 
+# The emulator's own tests and the scenarios that need fault injection, races or property-based input; the unit
+# tests run under ansible-test (make units), the module lifecycles as ansible-test targets (make integration).
 pytest: venv collection-link
-	$(BIN)/pytest -p no:cacheprovider -n 2 --durations=15 tests
+	$(BIN)/pytest -p no:cacheprovider -n 2 --durations=15 tests/emulator tests/integration
 
 # ansible-test needs the collection laid out as ansible_collections/<namespace>/<name>: see
 # hacking/run_ansible_test.py. The virtualenvs it creates (tests/output of each tree) are kept between runs.
