@@ -6,6 +6,7 @@
 #   make integration   ansible-test integration: the targets in tests/integration/targets against the emulator
 #   make sanity        ansible-test sanity
 #   make test-matrix   units and integration on ansible-core 2.16, 2.17, 2.18 and 2.19 (tox, tox.ini)
+#   make test-variants the pytest integration suite under each emulator variant (tests/sae_emulator/FIDELITY.md)
 #   make bench  the performance benchmarks (docs/performance.md)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -27,7 +28,7 @@ export ANSIBLE_NOCOLOR := 1
 export ANSIBLE_HOME := $(BUILD)/ansible-home
 
 .PHONY: all venv collection-link test pytest units integration ansible-test sanity lint docs-lint changelog-lint \
-	build-check galaxy-importer test-matrix matrix-envs smoke demo bench clean
+	build-check galaxy-importer test-matrix matrix-envs smoke test-variants demo bench clean
 
 all: test
 
@@ -125,6 +126,17 @@ galaxy-importer: build-check $(GALAXY_IMPORTER)/.installed
 		> $(BUILD)/galaxy-importer.log 2>&1 || { cat $(BUILD)/galaxy-importer.log; exit 1; }
 	@if grep -E '^(ERROR|WARNING)' $(BUILD)/galaxy-importer.log; then echo "galaxy-importer reported the lines above"; exit 1; fi
 	@echo "galaxy-importer: the tarball imports cleanly"
+
+# The pytest integration suite once per value of each emulator variant that no public source settles
+# (tests/sae_emulator/FIDELITY.md); `make test` runs one lifecycle per variant (tests/integration/test_variants.py).
+VARIANTS ?= not_found=404 not_found=code_in_error_code delete_unknown=success update_port_resend=refused \
+	page_size_max=50 page_size_over_max=capped app_filter=rules rule_actions_in_request=honoured \
+	business_error_code=in_error_code_only
+test-variants: venv collection-link
+	for variant in $(VARIANTS); do \
+		echo "== SAE_EMULATOR_VARIANTS=$$variant"; \
+		SAE_EMULATOR_VARIANTS=$$variant $(BIN)/pytest -p no:cacheprovider -n 2 -q tests/integration || exit 1; \
+	done
 
 demo: venv collection-link
 	PATH=$(BIN):$$PATH $(BIN)/python hacking/demo.py
