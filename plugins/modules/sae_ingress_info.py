@@ -18,7 +18,7 @@ description:
     C(DescribeIngress) each). For the others, the keys a C(ListIngresses) answer does not carry (C(enable_gzip),
     C(security_policy_id), C(created_by_sae) and the C(enable_x_forwarded_for*) flags) are null.
   - To manage many ingresses of a large namespace, read them once with this module and loop
-    M(alibabacloud.sae.sae_ingress) over their O(alibabacloud.sae.sae_ingress#module:ingress_id) (see the examples):
+    M(alibabacloud.sae.sae_ingress) over their O(alibabacloud.sae.sae_ingress#module:ingress_id), as the examples show;
     each task then costs one C(DescribeIngress) instead of every page of C(ListIngresses).
   - Read-only.
 author:

@@ -105,10 +105,10 @@ def test_cli_variant_flags():
     line, _process = _cli(env_variants='app_filter=rules')
     assert 'app_filter=rules,' in line and 'not_found=with_message' in line
     bad = subprocess.run([sys.executable, '-m', 'sae_emulator', '--variant', 'not_found=teapot'], capture_output=True, text=True,
-                         env=dict(os.environ, PYTHONPATH=TESTS_DIR), timeout=30)
+                         env=dict(os.environ, PYTHONPATH=TESTS_DIR), timeout=30, check=False)
     assert bad.returncode == 2 and 'not_found' in bad.stderr
     usage = subprocess.run([sys.executable, '-m', 'sae_emulator', '--help'], capture_output=True, text=True,
-                           env=dict(os.environ, PYTHONPATH=TESTS_DIR), timeout=30).stdout
+                           env=dict(os.environ, PYTHONPATH=TESTS_DIR), timeout=30, check=False).stdout
     assert 'not_found=with_message|404|code_in_error_code' in usage
 
 
