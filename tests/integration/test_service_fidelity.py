@@ -18,22 +18,6 @@ from sae_emulator import inventory as inv
 from harness import ALB, CLB, NS, operations, seed, task, writes  # pylint: disable=import-error
 
 
-@pytest.fixture
-def variant_emulator():
-    """variant_emulator(**variants) -> a started Emulator with those variants, stopped at teardown."""
-    started = []
-
-    def make(**variants):
-        emu = sae_emulator.Emulator(variants=variants)
-        emu.start()
-        started.append(emu)
-        return emu
-
-    yield make
-    for emu in started:
-        emu.stop()
-
-
 def sent(emulator, operation):
     return [entry['params'] for entry in emulator.log if entry['operation'] == operation]
 
@@ -159,7 +143,7 @@ def test_cors_max_age_zero_converges(play, emulator):
 # -- what an update carries --------------------------------------------------------------------------------
 
 def test_update_sends_the_listener_port_only_when_it_changes(play, variant_emulator):
-    emulator = variant_emulator(update_port_resend='refused')
+    emulator = emulator_factory(variants=dict(update_port_resend='refused'))
     seed(emulator)
     run = play([task(dict(CLB, request_timeout=30)), task(dict(CLB, request_timeout=30)),
                 task(dict(CLB, listener_port=8081))], emulator=emulator)
@@ -275,8 +259,8 @@ def test_an_endpoint_without_scheme_says_so(play, emulator):
 # -- variants no public source settles ----------------------------------------------------------------------
 
 @pytest.mark.parametrize('not_found', sae_emulator.VARIANTS['not_found'])
-def test_an_unknown_id_under_every_not_found_answer(play, variant_emulator, not_found):
-    emulator = variant_emulator(not_found=not_found)
+def test_an_unknown_id_under_every_not_found_answer(play, emulator_factory, not_found):
+    emulator = emulator_factory(variants=dict(not_found=not_found))
     run = play([task({'namespace_id': NS, 'ingress_id': 4242, 'state': 'absent'}),
                 task({'namespace_id': NS, 'ingress_id': 4242, 'listener_port': 80})], emulator=emulator)
     absent, present = run.results
@@ -287,8 +271,8 @@ def test_an_unknown_id_under_every_not_found_answer(play, variant_emulator, not_
 
 @pytest.mark.parametrize('not_found', sae_emulator.VARIANTS['not_found'])
 @pytest.mark.parametrize('delete_unknown', sae_emulator.VARIANTS['delete_unknown'])
-def test_a_delete_racing_another_delete_under_every_variant(play, variant_emulator, not_found, delete_unknown):
-    emulator = variant_emulator(not_found=not_found, delete_unknown=delete_unknown)
+def test_a_delete_racing_another_delete_under_every_variant(play, emulator_factory, not_found, delete_unknown):
+    emulator = emulator_factory(variants=dict(not_found=not_found, delete_unknown=delete_unknown))
     ingress_id = seed(emulator)
     emulator.faults.arm('callback', operation='DeleteIngress', fn=lambda emu: emu.remove_ingress(ingress_id))
     run = play([task({'namespace_id': NS, 'ingress_id': ingress_id, 'state': 'absent'}),
@@ -299,8 +283,8 @@ def test_a_delete_racing_another_delete_under_every_variant(play, variant_emulat
 
 
 @pytest.mark.parametrize('page_size_max, over_max', [(50, 'refused'), (50, 'capped'), (100, 'refused')])
-def test_find_by_name_past_the_first_page_under_every_page_size(play, variant_emulator, page_size_max, over_max):
-    emulator = variant_emulator(page_size_max=page_size_max, page_size_over_max=over_max)
+def test_find_by_name_past_the_first_page_under_every_page_size(play, emulator_factory, page_size_max, over_max):
+    emulator = emulator_factory(variants=dict(page_size_max=page_size_max, page_size_over_max=over_max))
     for port in range(1000, 1120):
         seed(emulator, dict(CLB, name='filler-%d' % port, listener_port=port))
     ingress_id = seed(emulator, dict(CLB, name='last'))
@@ -312,8 +296,8 @@ def test_find_by_name_past_the_first_page_under_every_page_size(play, variant_em
 
 
 @pytest.mark.parametrize('app_filter', sae_emulator.VARIANTS['app_filter'])
-def test_info_app_id_matches_rules_and_the_default_rule_under_every_filter(play, variant_emulator, app_filter):
-    emulator = variant_emulator(app_filter=app_filter)
+def test_info_app_id_matches_rules_and_the_default_rule_under_every_filter(play, emulator_factory, app_filter):
+    emulator = emulator_factory(variants=dict(app_filter=app_filter))
     by_default = seed(emulator, dict(CLB, rules=[]))  # routes to APP_WEB_ID through its default rule only
     by_rule = seed(emulator, dict(CLB, name='api', listener_port=81,
                                   default_rule={'app_id': inv.APP_API_ID, 'container_port': 8080}))

@@ -17,24 +17,9 @@ from harness import CLB, NS, seed, task, writes  # pylint: disable=import-error
 NON_DEFAULT = [(switch, value) for switch, values in sorted(sae_emulator.VARIANTS.items()) for value in values[1:]]
 
 
-@pytest.fixture
-def variant_emulator():
-    started = []
-
-    def make(**variants):
-        emu = sae_emulator.Emulator(variants=variants)
-        emu.start()
-        started.append(emu)
-        return emu
-
-    yield make
-    for emu in started:
-        emu.stop()
-
-
 @pytest.mark.parametrize('switch, value', NON_DEFAULT, ids=['%s=%s' % item for item in NON_DEFAULT])
-def test_a_lifecycle_converges_under_the_variant(play, variant_emulator, switch, value):
-    emulator = variant_emulator(**{switch: value})
+def test_a_lifecycle_converges_under_the_variant(play, emulator_factory, switch, value):
+    emulator = emulator_factory(variants={switch: value})
     for port in range(3000, 3060):  # the ingress is found past the first page of 50
         seed(emulator, dict(CLB, name='filler-%d' % port, slb_id=inv.CLB_SPARE_ID, listener_port=port, rules=[]))
     updated = dict(CLB, listener_port=8081, request_timeout=30)
