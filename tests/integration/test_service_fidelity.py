@@ -142,7 +142,7 @@ def test_cors_max_age_zero_converges(play, emulator):
 
 # -- what an update carries --------------------------------------------------------------------------------
 
-def test_update_sends_the_listener_port_only_when_it_changes(play, variant_emulator):
+def test_update_sends_the_listener_port_only_when_it_changes(play, emulator_factory):
     emulator = emulator_factory(variants=dict(update_port_resend='refused'))
     seed(emulator)
     run = play([task(dict(CLB, request_timeout=30)), task(dict(CLB, request_timeout=30)),
