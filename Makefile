@@ -64,12 +64,14 @@ pytest: venv collection-link
 	$(BIN)/pytest -p no:cacheprovider -n 2 --durations=15 tests/emulator tests/integration
 
 # ansible-test needs the collection laid out as ansible_collections/<namespace>/<name>: see
-# hacking/run_ansible_test.py. The virtualenvs it creates (tests/output of each tree) are kept between runs.
+# hacking/run_ansible_test.py. Units and integration run --local, in .venv, which holds every requirement of
+# tests/unit and tests/integration (pinned); the matrix (tox.ini) runs them with --venv, the virtualenvs
+# ansible-test creates from those requirements files.
 units: venv
-	$(ANSIBLE_TEST) --tree main -- units --venv --python 3.11 --color no
+	$(ANSIBLE_TEST) --tree main -- units --local --python 3.11 --color no
 
 integration: venv
-	$(ANSIBLE_TEST) --tree main -- integration --venv --python 3.11 --color no
+	$(ANSIBLE_TEST) --tree main -- integration --local --python 3.11 --color no
 
 sanity: venv
 	$(ANSIBLE_TEST) --tree sanity -- sanity --venv --python 3.11 --color no
@@ -82,12 +84,12 @@ test-matrix: venv
 matrix-envs: venv
 	$(BIN)/tox run -e $(subst $(space),$(comma),$(addprefix ansible,$(subst .,,$(SMOKE)))) --notest -q
 
-# A smoke run on the older versions: one integration target each, in the tox environments of the matrix.
+# A smoke run on the older versions: one integration target each, --local in the tox environments of the matrix.
 smoke: matrix-envs
 	for version in $(SMOKE); do \
 		env=ansible$$(echo $$version | tr -d .); \
 		$(BUILD)/tox/$$env/bin/python hacking/run_ansible_test.py --tree $$env -- \
-			integration --venv --python 3.11 --color no $(SMOKE_TARGET) || exit 1; \
+			integration --local --python 3.11 --color no $(SMOKE_TARGET) || exit 1; \
 	done
 
 lint: venv collection-link

@@ -1,5 +1,6 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Fixtures of the integration tests: an emulator per test and `play`, ansible-playbook against it."""
+"""Fixtures of the integration tests: an emulator per test; `play`, ansible-playbook against it, and `run_tasks`,
+the same tasks' modules run without ansible-playbook (harness.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 
 from sae_emulator import Emulator
 
-from harness import run_playbook  # pylint: disable=import-error
+import harness  # pylint: disable=import-error
 
 
 @pytest.fixture
@@ -39,16 +40,27 @@ def emulator_factory():
             emu.stop()
 
 
-@pytest.fixture
-def play(tmp_path, emulator):
-    """play(tasks_or_task, **kwargs) -> Run, against the test's emulator."""
+def _runner(tmp_path, emulator, run):
     counter = [0]
 
-    def _play(tasks, **kwargs):
+    def _run(tasks, **kwargs):
         if isinstance(tasks, dict):
             tasks = [tasks]
         counter[0] += 1
         kwargs.setdefault('name', 'play%d' % counter[0])
-        return run_playbook(tmp_path, tasks, emulator=kwargs.pop('emulator', emulator), **kwargs)
+        return run(tmp_path, tasks, emulator=kwargs.pop('emulator', emulator), **kwargs)
 
-    return _play
+    return _run
+
+
+@pytest.fixture
+def play(tmp_path, emulator):
+    """play(tasks_or_task, **kwargs) -> Run: ansible-playbook against the test's emulator."""
+    return _runner(tmp_path, emulator, harness.run_playbook)
+
+
+@pytest.fixture
+def run_tasks(tmp_path, emulator):
+    """run_tasks(tasks_or_task, **kwargs) -> Run: the tasks' modules against the test's emulator, without
+    ansible-playbook."""
+    return _runner(tmp_path, emulator, harness.run_tasks)

@@ -1,16 +1,24 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Integration harness: real ansible-playbook runs of the collection's modules against the SAE emulator.
 
-`play(tasks)` writes a playbook around the given tasks (with module_defaults pointing the
+`run_playbook(tasks)` writes a playbook around the given tasks (with module_defaults pointing the
 alibabacloud.sae.all group at the emulator), runs ansible-playbook in a subprocess, and returns
-the per-task results recorded by the test callback. The emulator's request log is the witness
-for what the modules did.
+the per-task results recorded by the test callback.
+
+`run_tasks(tasks)` runs the same tasks without ansible-playbook: each module process gets the arguments
+ansible-playbook would give it (module_defaults merged under the task's own, check and diff mode) and its
+result is recorded the same way. It is for the scenarios about what a module does, which it runs several
+times faster; what ansible-core adds (output, module_defaults, no_log, templating, packaging) is covered by
+the scenarios that run ansible-playbook and by the ansible-test targets.
+
+The emulator's request log is the witness for what the modules did.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -18,6 +26,7 @@ import sae_emulator
 from sae_emulator import inventory as inv
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+COLLECTION_ROOT = os.path.dirname(os.path.dirname(HERE))
 WRITES = ('CreateIngress', 'UpdateIngress', 'DeleteIngress')
 
 
@@ -54,6 +63,19 @@ def credentials_defaults(emulator):
     }
 
 
+def _clean_env(tmp_path):
+    """The environment of a run: no Alibaba Cloud credentials of the machine, HOME in the test's directory."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(('ALIBABA_CLOUD_', 'ALICLOUD_'))}
+    env.update({'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'true', 'HOME': str(tmp_path)})
+    return env
+
+
+def _group_defaults(emulator, defaults):
+    group = dict(credentials_defaults(emulator) if emulator is not None else {})
+    group.update(defaults or {})
+    return group
+
+
 def run_playbook(tmp_path, tasks, emulator=None, check=False, diff=False, defaults=None, env=None,
                  args=(), name='play', verbosity=0, ignore_errors=True, playbook=None):
     """Run `tasks` in a playbook of their own, or (`playbook`: a path) that playbook file as it is."""
@@ -61,18 +83,13 @@ def run_playbook(tmp_path, tasks, emulator=None, check=False, diff=False, defaul
         tasks = [dict(task, ignore_errors=ignore_errors) if ignore_errors else task for task in tasks]
         play = {'name': name, 'hosts': 'localhost', 'gather_facts': False, 'tasks': tasks}
         if emulator is not None or defaults:
-            group = dict(credentials_defaults(emulator) if emulator is not None else {})
-            group.update(defaults or {})
-            play['module_defaults'] = {'group/alibabacloud.sae.all': group}
+            play['module_defaults'] = {'group/alibabacloud.sae.all': _group_defaults(emulator, defaults)}
         playbook = tmp_path / ('%s.yml' % name)
         playbook.write_text(json.dumps([play], indent=2))
     record = tmp_path / ('%s.jsonl' % name)
     if record.exists():
         record.unlink()
-    run_env = dict(os.environ)
-    for key in list(run_env):
-        if key.startswith(('ALIBABA_CLOUD_', 'ALICLOUD_')):
-            del run_env[key]
+    run_env = _clean_env(tmp_path)
     run_env.update({
         'SAE_TEST_RECORD': str(record),
         'ANSIBLE_CALLBACK_PLUGINS': os.path.join(HERE, 'callback_plugins'),
@@ -85,8 +102,6 @@ def run_playbook(tmp_path, tasks, emulator=None, check=False, diff=False, defaul
         'ANSIBLE_HOME': str(tmp_path / '.ansible'),
         'ANSIBLE_LOCAL_TEMP': str(tmp_path / '.ansible' / 'tmp'),
         'ANSIBLE_REMOTE_TMP': str(tmp_path / '.ansible' / 'tmp'),
-        'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'true',
-        'HOME': str(tmp_path),
     })
     run_env.update(env or {})
     command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,', '-c', 'local',
@@ -106,6 +121,77 @@ def run_playbook(tmp_path, tasks, emulator=None, check=False, diff=False, defaul
         # ansible-core reports a failure through the callback status rather than always in the result.
         entry['result'].setdefault('failed', entry['status'] == 'failed')
     return Run(proc, records)
+
+
+class _Finished:
+    """What run_tasks reports as the process of a run: ansible-playbook's exit code and the modules' output."""
+
+    def __init__(self, returncode, stdout, stderr):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+MODULE_PREFIX = 'alibabacloud.sae.'
+REFERENCE = re.compile(r'^\{\{\s*([A-Za-z_][\w.]*)\s*\}\}$')
+
+
+def _resolve(value, registered):
+    """`{{ name.key... }}` (a whole string) taken from a registered result; other values as they are."""
+    if isinstance(value, dict):
+        return {key: _resolve(item, registered) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_resolve(item, registered) for item in value]
+    match = REFERENCE.match(value) if isinstance(value, str) else None
+    if not match:
+        return value
+    path = match.group(1).split('.')
+    value = registered[path[0]]
+    for key in path[1:]:
+        value = value[key]
+    return value
+
+
+def run_tasks(tmp_path, tasks, emulator=None, check=False, diff=False, defaults=None, env=None, name='play',
+              ignore_errors=True):
+    """Run each task's module as ansible-playbook would give it its arguments, without ansible-playbook.
+
+    Module arguments: the group defaults (the emulator's endpoint and credentials, then `defaults`) under the
+    task's own, `_ansible_check_mode` from the task's check_mode (else `check`), `_ansible_diff` likewise.
+    A task's arguments may name a registered result as a whole string: `{{ created.ingress.id }}`.
+    A failed task stops the run unless `ignore_errors`, as in a playbook.
+    """
+    run_env = _clean_env(tmp_path)
+    collections_path = os.environ['ANSIBLE_COLLECTIONS_PATH'].split(os.pathsep)[0]
+    run_env['PYTHONPATH'] = os.pathsep.join(filter(None, [collections_path, run_env.get('PYTHONPATH')]))
+    run_env.update(env or {})
+    group = _group_defaults(emulator, defaults)
+    registered, records, outputs, errors, returncode = {}, [], [], [], 0
+    for number, spec in enumerate(tasks):
+        module = next(key for key in spec if key.startswith(MODULE_PREFIX))
+        args = dict(group, **_resolve(spec[module], registered))
+        args['_ansible_check_mode'] = bool(spec.get('check_mode', check))
+        args['_ansible_diff'] = bool(spec.get('diff', diff))
+        args_file = tmp_path / ('%s-%d.json' % (name, number))
+        args_file.write_text(json.dumps({'ANSIBLE_MODULE_ARGS': args}))
+        path = os.path.join(COLLECTION_ROOT, 'plugins', 'modules', module[len(MODULE_PREFIX):] + '.py')
+        proc = subprocess.run([sys.executable, path, str(args_file)], env=run_env, capture_output=True, text=True,
+                              timeout=300, check=False)
+        outputs.append(proc.stdout)
+        errors.append(proc.stderr)
+        try:
+            result = json.loads(proc.stdout)
+        except ValueError:
+            result = {'failed': True, 'msg': 'MODULE FAILURE', 'rc': proc.returncode, 'module_stdout': proc.stdout,
+                      'module_stderr': proc.stderr}
+        failed = bool(result.get('failed')) or proc.returncode != 0
+        result['failed'] = failed
+        result.setdefault('changed', False)
+        records.append({'task': spec.get('name', module), 'status': 'failed' if failed else 'ok', 'result': result})
+        if spec.get('register'):
+            registered[spec['register']] = result
+        if failed and not (spec.get('ignore_errors', ignore_errors)):
+            returncode = 2
+            break
+    return Run(_Finished(returncode, ''.join(outputs), ''.join(errors)), records)
 
 
 def writes(emulator):

@@ -35,10 +35,10 @@ def seed(emulator, name='web', port=80):
     return harness.seed(emulator, dict(CLB, name=name, listener_port=port))
 
 
-def run_one(play, emulator, args, check_mode=False):
+def run_one(run_tasks, emulator, args, check_mode=False):
     """Run one sae_ingress task from a clean log; return (result, operations)."""
     emulator.clear_log()
-    run = play(task(args), check=check_mode)
+    run = run_tasks(task(args), check=check_mode)
     result = run.result
     assert not result.get('failed'), run
     assert_one_connection(emulator)
@@ -52,16 +52,16 @@ def assert_one_connection(emulator):
 
 # -- no-op ---------------------------------------------------------------------------------------
 
-def test_noop_by_id_is_one_describe(play, emulator):
+def test_noop_by_id_is_one_describe(run_tasks, emulator):
     ingress_id = seed(emulator)
-    result, ops = run_one(play, emulator, dict(CLB, ingress_id=ingress_id))
+    result, ops = run_one(run_tasks, emulator, dict(CLB, ingress_id=ingress_id))
     assert result['changed'] is False
     assert ops == ['DescribeIngress']
 
 
-def test_noop_by_name_with_options_the_list_row_carries_is_one_list(play, emulator):
+def test_noop_by_name_with_options_the_list_row_carries_is_one_list(run_tasks, emulator):
     seed(emulator)
-    result, ops = run_one(play, emulator, CLB)
+    result, ops = run_one(run_tasks, emulator, CLB)
     assert result['changed'] is False
     assert ops == ['ListIngresses']
 
@@ -71,12 +71,12 @@ def test_noop_by_name_with_options_the_list_row_carries_is_one_list(play, emulat
     ('security_policy_id', None),
     ('enable_x_forwarded_for', False),
 ])
-def test_noop_by_name_with_an_option_the_row_lacks_adds_one_describe(play, emulator, option, value):
+def test_noop_by_name_with_an_option_the_row_lacks_adds_one_describe(run_tasks, emulator, option, value):
     ingress_id = seed(emulator)
     if value is None:
         emulator.modify_ingress(ingress_id, SecurityPolicyId='tls_cipher_policy_1_2')
         value = 'tls_cipher_policy_1_2'
-    result, ops = run_one(play, emulator, dict(CLB, **{option: value}))
+    result, ops = run_one(run_tasks, emulator, dict(CLB, **{option: value}))
     assert result['changed'] is False
     assert ops == ['ListIngresses', 'DescribeIngress']
 
@@ -84,43 +84,43 @@ def test_noop_by_name_with_an_option_the_row_lacks_adds_one_describe(play, emula
 # -- writes --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize('kind', ['clb', 'alb'])
-def test_create_with_slb_id_is_list_and_create(play, emulator, kind):
+def test_create_with_slb_id_is_list_and_create(run_tasks, emulator, kind):
     args = CLB if kind == 'clb' else harness.ALB
     emulator.clear_log()
-    run = play([task(args, check_mode=True), task(args)])
+    run = run_tasks([task(args, check_mode=True), task(args)])
     check, created = run.results
     assert created['changed'] is True, run
     assert operations(emulator) == ['ListIngresses', 'ListIngresses', 'CreateIngress']
     # the result comes from the request and the answer: what check mode predicted, with the new id
     assert dict(check['ingress'], id=created['ingress']['id']) == created['ingress']
-    described = play(task({'namespace_id': NS, 'ingress_id': created['ingress']['id']})).result['ingress']
+    described = run_tasks(task({'namespace_id': NS, 'ingress_id': created['ingress']['id']})).result['ingress']
     unknown_to_a_create = ('slb_type',)  # known only from another ingress of the same SLB
     assert dict(created['ingress'], **{k: described[k] for k in unknown_to_a_create}) == described
 
 
-def test_create_of_an_alb_sae_provisions_adds_one_describe(play, emulator):
+def test_create_of_an_alb_sae_provisions_adds_one_describe(run_tasks, emulator):
     args = {'namespace_id': NS, 'name': 'sae-alb', 'load_balance_type': 'alb', 'listener_port': 80,
             'default_rule': {'app_id': harness.inv.APP_WEB_ID, 'container_port': 8080}}
-    result, ops = run_one(play, emulator, args)
+    result, ops = run_one(run_tasks, emulator, args)
     assert result['changed'] is True
     assert ops == ['ListIngresses', 'CreateIngress', 'DescribeIngress']
     assert result['ingress']['slb_id'].startswith('alb-')
 
 
-def test_slb_type_of_a_create_comes_from_another_ingress_of_the_same_slb(play, emulator):
+def test_slb_type_of_a_create_comes_from_another_ingress_of_the_same_slb(run_tasks, emulator):
     seed(emulator)
-    result, ops = run_one(play, emulator, dict(CLB, name='web2', listener_port=81))
+    result, ops = run_one(run_tasks, emulator, dict(CLB, name='web2', listener_port=81))
     assert ops == ['ListIngresses', 'CreateIngress']
     assert result['ingress']['slb_type'] == 'internet'
 
 
-def test_identity_by_listener(play, emulator):
+def test_identity_by_listener(run_tasks, emulator):
     """Without name and ingress_id, slb_id and listener_port find the ingress (and may create one)."""
     listener = {'namespace_id': NS, 'slb_id': CLB['slb_id'], 'listener_port': 8088}
     create = dict(listener, default_rule=CLB['default_rule'])
     emulator.clear_log()
-    run = play([task(create), task(dict(listener, request_timeout=45)), task(dict(listener, request_timeout=45)),
-                task(dict(listener, state='absent'))])
+    run = run_tasks([task(create), task(dict(listener, request_timeout=45)), task(dict(listener, request_timeout=45)),
+                     task(dict(listener, state='absent'))])
     created, updated, again, deleted = run.results
     assert created['changed'] and created['ingress']['name'] is None, run
     assert updated['changed'] and not again['changed'] and deleted['changed'], run
@@ -135,23 +135,23 @@ def test_identity_by_listener(play, emulator):
     ('name', {'request_timeout': 30}, ['ListIngresses', 'UpdateIngress']),
     ('name', {'enable_gzip': True}, ['ListIngresses', 'DescribeIngress', 'UpdateIngress']),
 ])
-def test_update_costs_at_most_three_calls(play, emulator, by, change, expected):
+def test_update_costs_at_most_three_calls(run_tasks, emulator, by, change, expected):
     ingress_id = seed(emulator)
     args = dict(CLB, **change)
     if by == 'id':
         args['ingress_id'] = ingress_id
-    result, ops = run_one(play, emulator, args)
+    result, ops = run_one(run_tasks, emulator, args)
     assert result['changed'] is True
     assert ops == expected
     assert len(ops) <= 3
 
 
 @pytest.mark.parametrize('by', ['id', 'name'])
-def test_delete_costs_at_most_two_calls(play, emulator, by):
+def test_delete_costs_at_most_two_calls(run_tasks, emulator, by):
     ingress_id = seed(emulator)
     args = {'namespace_id': NS, 'state': 'absent'}
     args.update({'ingress_id': ingress_id} if by == 'id' else {'name': 'web'})
-    result, ops = run_one(play, emulator, args)
+    result, ops = run_one(run_tasks, emulator, args)
     assert result['changed'] is True
     assert ops == ['DescribeIngress' if by == 'id' else 'ListIngresses', 'DeleteIngress']
     assert ingress_id not in emulator.ingresses
@@ -160,7 +160,7 @@ def test_delete_costs_at_most_two_calls(play, emulator, by):
 # -- check mode ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize('scenario', ['create', 'update', 'update-describe', 'delete'])
-def test_check_mode_only_reads(play, emulator, scenario):
+def test_check_mode_only_reads(run_tasks, emulator, scenario):
     if scenario == 'create':
         args = CLB
     else:
@@ -171,7 +171,7 @@ def test_check_mode_only_reads(play, emulator, scenario):
             'delete': {'namespace_id': NS, 'name': 'web', 'state': 'absent'},
         }[scenario]
     before = emulator.ingresses
-    result, ops = run_one(play, emulator, args, check_mode=True)
+    result, ops = run_one(run_tasks, emulator, args, check_mode=True)
     assert result['changed'] is True
     assert writes(emulator) == []
     assert ops and all(op in READS for op in ops), ops
@@ -181,11 +181,11 @@ def test_check_mode_only_reads(play, emulator, scenario):
 
 # -- connections and paging ----------------------------------------------------------------------
 
-def test_the_peer_field_tells_connections_apart(play, emulator):
+def test_the_peer_field_tells_connections_apart(run_tasks, emulator):
     """Two tasks run in two processes, so two connections: the one-connection check can fail."""
     ingress_id = seed(emulator)
     emulator.clear_log()
-    run = play([task(dict(CLB, enable_gzip=True)), task({'namespace_id': NS, 'ingress_id': ingress_id})])
+    run = run_tasks([task(dict(CLB, enable_gzip=True)), task({'namespace_id': NS, 'ingress_id': ingress_id})])
     assert not any(result.get('failed') for result in run.results), run
     log = emulator.log
     assert [entry['operation'] for entry in log] == ['ListIngresses', 'DescribeIngress', 'UpdateIngress', 'DescribeIngress']
@@ -194,11 +194,11 @@ def test_the_peer_field_tells_connections_apart(play, emulator):
     assert all(entry['peer'].startswith('127.0.0.1:') for entry in log)
 
 
-def test_find_by_name_reads_every_page_once(play, emulator):
+def test_find_by_name_reads_every_page_once(run_tasks, emulator):
     """120 ingresses, pages of 50: three ListIngresses calls, whatever page the name is on."""
     for port in range(1000, 1120):
         seed(emulator, name='ingress-%d' % port, port=port)
-    result, ops = run_one(play, emulator, {'namespace_id': NS, 'name': 'ingress-1010', 'listener_port': 1010})
+    result, ops = run_one(run_tasks, emulator, {'namespace_id': NS, 'name': 'ingress-1010', 'listener_port': 1010})
     assert result['changed'] is False
     assert ops == ['ListIngresses'] * 3
     pages = [entry['params']['CurrentPage'] for entry in emulator.log]

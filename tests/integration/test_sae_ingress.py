@@ -1,5 +1,6 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""sae_ingress end to end: ansible-playbook against the SAE emulator, with its request log as witness."""
+"""sae_ingress end to end against the SAE emulator, with its request log as witness: module runs (harness.run_tasks),
+and ansible-playbook for what ansible-core adds (the diff output, module_defaults)."""
 
 from __future__ import annotations
 
@@ -26,12 +27,12 @@ UPDATES = [
 
 
 @pytest.mark.parametrize('kind, change', UPDATES, ids=['%s-%s' % (k, '-'.join(c)) for k, c in UPDATES])
-def test_each_updatable_option_alone(play, emulator, kind, change):
+def test_each_updatable_option_alone(run_tasks, emulator, kind, change):
     args = KINDS[kind]
     ingress_id = seed(emulator, args)
     emulator.clear_log()
     wanted = dict(args, **change)
-    run = play([task(wanted, check_mode=True), task(wanted), task(wanted)])
+    run = run_tasks([task(wanted, check_mode=True), task(wanted), task(wanted)])
     check, changed, again = run.results
     assert check['changed'] and changed['changed'] and not again['changed'], run
     log = writes(emulator)
@@ -42,19 +43,19 @@ def test_each_updatable_option_alone(play, emulator, kind, change):
             assert sorted(changed['ingress'][option]) == sorted(value)
         elif not isinstance(value, dict):
             assert changed['ingress'][option] == value
-    described = play(task({'namespace_id': NS, 'ingress_id': ingress_id}), name='read').result
+    described = run_tasks(task({'namespace_id': NS, 'ingress_id': ingress_id}), name='read').result
     for option in change:
         assert described['ingress'][option] == changed['ingress'][option], option
 
 
-def test_service_filled_values_never_show_as_changes(play, emulator):
+def test_service_filled_values_never_show_as_changes(run_tasks, emulator):
     seed(emulator, CLB)
     emulator.clear_log()
     explicit = copy.deepcopy(CLB)
     explicit['default_rule']['backend_protocol'] = 'http'
     explicit['rules'][0]['backend_protocol'] = 'http'
     explicit.update(request_timeout=60, idle_timeout=15, enable_gzip=False, enable_x_forwarded_for=False)
-    result = play(task(explicit)).result
+    result = run_tasks(task(explicit)).result
     assert result['changed'] is False, result
     assert writes(emulator) == []
 
@@ -63,23 +64,23 @@ def _rule_keys(ingress):
     return sorted((r['domain'], r['path']) for r in ingress['rules'])
 
 
-def test_lookup_by_name_and_by_id(play, emulator):
+def test_lookup_by_name_and_by_id(run_tasks, emulator):
     ingress_id = seed(emulator, CLB)
     emulator.clear_log()
-    by_name = play(task({'namespace_id': NS, 'name': 'web'}), name='by_name').result
+    by_name = run_tasks(task({'namespace_id': NS, 'name': 'web'}), name='by_name').result
     assert by_name['changed'] is False and by_name['ingress']['id'] == ingress_id
     assert operations(emulator) == ['ListIngresses']
     emulator.clear_log()
-    by_id = play(task({'namespace_id': NS, 'ingress_id': ingress_id}), name='by_id').result
+    by_id = run_tasks(task({'namespace_id': NS, 'ingress_id': ingress_id}), name='by_id').result
     assert by_id['changed'] is False and by_id['ingress']['name'] == 'web'
     assert operations(emulator) == ['DescribeIngress']
 
 
-def test_ambiguous_name_fails_and_lists_the_ids(play, emulator):
+def test_ambiguous_name_fails_and_lists_the_ids(run_tasks, emulator):
     first = seed(emulator, CLB)
     second = seed(emulator, dict(CLB, slb_id=inv.CLB_SPARE_ID))
     emulator.clear_log()
-    result = play(task(dict(CLB, request_timeout=99))).result
+    result = run_tasks(task(dict(CLB, request_timeout=99))).result
     assert result.get('failed') is True
     assert str(first) in result['msg'] and str(second) in result['msg'] and 'ingress_id' in result['msg']
     assert sorted(result['ingress_ids']) == sorted([first, second])
@@ -91,20 +92,20 @@ def test_ambiguous_name_fails_and_lists_the_ids(play, emulator):
     ('load_balance_type', 'alb'),
     ('namespace_id', inv.OTHER_NAMESPACE_ID),
 ])
-def test_immutable_change_fails_naming_the_field(play, emulator, field, value):
+def test_immutable_change_fails_naming_the_field(run_tasks, emulator, field, value):
     ingress_id = seed(emulator, CLB)
     emulator.clear_log()
     args = dict(CLB, ingress_id=ingress_id, **{field: value})
-    result = play(task(args)).result
+    result = run_tasks(task(args)).result
     assert result.get('failed') is True, result
     assert field in result['msg'] and str(value) in result['msg']
     assert writes(emulator) == []
 
 
-def test_absent_by_id_in_another_namespace_deletes_nothing(play, emulator):
+def test_absent_by_id_in_another_namespace_deletes_nothing(run_tasks, emulator):
     ingress_id = seed(emulator, CLB)
     emulator.clear_log()
-    result = play(task({'namespace_id': inv.OTHER_NAMESPACE_ID, 'ingress_id': ingress_id, 'state': 'absent'})).result
+    result = run_tasks(task({'namespace_id': inv.OTHER_NAMESPACE_ID, 'ingress_id': ingress_id, 'state': 'absent'})).result
     assert result['failed'] is True and inv.OTHER_NAMESPACE_ID in result['msg'] and NS in result['msg']
     assert writes(emulator) == [] and ingress_id in emulator.ingresses
 
@@ -119,9 +120,9 @@ def test_diff_output(play, emulator):
     assert writes(emulator) == []
 
 
-def test_info_returns_the_same_shape(play, emulator):
-    created = play(task(CLB)).result['ingress']
-    run = play([
+def test_info_returns_the_same_shape(run_tasks, emulator):
+    created = run_tasks(task(CLB)).result['ingress']
+    run = run_tasks([
         {'name': 'by id', 'alibabacloud.sae.sae_ingress_info': {'ingress_id': created['id'], 'region': inv.REGION}},
         {'name': 'by name', 'alibabacloud.sae.sae_ingress_info': {'namespace_id': NS, 'name': 'web'}},
         {'name': 'by app', 'alibabacloud.sae.sae_ingress_info': {'namespace_id': NS, 'app_id': inv.APP_API_ID}},
@@ -174,8 +175,8 @@ BAD_INPUT = [
 ]
 
 
-def test_input_errors_fail_before_any_call(play, emulator):
-    """Every case in one playbook: each task fails naming the option; no write, and no call but the one read that
+def test_input_errors_fail_before_any_call(run_tasks, emulator):
+    """Every case in one run: each task fails naming the option; no write, and no call but the one read that
     tells whether the create-only options are required."""
     tasks = []
     for change, _fragment in BAD_INPUT:
@@ -186,7 +187,7 @@ def test_input_errors_fail_before_any_call(play, emulator):
             else:
                 args[key] = value
         tasks.append(task(args))
-    run = play(tasks)
+    run = run_tasks(tasks)
     assert len(run.results) == len(BAD_INPUT), run
     for (change, fragment), result in zip(BAD_INPUT, run.results):
         assert result.get('failed') is True, (change, result)

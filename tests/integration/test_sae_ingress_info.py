@@ -38,8 +38,8 @@ def namespace(emulator):
     ({'app_id': inv.APP_ADMIN_ID, 'slb_id': inv.CLB_INTRANET_ID}, ['intranet']),
     ({'name': 'web', 'load_balance_type': 'alb'}, []),
 ], ids=['slb', 'listener', 'port', 'type', 'app', 'app-and-slb', 'none'])
-def test_filters_select_every_match_across_pages(play, emulator, namespace, filters, expected):
-    run = play(task(dict({'namespace_id': NS}, **filters), module=INFO))
+def test_filters_select_every_match_across_pages(run_tasks, emulator, namespace, filters, expected):
+    run = run_tasks(task(dict({'namespace_id': NS}, **filters), module=INFO))
     result = run.result
     assert not result['failed'] and not result['changed'], run
     by_id = dict((ingress_id, name) for name, ingress_id in namespace.items())
@@ -47,9 +47,9 @@ def test_filters_select_every_match_across_pages(play, emulator, namespace, filt
     assert operations(emulator) == ['ListIngresses'] * 3  # 104 ingresses: every page once, no describe
 
 
-def test_details_describe_every_match(play, emulator, namespace):
-    run = play([task({'namespace_id': NS, 'slb_id': inv.CLB_INTERNET_ID}, module=INFO),
-                task({'namespace_id': NS, 'slb_id': inv.CLB_INTERNET_ID, 'details': True}, module=INFO)])
+def test_details_describe_every_match(run_tasks, emulator, namespace):
+    run = run_tasks([task({'namespace_id': NS, 'slb_id': inv.CLB_INTERNET_ID}, module=INFO),
+                     task({'namespace_id': NS, 'slb_id': inv.CLB_INTERNET_ID, 'details': True}, module=INFO)])
     rows, details = run.results
     assert [i['id'] for i in rows['ingresses']] == [i['id'] for i in details['ingresses']] == sorted(
         [namespace['web'], namespace['web-81']])

@@ -18,7 +18,7 @@ NON_DEFAULT = [(switch, value) for switch, values in sorted(sae_emulator.VARIANT
 
 
 @pytest.mark.parametrize('switch, value', NON_DEFAULT, ids=['%s=%s' % item for item in NON_DEFAULT])
-def test_a_lifecycle_converges_under_the_variant(play, emulator_factory, switch, value):
+def test_a_lifecycle_converges_under_the_variant(run_tasks, emulator_factory, switch, value):
     emulator = emulator_factory(variants={switch: value})
     for port in range(3000, 3060):  # the ingress is found past the first page of 50
         seed(emulator, dict(CLB, name='filler-%d' % port, slb_id=inv.CLB_SPARE_ID, listener_port=port, rules=[]))
@@ -36,7 +36,7 @@ def test_a_lifecycle_converges_under_the_variant(play, emulator_factory, switch,
         task(dict(by_id, state='absent')),
         task({'namespace_id': NS, 'name': 'web', 'state': 'absent'}),
     ]
-    run = play(tasks, emulator=emulator)
+    run = run_tasks(tasks, emulator=emulator)
     results = run.results
     assert not any(result['failed'] for result in results), run
     assert [result['changed'] for result in results] == [True, False, True, False, True, False, False, True, False, False]
