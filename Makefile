@@ -32,7 +32,8 @@ export ANSIBLE_HOME := $(BUILD)/ansible-home
 
 all: test
 
-$(VENV)/.installed: requirements.txt requirements-test.txt constraints-test.txt
+$(VENV)/.installed: requirements.txt requirements-test.txt constraints-test.txt tests/unit/requirements.txt \
+		tests/integration/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt -c constraints-test.txt

@@ -1,5 +1,5 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Integration harness: real ansible-playbook runs of the collection's modules against the SAE emulator.
+"""Integration harness: runs of the collection's modules against the SAE emulator, through ansible-playbook or directly.
 
 `run_playbook(tasks)` writes a playbook around the given tasks (with module_defaults pointing the
 alibabacloud.sae.all group at the emulator), runs ansible-playbook in a subprocess, and returns
