@@ -70,6 +70,16 @@ def _clean_env(tmp_path):
     return env
 
 
+def module_env(tmp_path, **extra):
+    """The environment of a module process started without ansible-playbook: that of a run, with this
+    checkout importable as the collection (tests/conftest.py sets ANSIBLE_COLLECTIONS_PATH), plus `extra`."""
+    env = _clean_env(tmp_path)
+    collections_path = os.environ['ANSIBLE_COLLECTIONS_PATH'].split(os.pathsep)[0]
+    env['PYTHONPATH'] = os.pathsep.join(filter(None, [collections_path, env.get('PYTHONPATH')]))
+    env.update(extra)
+    return env
+
+
 def _group_defaults(emulator, defaults):
     group = dict(credentials_defaults(emulator) if emulator is not None else {})
     group.update(defaults or {})
@@ -123,13 +133,6 @@ def run_playbook(tmp_path, tasks, emulator=None, check=False, diff=False, defaul
     return Run(proc, records)
 
 
-class _Finished:
-    """What run_tasks reports as the process of a run: ansible-playbook's exit code and the modules' output."""
-
-    def __init__(self, returncode, stdout, stderr):
-        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
-
-
 MODULE_PREFIX = 'alibabacloud.sae.'
 REFERENCE = re.compile(r'^\{\{\s*([A-Za-z_][\w.]*)\s*\}\}$')
 
@@ -159,10 +162,7 @@ def run_tasks(tmp_path, tasks, emulator=None, check=False, diff=False, defaults=
     A task's arguments may name a registered result as a whole string: `{{ created.ingress.id }}`.
     A failed task stops the run unless `ignore_errors`, as in a playbook.
     """
-    run_env = _clean_env(tmp_path)
-    collections_path = os.environ['ANSIBLE_COLLECTIONS_PATH'].split(os.pathsep)[0]
-    run_env['PYTHONPATH'] = os.pathsep.join(filter(None, [collections_path, run_env.get('PYTHONPATH')]))
-    run_env.update(env or {})
+    run_env = module_env(tmp_path, **(env or {}))
     group = _group_defaults(emulator, defaults)
     registered, records, outputs, errors, returncode = {}, [], [], [], 0
     for number, spec in enumerate(tasks):
@@ -191,7 +191,9 @@ def run_tasks(tmp_path, tasks, emulator=None, check=False, diff=False, defaults=
         if failed and not (spec.get('ignore_errors', ignore_errors)):
             returncode = 2
             break
-    return Run(_Finished(returncode, ''.join(outputs), ''.join(errors)), records)
+    # As the process of the run: ansible-playbook's exit code, and the modules' output.
+    finished = subprocess.CompletedProcess(tasks, returncode, ''.join(outputs), ''.join(errors))
+    return Run(finished, records)
 
 
 def writes(emulator):

@@ -27,10 +27,10 @@ from hypothesis import strategies as st
 import sae_emulator
 from sae_emulator import inventory as inv
 
+from harness import module_env  # pylint: disable=import-error
+
 COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MODULE = os.path.join(COLLECTION_ROOT, 'plugins', 'modules', 'sae_ingress.py')
-# tests/conftest.py points this at a directory holding ansible_collections/alibabacloud/sae (this checkout).
-COLLECTIONS_PATH = os.environ['ANSIBLE_COLLECTIONS_PATH'].split(os.pathsep)[0]
 EXAMPLES_PER_SHARD = 50
 WRITES = ('CreateIngress', 'UpdateIngress', 'DeleteIngress')
 API_WRITE_FAILURE = re.compile(r'^(CreateIngress|UpdateIngress|DeleteIngress) failed: \S+: ')
@@ -326,11 +326,7 @@ class ModuleRunner:
     def __init__(self, tmp_path, emulator):
         self.args_file = tmp_path / 'args.json'
         self.emulator = emulator
-        self.env = dict(os.environ, PYTHONPATH=COLLECTIONS_PATH, ALIBABA_CLOUD_ECS_METADATA_DISABLED='true',
-                        no_proxy='*', NO_PROXY='*', HOME=str(tmp_path))
-        for key in list(self.env):
-            if key.startswith(('ALIBABA_CLOUD_', 'ALICLOUD_')) and key != 'ALIBABA_CLOUD_ECS_METADATA_DISABLED':
-                del self.env[key]
+        self.env = module_env(tmp_path, no_proxy='*', NO_PROXY='*')
         self.stats = collections.Counter()
 
     def connection(self):

@@ -211,14 +211,7 @@ def imported_modules(tmp_path, module_args, env=None):
     """Run the module file directly under `python -X importtime`; return (result, imported module names)."""
     args_file = tmp_path / 'args.json'
     args_file.write_text(json.dumps({'ANSIBLE_MODULE_ARGS': module_args}))
-    run_env = {key: value for key, value in os.environ.items() if not key.startswith(('ALIBABA_CLOUD_', 'ALICLOUD_'))}
-    run_env.update({
-        'PYTHONPATH': os.environ['ANSIBLE_COLLECTIONS_PATH'].split(os.pathsep)[0],
-        'HOME': str(tmp_path),
-        'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'true',
-        'PYTHONDONTWRITEBYTECODE': '1',
-    })
-    run_env.update(env or {})
+    run_env = harness.module_env(tmp_path, PYTHONDONTWRITEBYTECODE='1', **(env or {}))
     proc = subprocess.run([sys.executable, '-X', 'importtime', MODULE_PATH, str(args_file)], env=run_env,
                           capture_output=True, text=True, timeout=120, check=False)
     names = set()
