@@ -4,9 +4,11 @@
 #
 # ansible-test runs it as `python get_pip.py [pip options] pip==X [setuptools==Y] [--no-setuptools] [--no-wheel]`
 # in a virtualenv without pip. The wheels asked for are downloaded once, from the configured package
-# index, into the `wheels` directory next to this file; each virtualenv then installs them from there in one
-# step, running pip from its own wheel. Without a bundled pip to download with, it falls back to ensurepip
-# followed by a pip install from the index.
+# index, into the `wheels` directory next to this file. When pip alone is asked for, its wheel is unpacked
+# there once and each virtualenv gets a .pth file that puts that copy on its path: `python -m pip` then
+# works in the virtualenv and installs into it, without a copy of pip of its own. Otherwise each virtualenv
+# installs the wheels in one step, running pip from its own wheel. Without a bundled pip to download with,
+# it falls back to ensurepip followed by a pip install from the index.
 # Each step runs in a subprocess: running ensurepip in-process turns off pip's configuration (including the
 # CA bundle setting) for the rest of the process.
 import glob
@@ -14,7 +16,9 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
+import zipfile
 
 WHEELS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'wheels')
 GET_PIP_ONLY = ('--no-setuptools', '--no-wheel')
@@ -61,10 +65,31 @@ def _install_from_wheels(specs, options):
     return True
 
 
+def _link_pip(specs, options):
+    """pip==X alone: put one unpacked copy of its wheel, shared by every virtualenv, on this one's path."""
+    if len(specs) != 1 or not specs[0].startswith('pip=='):
+        return False
+    if not _cached_wheel(specs[0]) and not _download(specs, options):
+        return False
+    wheel = _cached_wheel(specs[0])
+    unpacked = wheel[:-len('.whl')]
+    if not os.path.isdir(unpacked):
+        staging = tempfile.mkdtemp(dir=WHEELS, prefix='.unpack-')
+        with zipfile.ZipFile(wheel) as archive:
+            archive.extractall(staging)
+        try:
+            os.rename(staging, unpacked)
+        except OSError:  # another run unpacked it first
+            shutil.rmtree(staging, ignore_errors=True)
+    with open(os.path.join(sysconfig.get_paths()['purelib'], 'pip-from-cache.pth'), 'w', encoding='utf-8') as handle:
+        handle.write(unpacked + '\n')
+    return True
+
+
 def main(argv):
     options = [arg for arg in argv if arg.startswith('-') and arg not in GET_PIP_ONLY]
     specs = [arg for arg in argv if not arg.startswith('-')]
-    if _install_from_wheels(specs, options):
+    if _link_pip(specs, options) or _install_from_wheels(specs, options):
         return 0
     subprocess.check_call([sys.executable, '-m', 'ensurepip', '--upgrade'])
     if specs:

@@ -11,6 +11,13 @@ from sae_emulator import Emulator
 import harness  # pylint: disable=import-error
 
 
+@pytest.fixture(scope='session', autouse=True)
+def module_launchers():
+    """The launchers harness.run_module forks module processes from end with the session."""
+    yield
+    harness.close_launchers()
+
+
 @pytest.fixture
 def emulator():
     emu = Emulator()

@@ -21,6 +21,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 
 import sae_emulator
 from sae_emulator import inventory as inv
@@ -78,6 +79,68 @@ def module_env(tmp_path, **extra):
     env['PYTHONPATH'] = os.pathsep.join(filter(None, [collections_path, env.get('PYTHONPATH')]))
     env.update(extra)
     return env
+
+
+LAUNCHER = os.path.join(HERE, 'module_launcher.py')
+
+
+class _Launcher:
+    """One module_launcher.py process: starts module processes by forking (see its docstring)."""
+
+    def __init__(self):
+        self.proc = subprocess.Popen([sys.executable, LAUNCHER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True, env=_clean_env(HERE))
+
+    def run(self, request):
+        self.proc.stdin.write(json.dumps(request) + '\n')
+        self.proc.stdin.flush()
+        answer = self.proc.stdout.readline()
+        if not answer:
+            raise RuntimeError('module_launcher.py ended with %s' % self.proc.wait())
+        return json.loads(answer)['returncode']
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
+_IDLE_LAUNCHERS = []
+_LAUNCHERS_LOCK = threading.Lock()
+
+
+def close_launchers():
+    with _LAUNCHERS_LOCK:
+        while _IDLE_LAUNCHERS:
+            _IDLE_LAUNCHERS.pop().close()
+
+
+def run_module(path, args_file, env, timeout=300):
+    """`python <path> <args_file>` in `env`, as a subprocess.CompletedProcess (text output).
+
+    The process is forked from a launcher that has imported ansible.module_utils.basic and requests already
+    (module_launcher.py), one launcher per concurrent caller; SAE_TEST_MODULE_PROCESS=spawn starts a fresh
+    interpreter for each module instead."""
+    argv = [path, str(args_file)]
+    if os.environ.get('SAE_TEST_MODULE_PROCESS') == 'spawn':
+        return subprocess.run([sys.executable] + argv, env=env, capture_output=True, text=True, timeout=timeout,
+                              check=False)
+    streams = {name: '%s.%s' % (args_file, name) for name in ('stdout', 'stderr')}
+    with _LAUNCHERS_LOCK:
+        launcher = _IDLE_LAUNCHERS.pop() if _IDLE_LAUNCHERS else None
+    launcher = launcher or _Launcher()
+    try:
+        returncode = launcher.run(dict(streams, argv=argv, env=env, cwd=os.getcwd(), timeout=timeout))
+    except BaseException:
+        launcher.proc.kill()
+        raise
+    with _LAUNCHERS_LOCK:
+        _IDLE_LAUNCHERS.append(launcher)
+    output = {}
+    for name, stream in streams.items():
+        with open(stream, encoding='utf-8', errors='surrogateescape') as handle:
+            output[name] = handle.read()
+        os.unlink(stream)
+    return subprocess.CompletedProcess([sys.executable] + argv, returncode, output['stdout'], output['stderr'])
 
 
 def _group_defaults(emulator, defaults):
@@ -173,8 +236,7 @@ def run_tasks(tmp_path, tasks, emulator=None, check=False, diff=False, defaults=
         args_file = tmp_path / ('%s-%d.json' % (name, number))
         args_file.write_text(json.dumps({'ANSIBLE_MODULE_ARGS': args}))
         path = os.path.join(COLLECTION_ROOT, 'plugins', 'modules', module[len(MODULE_PREFIX):] + '.py')
-        proc = subprocess.run([sys.executable, path, str(args_file)], env=run_env, capture_output=True, text=True,
-                              timeout=300, check=False)
+        proc = run_module(path, args_file, run_env)
         outputs.append(proc.stdout)
         errors.append(proc.stderr)
         try:

@@ -17,8 +17,6 @@ import importlib
 import json
 import os
 import re
-import subprocess
-import sys
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
@@ -27,7 +25,7 @@ from hypothesis import strategies as st
 import sae_emulator
 from sae_emulator import inventory as inv
 
-from harness import module_env  # pylint: disable=import-error
+from harness import module_env, run_module  # pylint: disable=import-error
 
 COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MODULE = os.path.join(COLLECTION_ROOT, 'plugins', 'modules', 'sae_ingress.py')
@@ -338,8 +336,7 @@ class ModuleRunner:
         module_args = dict(args, **self.connection())
         self.args_file.write_text(json.dumps({'ANSIBLE_MODULE_ARGS': module_args}))
         seen = len(self.emulator.log)
-        proc = subprocess.run([sys.executable, MODULE, str(self.args_file)], env=self.env, capture_output=True,
-                              text=True, timeout=120, check=False)
+        proc = run_module(MODULE, self.args_file, self.env, timeout=120)
         log = self.emulator.log[seen:]
         context = 'args=%r\nrc=%s\nstdout=%s\nstderr=%s\nlog=%r' % (args, proc.returncode, proc.stdout[-2000:],
                                                                     proc.stderr[-2000:], log)
