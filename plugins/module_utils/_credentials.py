@@ -20,6 +20,7 @@ and a ``source`` string (``explicit``, ``profile:NAME``, ``default-chain``).
 
 from __future__ import annotations
 
+import logging
 import re
 
 from ansible.module_utils.basic import missing_required_lib
@@ -104,7 +105,20 @@ def _import_library():
         raise CredentialsError('%s (needed for credentials from a profile or the default chain; '
                                'or set access_key_id and access_key_secret instead). Import error: %s'
                                % (missing_required_lib(CREDENTIALS_LIBRARY), exc))
+    _quiet_library_log()
     return credentials_client, credentials_provider
+
+
+# The library logs through the `credentials` logger, to which it adds a handler writing to stderr: a failed
+# refresh quotes the URL it called (an STS AssumeRoleWithOIDC URL carries the OIDC token) with a traceback,
+# and its debug records print the credentials it got. ansible-core prints a module's stderr in some cases
+# (ANSIBLE_DEBUG, a module that fails to return JSON). The module reports what matters in its own messages,
+# scrubbed (_library_text); the library's records go nowhere.
+LIBRARY_LOGGER = 'credentials'
+
+
+def _quiet_library_log():
+    logging.getLogger(LIBRARY_LOGGER).disabled = True
 
 
 def resolve_credentials(access_key_id=None, access_key_secret=None, security_token=None, profile=None):

@@ -1,7 +1,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Credentials from the default chain of alibabacloud-credentials, end to end.
 
-Each scenario runs ansible-playbook with no access key anywhere: the module resolves its credentials
+Each scenario runs the module (harness.run_tasks) with no access key anywhere: it resolves its credentials
 through the library, whose source is a stand-in on 127.0.0.1 written here, and signs its calls to the
 SAE emulator with what the stand-in handed out (the emulator's STS triple). The emulator's request log
 shows that the calls were signed with that key.
@@ -26,7 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import sae_emulator
 
-from harness import CLB, run_playbook, task  # pylint: disable=import-error
+from harness import CLB, run_tasks, task  # pylint: disable=import-error
 
 ROLE = 'sae-deployer'
 IMDS_TOKEN = 'imds-session-token-0001'
@@ -117,8 +117,8 @@ def _run_without_keys(tmp_path, emulator, env):
     """A find-or-create task with no access key: the module's credentials come from the library's default chain."""
     defaults = {'endpoint': emulator.url, 'retries': 0}
     env = dict({'NO_PROXY': '127.0.0.1,localhost', 'no_proxy': '127.0.0.1,localhost'}, **env)
-    # No emulator= here: the harness would add the emulator's permanent keys to module_defaults.
-    return run_playbook(tmp_path, [task(CLB)], defaults=defaults, env=env, verbosity=3)
+    # No emulator= here: the harness would add the emulator's permanent keys to the module's arguments.
+    return run_tasks(tmp_path, [task(CLB)], defaults=defaults, env=env)
 
 
 def _assert_signed_with_the_sts_triple(run, emulator):
