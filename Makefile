@@ -26,16 +26,19 @@ export ANSIBLE_COLLECTIONS_PATH := $(BUILD)/collections
 export ANSIBLE_NOCOLOR := 1
 export ANSIBLE_HOME := $(BUILD)/ansible-home
 
-.PHONY: all venv collection-link test pytest units integration ansible-test sanity lint docs-lint changelog-lint \
+.PHONY: all venv collection-link test pytest units integration units-integration sanity lint docs-lint changelog-lint \
 	build-check galaxy-importer galaxy-importer-venv test-matrix matrix-envs smoke test-variants demo bench clean
 
 all: test
 
-# --no-compile: most of what .venv holds is never imported; what is gets compiled on first import.
+# pip (pinned in constraints-test.txt) comes from the wheel the interpreter bundles for ensurepip, in one step; without
+# one, from ensurepip. --no-compile: most of what .venv holds is never imported; what is gets compiled on first import.
+BUNDLED_PIP = $(shell $(PYTHON) -c 'import ensurepip, glob, os; print(*glob.glob(os.path.join(os.path.dirname(ensurepip.__file__), "_bundled", "pip-*.whl"))[-1:])' 2>/dev/null)
 $(VENV)/.installed: requirements.txt requirements-test.txt constraints-test.txt tests/unit/requirements.txt \
 		tests/integration/requirements.txt
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(PYTHON) -m venv --without-pip $(VENV)
+	$(if $(BUNDLED_PIP),$(BIN)/python $(BUNDLED_PIP)/pip,$(BIN)/python -m ensurepip && $(BIN)/python -m pip) \
+		install --quiet --no-compile -c constraints-test.txt pip
 	$(BIN)/python -m pip install --quiet --no-compile -r requirements-test.txt -c constraints-test.txt
 	touch $@
 
@@ -48,18 +51,18 @@ $(ANSIBLE_COLLECTIONS_PATH)/ansible_collections/alibabacloud/sae:
 
 collection-link: $(ANSIBLE_COLLECTIONS_PATH)/ansible_collections/alibabacloud/sae
 
-# The virtualenv of galaxy-importer is created beside .venv, on the core .venv's creation leaves idle.
+# The virtualenv of galaxy-importer is created beside .venv, on the core .venv's creation leaves idle. Then every
+# step is a job of its own, two at a time (pytest's two workers count as one), the longest first, so that both
+# cores stay busy to the end.
+TEST_JOBS := pytest units-integration sanity galaxy-importer lint docs-lint smoke changelog-lint
 test:
 	$(MAKE) --no-print-directory -j2 --output-sync=target venv galaxy-importer-venv collection-link
-	$(MAKE) --no-print-directory -j2 --output-sync=target pytest ansible-test checks
+	$(MAKE) --no-print-directory -j2 --output-sync=target $(TEST_JOBS)
 	@echo "make test: all checks passed"
 
-# What runs beside pytest in `make test`: each step in order, so that they share the second core.
-ansible-test: venv
-	$(MAKE) --no-print-directory units integration sanity smoke
-
-checks: venv collection-link
-	$(MAKE) --no-print-directory lint changelog-lint docs-lint build-check galaxy-importer
+# units and integration share a collection tree (.build/trees/main), so they run one after the other.
+units-integration: venv
+	$(MAKE) --no-print-directory units integration
 
 # The emulator's own tests and the scenarios that need fault injection, races or property-based input; the unit
 # tests run under ansible-test (make units), the module lifecycles as ansible-test targets (make integration).

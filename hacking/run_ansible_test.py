@@ -84,7 +84,10 @@ def prepare_home(home):
     cache = os.path.join(home, '.ansible', 'test', 'cache')
     os.makedirs(cache, exist_ok=True)
     target = os.path.join(cache, 'get_pip_%s.py' % ansible_test_pip_version().replace('.', '_'))
-    shutil.copyfile(os.path.join(ROOT, 'hacking', 'get_pip_offline.py'), target)
+    # Replaced in one step: another ansible-test run (make test runs several at once) may be executing it.
+    staging = '%s.%d' % (target, os.getpid())
+    shutil.copyfile(os.path.join(ROOT, 'hacking', 'get_pip_offline.py'), staging)
+    os.replace(staging, target)
 
 
 def main(argv):
