@@ -53,12 +53,17 @@ def _download(specs, options):
     return True
 
 
+def _wheels_at_hand(specs, options):
+    """Whether WHEELS holds the wheel of each pinned spec, after downloading what is missing."""
+    return all(_cached_wheel(spec) for spec in specs) or _download(specs, options)
+
+
 def _install_from_wheels(specs, options):
     """Install pinned `specs` (pip among them) from WHEELS, downloading what is missing; False when it cannot."""
     pins = dict(spec.partition('==')[::2] for spec in specs)
     if not pins.get('pip') or not all(pins.values()):
         return False
-    if not all(_cached_wheel(spec) for spec in specs) and not _download(specs, options):
+    if not _wheels_at_hand(specs, options):
         return False
     pip = os.path.join(_cached_wheel('pip==' + pins['pip']), 'pip')
     subprocess.check_call([sys.executable, pip, 'install', '--no-index', '--find-links', WHEELS] + options + specs)
@@ -69,7 +74,7 @@ def _link_pip(specs, options):
     """pip==X alone: put one unpacked copy of its wheel, shared by every virtualenv, on this one's path."""
     if len(specs) != 1 or not specs[0].startswith('pip=='):
         return False
-    if not _cached_wheel(specs[0]) and not _download(specs, options):
+    if not _wheels_at_hand(specs, options):
         return False
     wheel = _cached_wheel(specs[0])
     unpacked = wheel[:-len('.whl')]

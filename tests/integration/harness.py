@@ -88,8 +88,9 @@ class _Launcher:
     """One module_launcher.py process: starts module processes by forking (see its docstring)."""
 
     def __init__(self):
+        # Its own environment matters only to the imports it makes; each module gets the one of its request.
         self.proc = subprocess.Popen([sys.executable, LAUNCHER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     text=True, env=_clean_env(HERE))
+                                     text=True)
 
     def run(self, request):
         self.proc.stdin.write(json.dumps(request) + '\n')

@@ -19,7 +19,8 @@ import yaml
 import sae_emulator
 from sae_emulator import inventory as inv
 
-from harness import CLB, NS, operations, run_tasks, seed, task, writes  # pylint: disable=import-error
+import harness  # pylint: disable=import-error
+from harness import CLB, NS, operations, seed, task, writes  # pylint: disable=import-error
 
 # An ALB that SAE provisions itself: the service has no (SLB, port) pair to refuse a duplicate with,
 # so only the module's own lookup stands between a lost answer and a second ingress.
@@ -313,7 +314,7 @@ def test_two_runs_racing_to_create_end_with_one_ingress(tmp_path, emulator, roun
     for directory in dirs:
         directory.mkdir()
     with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = [pool.submit(run_tasks, directory, [task(CLB)], emulator=emulator, name='race%d' % round_)
+        futures = [pool.submit(harness.run_tasks, directory, [task(CLB)], emulator=emulator, name='race%d' % round_)
                    for directory in dirs]
         runs = [future.result() for future in futures]
     assert not barrier.broken
@@ -399,7 +400,7 @@ AUTH_FAILURES = {
 def test_auth_failures_fail_at_once_with_a_hint(tmp_path, case):
     emulator_kwargs, defaults, code, hint = AUTH_FAILURES[case]
     with sae_emulator.Emulator(**emulator_kwargs) as emu:
-        run = run_tasks(tmp_path, [task(CLB)], emulator=emu, defaults=dict(defaults, retries=5))
+        run = harness.run_tasks(tmp_path, [task(CLB)], emulator=emu, defaults=dict(defaults, retries=5))
         log = emu.log
     result = run.result
     assert result['failed'] is True, run
