@@ -152,9 +152,12 @@ def test_listener_port_conflicts(raw, kit, emu):
     second = raw.create(kit.clb_fields(ListenerPort=80, SlbId=se.CLB_SPARE_ID)).json()['Data']['IngressId']
     third = raw.create(kit.clb_fields(ListenerPort=81)).json()['Data']['IngressId']
     kit.assert_error(raw.update(third, {'ListenerPort': 80}), 400, se.PORT_NOT_AVAILABLE)
+    assert emu.ingresses[third]['ListenerPort'] == 81
     assert raw.update(third, {'ListenerPort': 81}).status_code == 200
     assert raw.update(first, {'ListenerPort': 80, 'Description': 'same port'}).status_code == 200
-    assert second != first
+    assert [(emu.ingresses[i]['SlbId'], emu.ingresses[i]['ListenerPort'], emu.ingresses[i]['Description'])
+            for i in (first, second, third)] == [
+        (se.CLB_INTERNET_ID, 80, 'same port'), (se.CLB_SPARE_ID, 80, 'web'), (se.CLB_INTERNET_ID, 81, 'web')]
 
 
 def test_not_found_code_everywhere(raw, kit):

@@ -23,6 +23,8 @@ import yaml
 from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from ansible_collections.alibabacloud.sae.plugins.module_utils._common import sae_argument_spec
+
 import sae_emulator
 from sae_emulator import inventory as inv
 
@@ -31,14 +33,10 @@ COLLECTION_ROOT = os.path.dirname(os.path.dirname(HERE))
 CREDENTIAL_TYPE_DIR = os.path.join(COLLECTION_ROOT, 'meta', 'awx_credential_type')
 PLAYBOOK = os.path.join(HERE, 'playbooks', 'awx_create_ingress.yml')
 
-EXPECTED_ENV = {
-    'ALIBABA_CLOUD_ACCESS_KEY_ID': 'access_key_id',
-    'ALIBABA_CLOUD_ACCESS_KEY_SECRET': 'access_key_secret',
-    'ALIBABA_CLOUD_SECURITY_TOKEN': 'security_token',
-    'ALIBABA_CLOUD_REGION_ID': 'region',
-    'ALIBABA_CLOUD_SAE_ENDPOINT': 'endpoint',
-}
-SECRET_FIELDS = ('access_key_secret', 'security_token')
+# The shared options of every module: each credential field is one of them, injected under the first
+# environment variable of its fallback (the ALIBABA_CLOUD_* name) and secret exactly when the option is no_log.
+SPEC = sae_argument_spec()
+SECRET_FIELDS = tuple(sorted(name for name, option in SPEC.items() if option.get('no_log')))
 # Field types and injector kinds AWX accepts for a custom credential type.
 AWX_FIELD_TYPES = ('string', 'boolean')
 AWX_INJECTOR_KINDS = ('env', 'extra_vars', 'file')
@@ -82,15 +80,17 @@ def test_credential_type_is_valid_for_awx():
     fields = inputs['fields']
     ids = [field['id'] for field in fields]
     assert len(ids) == len(set(ids)), 'field ids must be unique'
-    assert sorted(ids) == sorted(EXPECTED_ENV.values())
+    # every option with an environment fallback except profile (a file on the controller, not a credential)
+    assert sorted(ids) == sorted(name for name, option in SPEC.items() if option.get('fallback') and name != 'profile')
     for field in fields:
         assert field['type'] in AWX_FIELD_TYPES
         assert field['label'] and field.get('help_text'), field
         assert re.match(r'^[a-z_][a-z0-9_]*$', field['id'])
-        assert bool(field.get('secret')) == (field['id'] in SECRET_FIELDS), field['id']
+        assert bool(field.get('secret')) == bool(SPEC[field['id']].get('no_log')), field['id']
     assert sorted(inputs['required']) == ['access_key_id', 'access_key_secret']
     assert set(injectors) <= set(AWX_INJECTOR_KINDS)
-    assert injectors['env'] == dict((name, '{{ %s }}' % field) for name, field in EXPECTED_ENV.items())
+    # each field reaches the module through the environment variable its option reads first
+    assert injectors['env'] == dict((SPEC[field]['fallback'][1][0], '{{ %s }}' % field) for field in ids)
     # AWX validates injectors by rendering them with every field defined; an unknown name fails.
     strict = ImmutableSandboxedEnvironment(undefined=StrictUndefined)
     values = dict((field_id, 'x') for field_id in ids)

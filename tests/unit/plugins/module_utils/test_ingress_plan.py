@@ -75,10 +75,17 @@ def test_rules_purge_removes_unlisted_and_keep_mode_adds():
 
 
 def test_rule_modified_in_place_when_not_purging():
-    changed = changes_for(DESCRIBE, purge=False, rules=[rule('a.example.com', '/api', app=APP2, port=9000)])
-    assert changed['rules'][1]['container_port'] == 9000
-    assert changed['rules'][1]['backend_protocol'] is None  # a CLB neither reports nor gets one
-    assert len(changed['rules']) == 2
+    # The first of three live rules is edited: it keeps its place, the other two are sent as they are.
+    third = {'AppId': APP2, 'AppName': 'two', 'ContainerPort': 8443, 'Domain': 'b.example.com', 'Path': '/',
+             'RewritePath': None, 'RuleActions': []}
+    live = dict(DESCRIBE, Rules=DESCRIBE['Rules'] + [third])
+    changed = changes_for(live, purge=False, rules=[rule('a.example.com', '/', port=9000)])
+    assert [shape.rule_key(r) for r in changed['rules']] == [('a.example.com', '/'), ('a.example.com', '/api'), ('b.example.com', '/')]
+    assert [r['container_port'] for r in changed['rules']] == [9000, 8443, 8443]
+    assert changed['rules'][0]['backend_protocol'] is None  # a CLB neither reports nor gets one
+    wire = plan.update_params(changed, changed)['Rules']
+    assert [(r['domain'], r['path'], r['containerPort']) for r in wire] == [
+        ('a.example.com', '/', 9000), ('a.example.com', '/api', 8443), ('b.example.com', '/', 8443)]
 
 
 def test_cors_compares_only_set_suboptions_and_sends_the_whole_config():
