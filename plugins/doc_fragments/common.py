@@ -24,6 +24,9 @@ options:
       - Marked C(no_log), so the module keeps it out of its results, warnings and errors, and C(-vvvv) masks it.
         ansible-core itself prints task arguments as written under E(ANSIBLE_DEBUG) and in some of its own failures;
         prefer the environment variable, or C(module_defaults) fed from Ansible Vault.
+      - Never pass it on an ad-hoc C(-a) line (C(ansible -m ... -a "access_key_secret=...")), because ansible-core
+        prints that line unmasked when it cannot parse it, and the shell history and the process list keep it. Set
+        the environment variable instead.
     type: str
     aliases: [alicloud_secret_key, secret_key]
   security_token:
@@ -35,6 +38,7 @@ options:
       - Marked C(no_log), so the module keeps it out of its results, warnings and errors, and C(-vvvv) masks it.
         ansible-core itself prints task arguments as written under E(ANSIBLE_DEBUG) and in some of its own failures;
         prefer the environment variable, or C(module_defaults) fed from Ansible Vault.
+      - Like O(access_key_secret), never pass it on an ad-hoc C(-a) line.
     type: str
     aliases: [alicloud_security_token]
   profile:

@@ -14,6 +14,7 @@ import re
 from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.common.validation import check_type_dict, check_type_list
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils._sae_api import (
     HAS_REQUESTS,
@@ -84,13 +85,42 @@ def _unconvertible_number(value):
     return number.is_infinite() or (number.is_finite() and number.adjusted() > 100)
 
 
+def _as_dict(value):
+    """``value`` as ansible-core would turn it into a dict (a dict, JSON or key=value text), or None."""
+    if isinstance(value, dict):
+        return value
+    try:
+        return check_type_dict(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _dicts_wanted(name, option):
+    """A type checker for ``option`` that refuses what is not a dict, saying what the option takes."""
+    listed = ', '.join(option['options'])
+    if option.get('type') == 'dict':
+        reason = '%s takes a dict (in YAML, a mapping) of %s' % (name, listed)
+    else:
+        reason = '%s takes a list of dicts (in YAML, one "- key: value" mapping per item) of %s' % (name, listed)
+
+    def dict_checker(value):
+        if _as_dict(value) is None:
+            raise TypeError(reason)
+        return value
+
+    dict_checker.__name__ = 'dict'
+    return dict_checker
+
+
 def _defuse(spec, params):
-    """Make values that ansible-core's argument validation raises on (2.19) fail it cleanly instead.
+    """Make values that ansible-core's argument validation raises on (2.19), or refuses with a message naming
+    no option, fail it cleanly instead, naming the option.
 
     An infinite number (``.inf``, ``"inf"``) for an int option raises OverflowError in check_type_int: it
-    becomes a string that is not a number. A bool, a number, or a list holding one or a null, for a dict
-    option with suboptions raises TypeError in the sub-option validation: that option loses its
-    suboptions, so the type check reports it. Both then fail naming the option. Mutates ``spec``.
+    becomes a string that is not a number. Something that is not a dict where a dict with suboptions is
+    wanted (``rules: www.example.com``, ``default_rule: 5``, a list holding a null) raises TypeError in the
+    sub-option validation or fails with "dictionary requested, could not parse JSON or key=value" alone:
+    that option loses its suboptions and gets a type check whose message says what it takes. Mutates ``spec``.
     """
     if not isinstance(params, dict):
         return
@@ -103,9 +133,14 @@ def _defuse(spec, params):
             if kind == 'int' and _unconvertible_number(value):
                 params[key] = '%s (not a usable number)' % value
             elif option.get('options') and (kind == 'dict' or option.get('elements') == 'dict'):
-                items = value if isinstance(value, list) else [value]
-                if kind == 'dict' and any(item is None or isinstance(item, (bool, int, float)) for item in items):
-                    spec[name] = dict((k, v) for k, v in option.items() if k != 'options')
+                try:
+                    items = [value] if kind == 'dict' else check_type_list(value)
+                except TypeError:
+                    continue  # not a list: ansible-core's type check names the option
+                if any(_as_dict(item) is None for item in items):
+                    checker = _dicts_wanted(name, option)
+                    spec[name] = dict((k, v) for k, v in option.items() if k not in ('options', 'elements'))
+                    spec[name]['type' if kind == 'dict' else 'elements'] = checker
                     continue
                 for item in items:
                     _defuse(option['options'], item)

@@ -2,7 +2,7 @@
 """Arbitrary module arguments never make sae_ingress traceback; a refused task says why and writes nothing.
 
 A refusal names an option the arguments set wrong (or give no value for), or gives a generic reason: the
-service's error code for the request it refused, an unknown option, or ansible-core's unnamed dict refusal.
+service's error code for the request it refused, or an unknown option.
 
 Property-based (hypothesis, derandomized, a fixed number of examples per shard). For speed the module
 runs directly (``python sae_ingress.py args.json``) rather than through ansible-playbook; every run talks
@@ -222,10 +222,6 @@ API_FAILURE = re.compile(r'^(?P<operation>[A-Za-z]+) failed: (?P<code>[^:\s]+): 
 # ansible-core's refusal of unknown options, followed by the full list of supported ones (which names every option,
 # so it is cut before looking for names).
 UNSUPPORTED = re.compile(r'^Unsupported parameters for \(.*?\) module: (?P<names>.*?)\. Supported parameters include: ')
-# ansible-core (2.19) refuses a list element or a value that is not a dict, where its option wants dicts, with this
-# message alone: it names no option. Accepted only when the arguments hold such a value (see _non_dict_where_dicts).
-CORE_UNNAMED_DICT = 'dictionary requested, could not parse JSON or key=value'
-DICT_OPTIONS = sorted(name for name, option in SPEC.items() if option.get('options'))
 
 
 def _option_names(name):
@@ -264,17 +260,6 @@ def _departures(args):
     return names
 
 
-def _non_dict_where_dicts(args):
-    """True when an option that wants dicts holds something else (or a list element that is not a dict)."""
-    for key, value in args.items():
-        if _canonical(key) not in DICT_OPTIONS or value is None:
-            continue
-        items = value if isinstance(value, list) else [value]
-        if any(not isinstance(item, dict) for item in items):
-            return True
-    return False
-
-
 def _names(text, names):
     """The names of `names` that `text` mentions as a word of its own."""
     return sorted(name for name in names if name and re.search(r'(?<![\w.-])%s(?![\w-])' % re.escape(name), text))
@@ -309,9 +294,6 @@ def blame(args, msg, log):
                           if sub not in _sub_option_names(SPEC[_canonical(key)])}
         assert listed and listed <= given, (msg, given)
         return 'unknown option'
-    if msg == CORE_UNNAMED_DICT:
-        assert _non_dict_where_dicts(args), msg
-        return 'a non-dict where dicts are wanted (ansible-core names no option)'
     candidates = _departures(args) if not log else set(args) | _departures(args)
     named = _names(msg, candidates)
     assert named, 'the message names none of %s: %s' % (sorted(candidates), msg)
@@ -408,25 +390,31 @@ def test_arbitrary_arguments_end_in_a_clean_result(tmp_path, shard):
     assert outcomes['succeeded'] >= max(1, succeeded - SLACK), (outcomes, FIGURES[shard])
 
 
-# Values ansible-core's own argument validation raises on, each through ansible-playbook as a user would meet
+# Values ansible-core's own argument validation raises on, or refuses with a message that names no option
+# ("dictionary requested, could not parse JSON or key=value"), each through ansible-playbook as a user would meet
 # it: SaeModule defuses them so that validation fails cleanly and names the option.
 CORE_DEFECT_INPUTS = [
-    ('cors_config', True),
-    ('default_rule', 5),
-    ('cors_config', [None]),
-    ('request_timeout', float('inf')),
-    ('listener_port', 'inf'),
-    ('idle_timeout', '1e5000'),
+    # (option, value, what the message says besides the option's name)
+    ('cors_config', True, 'cors_config takes a dict'),
+    ('default_rule', 5, 'default_rule takes a dict'),
+    ('cors_config', [None], 'cors_config takes a dict'),
+    ('rules', 'www.example.com', 'rules takes a list of dicts'),
+    ('default_rule', 'www.example.com', 'default_rule takes a dict'),
+    ('zone_mappings', [None], 'zone_mappings takes a list of dicts'),
+    ('request_timeout', float('inf'), 'not a usable number'),
+    ('listener_port', 'inf', 'not a usable number'),
+    ('idle_timeout', '1e5000', 'not a usable number'),
 ]
 
 
 def test_values_ansible_core_raises_on_fail_cleanly(play, emulator):
     tasks = [{'name': '%s=%r' % (option, value), 'alibabacloud.sae.sae_ingress': dict(VALID, **{option: value})}
-             for option, value in CORE_DEFECT_INPUTS]
+             for option, value, _said in CORE_DEFECT_INPUTS]
     run = play(tasks)
     assert len(run.results) == len(CORE_DEFECT_INPUTS), run
     assert emulator.log == []
-    for (option, _value), result in zip(CORE_DEFECT_INPUTS, run.results):
+    for (option, _value, said), result in zip(CORE_DEFECT_INPUTS, run.results):
         assert result['failed'] is True
         assert option in result['msg'] and 'Module failed' not in result['msg'], (option, result)
+        assert said in result['msg'], (option, result)
         assert 'Traceback' not in result.get('exception', '') + result.get('module_stderr', ''), (option, result)
