@@ -32,6 +32,7 @@ author:
   - Alibaba Cloud SAE collection maintainers (@alibabacloud)
 extends_documentation_fragment:
   - alibabacloud.sae.common
+  - alibabacloud.sae.attributes
 attributes:
   check_mode:
     support: full
@@ -40,15 +41,6 @@ attributes:
   diff_mode:
     support: full
     description: Returns C(diff.before) and C(diff.after) in the module's own option vocabulary.
-  platform:
-    platforms: alibabacloud
-    support: full
-    description: Calls the SAE OpenAPI (version 2019-05-06) from the Ansible controller or execution node.
-  action_group:
-    description: Use C(group/alibabacloud.sae.all) in O(ignore:module_defaults) to set the shared options once.
-    support: full
-    membership:
-      - alibabacloud.sae.all
 options:
   state:
     description:
