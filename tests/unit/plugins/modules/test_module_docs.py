@@ -33,10 +33,11 @@ def test_every_module_is_listed():
 @pytest.mark.parametrize('module', MODULES)
 def test_shared_attributes_come_from_the_fragment(module):
     doc = documentation(module)
-    assert 'alibabacloud.sae.attributes' in doc['extends_documentation_fragment'], module
-    assert not set(SHARED_ATTRIBUTES) & set(doc.get('attributes') or {}), module
+    hint = '%s: extend alibabacloud.sae.attributes (and .info_module for a read-only module) instead of copying' % module
+    assert 'alibabacloud.sae.attributes' in doc['extends_documentation_fragment'], hint
+    assert not set(SHARED_ATTRIBUTES) & set(doc.get('attributes') or {}), hint
     if module.endswith('_info'):
-        assert 'alibabacloud.sae.attributes.info_module' in doc['extends_documentation_fragment'], module
+        assert 'alibabacloud.sae.attributes.info_module' in doc['extends_documentation_fragment'], hint
     else:
         assert set(doc['attributes']) >= {'check_mode', 'diff_mode'}, module
 
