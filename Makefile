@@ -145,7 +145,8 @@ galaxy-importer: build-check galaxy-importer-venv
 # The pytest integration suite once per value of each emulator variant that no public source settles
 # (tests/sae_emulator/FIDELITY.md); `make test` runs one lifecycle per variant (tests/integration/test_variants.py).
 VARIANTS ?= not_found=404 not_found=code_in_error_code delete_unknown=success update_port_resend=refused \
-	page_size_max=50 page_size_over_max=capped app_filter=rules rule_actions_in_request=honoured \
+	page_size_max=50 page_size_over_max=capped list_paging=ignored list_paging=capped list_paging=clamped \
+	app_filter=rules rule_actions_in_request=honoured \
 	business_error_code=in_error_code_only
 test-variants: venv collection-link
 	for variant in $(VARIANTS); do \

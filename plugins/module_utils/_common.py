@@ -17,6 +17,8 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 from ansible.module_utils.common.validation import check_type_dict, check_type_list
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils._sae_api import (
+    ERROR_HINT_FAMILIES,
+    ERROR_HINTS,
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     CredentialsError,
@@ -27,27 +29,6 @@ from ansible_collections.alibabacloud.sae.plugins.module_utils._sae_api import (
 REGION_ENV = ('ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION', 'ALICLOUD_REGION_ID')
 _REGION_RE = re.compile(r'^[a-z0-9]+(-[a-z0-9]+)*$')
 
-HINTS = {
-    'InvalidParameter.NotEmpty': 'a required parameter is empty: check the options the task sets.',
-    'InvalidParameter.Obviously': 'a parameter is invalid: read the message, then check the option it names.',
-    'InvalidParameter.WithMessage': 'a parameter is invalid: read the message, then check the option it names.',
-    'Slb.NotFound': 'no SLB with that slb_id in this region: check slb_id and region.',
-    'Exceed.IngressRule': 'an ingress has at most 40 rules: remove some from rules.',
-    'SlbListenerPort.NotAvailable': 'the port is taken on that SLB by another ingress: pick another listener_port or remove that ingress.',
-    'SSLCert.NotFound': 'no certificate with that id: check cert_id / cert_ids and region.',
-    'InvalidResponse.Api': 'the service could not process the call: check namespace_id, ingress_id and region.',
-    'Throttling': 'the API is throttling requests: try again later, or raise retries.',
-    'ServiceUnavailable': 'the service is unavailable: try again later, or raise retries.',
-    'InternalError': 'the service failed: try again later, or raise retries.',
-    'SignatureDoesNotMatch': 'the signature was refused: check access_key_secret.',
-    'IncompleteSignature': 'the signature was refused: check access_key_id and access_key_secret.',
-    'InvalidAccessKeyId.NotFound': 'check access_key_id and that the key is enabled.',
-    'InvalidTimeStamp.Expired': "the controller's clock is off by more than 15 minutes: sync it with NTP.",
-    'SignatureNonceUsed': 'a request nonce was reused: an earlier attempt reached the service; check the ingress, then run again.',
-    'InvalidSecurityToken': 'the STS token was refused: check that security_token belongs to access_key_id and has not expired.',
-    'SSLError': 'set ca_path to a PEM bundle that trusts the endpoint, or (not recommended) validate_certs: false.',
-    'CredentialsError': 'check the credentials options, environment variables or profile.',
-}
 UNKNOWN_OUTCOME_HINT = ('the outcome is unknown: the request may have been applied; check the current state '
                         '(for example with sae_ingress_info) before running again.')
 
@@ -164,15 +145,16 @@ class _AnsibleModule(AnsibleModule):
         _defuse(self.argument_spec, self.params)
 
 
-def error_hint(err):
-    """A one-line hint for a documented error code, or None."""
+def error_hint(err, hints, families=ERROR_HINT_FAMILIES):
+    """A one-line hint for ``err`` from ``hints`` (error code -> hint; a code that starts with one of ``families``
+    takes that family's hint), or None."""
     if isinstance(err, SaeUnknownOutcomeError):
         return UNKNOWN_OUTCOME_HINT
     code = err.code or ''
-    for family in ('Throttling', 'InvalidSecurityToken'):
-        if code.startswith(family):
-            return HINTS[family]
-    return HINTS.get(code)
+    for family in families:
+        if code.startswith(family) and family in hints:
+            return hints[family]
+    return hints.get(code)
 
 
 def region_from_namespace(namespace_id):
@@ -221,6 +203,8 @@ class SaeModule:
         self.module = _AnsibleModule(argument_spec=spec, **kwargs)
         self.params = self.module.params
         self._api = None
+        # error code -> hint: those of the API layer; a resource adds its own (add_hints)
+        self.hints = dict(ERROR_HINTS)
         if self.params['timeout'] is None or self.params['timeout'] < 1:
             self.module.fail_json(msg='timeout must be at least 1 (seconds per HTTP attempt), got %s' % self.params['timeout'])
         if self.params['retries'] is None or self.params['retries'] < 0:
@@ -273,17 +257,21 @@ class SaeModule:
                 self.module.fail_json(msg=str(exc))
         return self._api
 
+    def add_hints(self, hints):
+        """Hints (error code -> one line) of a resource, used by fail_api over those of the API layer."""
+        self.hints.update(hints)
+
     def fail_api(self, err, msg=None, **result):
         """fail_json for a SaeApiError: code, message, RequestId, a hint, and ``error`` as data."""
         text = '%s failed: %s: %s' % (msg or err.operation or 'API call', err.code, err.message)
         if err.request_id:
             text += ' (RequestId: %s)' % err.request_id
-        hint = error_hint(err)
+        hint = error_hint(err, self.hints)
         endpoint = self.params.get('endpoint') or ''
         if err.code == 'SSLError' and endpoint and '://' not in endpoint:
             hint = ('endpoint %r has no scheme, so https://%s was used and its TLS handshake failed. If that server speaks '
                     'plain HTTP (a local emulator), write http://%s; if it speaks HTTPS, %s'
-                    % (endpoint, endpoint.strip(), endpoint.strip(), HINTS['SSLError']))
+                    % (endpoint, endpoint.strip(), endpoint.strip(), self.hints['SSLError']))
         if hint:
             text += ' Hint: %s' % hint
         error = dict(code=err.code, message=err.message, request_id=err.request_id, status=err.status,

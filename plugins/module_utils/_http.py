@@ -19,7 +19,8 @@ Retry policy (also in the ``alibabacloud.sae.common`` doc fragment)
     ``ServiceUnavailable`` code raise ``SaeUnknownOutcomeError`` at once; the caller looks
     before it creates again. A connection error before anything was sent (refused, connect
     timeout, DNS failure) is safe and retried for every method; so is throttling, which is a
-    definite rejection.
+    definite rejection, and so are the codes an operation lists in ``Operation.retry_codes`` (the API
+    layer names them: refusals for a passing reason that applied nothing).
   * GET, PUT and DELETE are retried on every retryable failure.
   * At most ``retries`` attempts after the first, waiting before retry ``n`` (0-based)
     ``random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** n))`` seconds (capped exponential
@@ -60,9 +61,11 @@ MAX_TOTAL_BACKOFF = 7.75
 ``retries=5``: 0.25 + 0.5 + 1 + 2 + 4 = 7.75 s (each wait is drawn from ``[0, bound]``). Every
 retry beyond the fifth adds at most ``BACKOFF_CAP`` (4 s); see ``max_total_backoff()``."""
 
-Operation = namedtuple('Operation', 'action method path body_fields')
-Operation.__doc__ = """One API operation: action name, HTTP method, path, and the names of the
-parameters sent in the form body (every other parameter goes to the query string)."""
+Operation = namedtuple('Operation', 'action method path body_fields retry_codes', defaults=(frozenset(),))
+Operation.__doc__ = """One API operation: action name, HTTP method, path, the names of the parameters
+sent in the form body (every other parameter goes to the query string), and ``retry_codes``: error codes
+the caller knows to be definite refusals for a passing reason (nothing was applied), retried like
+throttling for every method, a POST included."""
 
 _RETRYABLE_CODES = frozenset(['ServiceUnavailable', 'InternalError'])
 _ERROR_BODY_PREVIEW = 200
@@ -275,7 +278,7 @@ class HttpClient:
             raise SaeApiError('RequestError', 'request to %s failed: %s' % (self.host, exc), operation=action)
         except OSError as exc:  # local setup errors raised before sending, e.g. an unreadable ca_path
             raise SaeApiError('RequestError', 'request to %s not sent: %s' % (self.host, exc), operation=action)
-        return self._parse(response, action, is_post)
+        return self._parse(response, action, is_post, operation.retry_codes)
 
     @staticmethod
     def _unknown_if_post(is_post, code, message, action, request_id=None, status=None):
@@ -285,7 +288,7 @@ class HttpClient:
                 'so it was not retried' % (message, action),
                 request_id=request_id, status=status, operation=action)
 
-    def _parse(self, response, action, is_post):
+    def _parse(self, response, action, is_post, retry_codes=()):
         status = response.status_code
         request_id = response.headers.get('x-acs-request-id')
         try:
@@ -305,7 +308,7 @@ class HttpClient:
             return body
         code = _error_code(body, status)
         message = str(body.get('Message') or body.get('message') or '')
-        if _is_throttling(code):
+        if _is_throttling(code) or code in retry_codes:
             raise SaeApiError(code, message, request_id=request_id, status=status, operation=action, retryable=True)
         if status >= 500 or code in _RETRYABLE_CODES:
             self._unknown_if_post(is_post, code, message, action, request_id, status)

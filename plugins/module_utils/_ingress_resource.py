@@ -23,6 +23,7 @@ from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_plan imp
 from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape import (
     AmbiguousName,
     find_by_name,
+    gateway_routes_named,
     missing_from_live,
     normalize_live,
     normalize_wanted,
@@ -41,6 +42,20 @@ from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_validate
 )
 from ansible_collections.alibabacloud.sae.plugins.module_utils._sae_api import SaeApiError, SaeUnknownOutcomeError
 
+# Hints for the error codes of the ingress operations, in the options' words (the module base adds those of the
+# API layer).
+INGRESS_HINTS = {
+    'InvalidParameter.NotEmpty': 'a required parameter is empty: check the options the task sets.',
+    'InvalidParameter.Obviously': 'a parameter is invalid: read the message, then check the option it names.',
+    'InvalidParameter.WithMessage': 'a parameter is invalid: read the message, then check the option it names.',
+    'Slb.NotFound': 'no SLB with that slb_id in this region: check slb_id and region.',
+    'Exceed.IngressRule': 'an ingress has at most 40 rules: remove some from rules.',
+    'SlbListenerPort.NotAvailable': 'the port is taken on that SLB by another ingress: pick another listener_port or remove that ingress.',
+    'SSLCert.NotFound': 'no certificate with that id: check cert_id / cert_ids and region.',
+    'IncompleteListing': 'set ingress_id to address the ingress directly (one DescribeIngress, no listing), or run '
+                         'again once the service answers ListIngresses consistently.',
+}
+
 
 class IngressResource:
     """One sae_ingress task: find the ingress, decide, act. ``run()`` returns the module result; every
@@ -52,6 +67,7 @@ class IngressResource:
         self.params = sae.module.params
         self.wanted = None
         self.rows = None  # the namespace's ListIngresses rows, once read
+        sae.add_hints(INGRESS_HINTS)
 
     def run(self):
         try:
@@ -92,8 +108,21 @@ class IngressResource:
     def find_row(self):
         """The ListIngresses row of the task's ingress, by name or else by listener, or None (rows read again)."""
         if self.params['name'] is not None:
-            return self.find_named()
+            row = self.find_named()
+            if row is None:
+                self.fail_gateway_route()
+            return row
         return port_holder(self.list_rows(), self.wanted.get('slb_id'), self.wanted.get('listener_port'))
+
+    def fail_gateway_route(self):
+        """Fails when the task's name belongs only to routes of MSE gateways, which this module does not manage."""
+        routes = gateway_routes_named(self.rows or [], self.params['name'])
+        if routes:
+            ids = sorted(normalize_live(row)['id'] for row in routes)
+            self.fail('The only ingress named %r in %s is %s, a route of MSE gateway %s, which sae_ingress does not manage: '
+                      'nothing was changed. Give the ingress of this task another name, or set ingress_id.'
+                      % (self.params['name'], self.params['namespace_id'], ', '.join(str(i) for i in ids),
+                         ', '.join(sorted(set(row['MseGatewayId'] for row in routes)))), ingress_ids=ids)
 
     def list_rows(self):
         self.rows = self.sae.api.list_ingresses(self.params['namespace_id'])
@@ -261,11 +290,13 @@ def _gather(api, params):
         rows = [row for row in rows if params['app_id'] in routed_apps(row)]
     if params['name'] is None and not params['details']:
         return rows
-    return [api.describe_ingress(row['Id']) or row for row in rows]
+    # DescribeIngress leaves out what only a row carries (CreateTime, the MSE gateway fields): kept from the row.
+    return [dict(row, **(api.describe_ingress(row['Id']) or {})) for row in rows]
 
 
 def ingress_info(sae):
     """The sae_ingress_info result: the ingresses the options select, sorted by id."""
+    sae.add_hints(INGRESS_HINTS)
     try:
         found = _gather(sae.api, sae.module.params)
     except SaeApiError as err:

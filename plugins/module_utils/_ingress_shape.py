@@ -41,7 +41,8 @@ RESULT_KEYS = (
     'request_timeout', 'idle_timeout', 'enable_gzip', 'enable_x_forwarded_for',
     'enable_x_forwarded_for_client_src_port', 'enable_x_forwarded_for_proto',
     'enable_x_forwarded_for_slb_id', 'enable_x_forwarded_for_slb_port', 'cors_config',
-    'default_rule', 'rules', 'created_by_sae',
+    'default_rule', 'rules', 'created_by_sae', 'create_time', 'mse_gateway_id', 'mse_gateway_port',
+    'mse_gateway_protocol',
 )
 
 # Values the service fills in when a request leaves them out.
@@ -243,6 +244,14 @@ def normalize_live(data):
         live['cors_config'] = canonical_cors(normalize_cors(data['CorsConfig'], live=True))
     if 'CreatedBySae' in data:
         live['created_by_sae'] = _to_bool(data['CreatedBySae'])
+    # ListIngresses rows only: when the ingress was created, and the MSE gateway of a gateway route.
+    if 'CreateTime' in data:
+        live['create_time'] = _to_int(data['CreateTime'])
+    for option, api in (('mse_gateway_id', 'MseGatewayId'), ('mse_gateway_protocol', 'MseGatewayProtocol')):
+        if api in data:
+            live[option] = _blank_to_none(data[api])
+    if 'MseGatewayPort' in data:
+        live['mse_gateway_port'] = _to_int(_blank_to_none(data['MseGatewayPort']))
     return live
 
 
@@ -341,20 +350,31 @@ def row_name(row):
     return _blank_to_none(row.get('Description'))
 
 
+def is_gateway_route(row):
+    """True for a ListIngresses row of an MSE gateway's route (MseGatewayId set): not an ingress sae_ingress manages."""
+    return bool(_blank_to_none(row.get('MseGatewayId')))
+
+
+def gateway_routes_named(rows, name):
+    """The ListIngresses rows of MSE gateway routes named `name`."""
+    return [row for row in rows if is_gateway_route(row) and row_name(row) == name]
+
+
 def find_by_name(rows, name):
-    """The ListIngresses row named `name`, or None. Raises AmbiguousName if several are."""
-    matches = [row for row in rows if row_name(row) == name]
+    """The ListIngresses row named `name`, or None; rows of MSE gateway routes never match. Raises AmbiguousName
+    if several are."""
+    matches = [row for row in rows if row_name(row) == name and not is_gateway_route(row)]
     if len(matches) > 1:
         raise AmbiguousName(name, rows[0].get('NamespaceId'), sorted(_to_int(row.get('Id')) for row in matches))
     return matches[0] if matches else None
 
 
 def port_holder(rows, slb_id, listener_port):
-    """The ListIngresses row that holds `listener_port` on `slb_id`, or None."""
+    """The ListIngresses row that holds `listener_port` on `slb_id`, or None (never a row of an MSE gateway route)."""
     if not slb_id or listener_port is None:
         return None
     for row in rows:
-        if row.get('SlbId') == slb_id and _to_int(row.get('ListenerPort')) == listener_port:
+        if not is_gateway_route(row) and row.get('SlbId') == slb_id and _to_int(row.get('ListenerPort')) == listener_port:
             return row
     return None
 

@@ -26,45 +26,85 @@ from ansible_collections.alibabacloud.sae.plugins.module_utils._http import (
 )
 
 __all__ = [
-    'CredentialsError', 'HAS_REQUESTS', 'REQUESTS_IMPORT_ERROR', 'SaeApi', 'SaeApiError', 'SaeUnknownOutcomeError',
-    'connect', 'is_not_found',
+    'CredentialsError', 'ERROR_HINTS', 'ERROR_HINT_FAMILIES', 'HAS_REQUESTS', 'INCOMPLETE_LISTING',
+    'REQUESTS_IMPORT_ERROR', 'SaeApi', 'SaeApiError', 'SaeUnknownOutcomeError', 'connect', 'is_not_found',
 ]
 
 INGRESS_PATH = '/pop/v1/sam/ingress/Ingress'
 INGRESS_LIST_PATH = '/pop/v1/sam/ingress/IngressList'
 
-CREATE_INGRESS = Operation('CreateIngress', 'POST', INGRESS_PATH, ('Rules',))
-UPDATE_INGRESS = Operation('UpdateIngress', 'PUT', INGRESS_PATH, ('Rules',))
-DESCRIBE_INGRESS = Operation('DescribeIngress', 'GET', INGRESS_PATH, ())
-DELETE_INGRESS = Operation('DeleteIngress', 'DELETE', INGRESS_PATH, ())
-LIST_INGRESSES = Operation('ListIngresses', 'GET', INGRESS_LIST_PATH, ())
-
-# "This ingress does not exist", as DescribeIngress answers it. No public page documents the answer to an
-# unknown IngressId, so every plausible form counts: InvalidParameter.WithMessage (DescribeIngress takes
-# a single parameter, so the code can only be about that id; the public Terraform provider reads it the
-# same way, for DescribeIngress only), a not-found code of the ingress, or an HTTP 404 whose code is not
-# about the credentials or the API path. The code may sit in Code or in ErrorCode (the transport reads both).
-NOT_FOUND_CODES = frozenset([
-    'Ingress.NotFound',
-    'InvalidIngress.NotFound',
-    'Ingress.Not.Exist',
-    'InvalidParameter.WithMessage',
+# Refusals for a passing reason, after which nothing was applied (SAE's common error list; Terraform retries the
+# two Application codes on its SAE SLB resources): retried with the transport's backoff for every operation, a
+# CreateIngress included.
+TRANSIENT_REFUSALS = frozenset([
+    'System.Upgrading',  # 400, the service is being upgraded: try again later
+    'Application.ChangerOrderRunning',  # 400, a change order of the application is running
+    'Application.InvalidStatus',  # 400, the application's state refuses changes for now
+    'OperationFailed.RPCError',  # 500 (DeleteIngress), an internal call failed
 ])
-_NOT_FOUND_404_EXCLUDED = frozenset(['InvalidAccessKeyId.NotFound', 'InvalidAction.NotFound'])
+# 404 "the response of API is empty": an internal failure that says nothing about the ingress. Retried where a
+# repeat is harmless (reads, updates, deletes); on CreateIngress the outcome is unknown (see create_ingress).
+EMPTY_RESPONSE = 'InvalidResponse.Api'
+_REPEATABLE = TRANSIENT_REFUSALS | {EMPTY_RESPONSE}
 
-# The page size ListIngresses is asked for. No public source states the maximum (the SDK has none): 50
-# stays within every plausible cap, and paging follows TotalSize, so a service that returns fewer
-# rows per page than asked is read to the end all the same.
+CREATE_INGRESS = Operation('CreateIngress', 'POST', INGRESS_PATH, ('Rules',), TRANSIENT_REFUSALS)
+UPDATE_INGRESS = Operation('UpdateIngress', 'PUT', INGRESS_PATH, ('Rules',), _REPEATABLE)
+DESCRIBE_INGRESS = Operation('DescribeIngress', 'GET', INGRESS_PATH, (), _REPEATABLE)
+DELETE_INGRESS = Operation('DeleteIngress', 'DELETE', INGRESS_PATH, (), _REPEATABLE)
+LIST_INGRESSES = Operation('ListIngresses', 'GET', INGRESS_LIST_PATH, (), _REPEATABLE)
+
+# "This ingress does not exist", as DescribeIngress answers it: only codes that can be about the ingress. No
+# public page documents the answer to an unknown IngressId: a not-found code of the ingress, or
+# InvalidParameter.WithMessage (DescribeIngress takes a single parameter, so the code can only be about that id;
+# the public Terraform provider reads it the same way, for DescribeIngress only). The code may sit in Code or in
+# ErrorCode (the transport reads both). Every other answer, a 404 included (InvalidResponse.Api,
+# InvalidAppId.NotFound, InvalidNamespaceId.NotFound, InvalidVpcId.NotFound...), is a failure: it does not say
+# that the ingress is missing.
+INGRESS_NOT_FOUND_CODES = frozenset(['Ingress.NotFound', 'InvalidIngress.NotFound', 'Ingress.Not.Exist'])
+NOT_FOUND_CODES = INGRESS_NOT_FOUND_CODES | {'InvalidParameter.WithMessage'}
+
+# The page size ListIngresses is asked for. No public source states the maximum (the SDK has none): 50 stays
+# within every plausible cap. See list_ingresses for how the end of the list is recognised.
 LIST_PAGE_SIZE = 50
+# A listing that needs more pages than this fails rather than run on (the service keeps inventing rows).
+LIST_MAX_PAGES = 400
+INCOMPLETE_LISTING = 'IncompleteListing'
+
+# Hints for codes any SAE call may answer (gateway, transport, SAE's common error list). A resource adds its own.
+ERROR_HINTS = {
+    'Throttling': 'the API is throttling requests: try again later, or raise retries.',
+    'ServiceUnavailable': 'the service is unavailable: try again later, or raise retries.',
+    'InternalError': 'the service failed: try again later, or raise retries.',
+    'SignatureDoesNotMatch': 'the signature was refused: check access_key_secret.',
+    'IncompleteSignature': 'the signature was refused: check access_key_id and access_key_secret.',
+    'InvalidAccessKeyId.NotFound': 'check access_key_id and that the key is enabled.',
+    'InvalidTimeStamp.Expired': "the controller's clock is off by more than 15 minutes: sync it with NTP.",
+    'SignatureNonceUsed': 'a request nonce was reused: an earlier attempt reached the service; check the ingress, then run again.',
+    'InvalidSecurityToken': 'the STS token was refused: check that security_token belongs to access_key_id and has not expired.',
+    'SSLError': 'set ca_path to a PEM bundle that trusts the endpoint, or (not recommended) validate_certs: false.',
+    'CredentialsError': 'check the credentials options, environment variables or profile.',
+    'System.Upgrading': 'SAE is being upgraded in this region: wait until the upgrade is over, then run again (or raise retries).',
+    'Application.ChangerOrderRunning': 'a change order of the application is still running: wait until it finishes '
+                                       '(the application\'s change records in the SAE console), then run again.',
+    'Application.InvalidStatus': 'the application is in a state that refuses changes (a deployment or another change '
+                                 'in progress): wait until it is running normally, then run again.',
+    'OperationFailed.RPCError': 'an internal call of SAE failed: wait a minute and run again, or raise retries.',
+    EMPTY_RESPONSE: 'an internal failure of SAE (its answer was empty); it says nothing about the ingress. Try again '
+                    'later; if it persists, check namespace_id, ingress_id and region.',
+    'InvalidAppId.NotFound': 'no application with that id: check the app_id of default_rule and rules.',
+    'InvalidApplication.NotFound': 'no such application: check the app_id of default_rule and rules.',
+    'InvalidNamespaceId.NotFound': 'no namespace with that id in this region: check namespace_id and region.',
+    'InvalidVpcId.NotFound': "the VPC of the namespace was not found: check the namespace's VPC in the SAE console.",
+}
+# Code families: every code that starts with one of these takes its hint.
+ERROR_HINT_FAMILIES = ('Throttling', 'InvalidSecurityToken')
 
 
 def is_not_found(err):
     """True when a SaeApiError of DescribeIngress says the ingress does not exist."""
     if not isinstance(err, SaeApiError) or isinstance(err, SaeUnknownOutcomeError):
         return False
-    if err.code in NOT_FOUND_CODES:
-        return True
-    return err.status == 404 and err.code not in _NOT_FOUND_404_EXCLUDED and not err.code.startswith('HTTP')
+    return err.code in NOT_FOUND_CODES
 
 
 def _data(response, operation):
@@ -86,6 +126,13 @@ def _ingress_id(response, operation, default=None):
                           request_id=response.get('RequestId'), operation=operation)
 
 
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 class SaeApi:
     """SAE ingress operations over an ``HttpClient``-like object with ``call(operation, params)``."""
 
@@ -93,8 +140,21 @@ class SaeApi:
         self.http = http_client
 
     def create_ingress(self, params):
-        """CreateIngress; returns the new ingress id."""
-        return _ingress_id(self.http.call(CREATE_INGRESS, params), CREATE_INGRESS.action)
+        """CreateIngress; returns the new ingress id.
+
+        InvalidResponse.Api (an internal failure) says nothing of whether the ingress was created: it is raised as
+        SaeUnknownOutcomeError, so that the caller looks before it creates again.
+        """
+        try:
+            response = self.http.call(CREATE_INGRESS, params)
+        except SaeApiError as err:
+            if err.code != EMPTY_RESPONSE or isinstance(err, SaeUnknownOutcomeError):
+                raise
+            raise SaeUnknownOutcomeError(
+                err.code, '%s; the outcome of this CreateIngress is unknown (it may or may not have been applied), '
+                'so it was not retried' % err.message, request_id=err.request_id, status=err.status,
+                operation=err.operation)
+        return _ingress_id(response, CREATE_INGRESS.action)
 
     def update_ingress(self, ingress_id, params):
         """UpdateIngress of ``ingress_id``; returns the ingress id."""
@@ -126,27 +186,71 @@ class SaeApi:
             raise
         return True
 
-    def list_ingresses(self, namespace_id, app_id=None):
-        """ListIngresses, every page; returns the rows of ``Data.IngressList``."""
-        rows = []
-        page = 1
-        while True:
+    def list_ingresses(self, namespace_id):
+        """ListIngresses: every row of ``Data.IngressList`` in the namespace.
+
+        Raises SaeApiError ``IncompleteListing`` when the answers do not show that every row was read, so that no
+        caller concludes from a partial list that an ingress is absent. The pages are read at LIST_PAGE_SIZE and,
+        if they leave a doubt (a full page repeated, as from a service that answers a page past the end with the
+        last one), once more at a page size whose pages end elsewhere.
+        """
+        rows, doubt = self._read_pages(namespace_id, LIST_PAGE_SIZE)
+        if doubt:
+            rows, doubt = self._read_pages(namespace_id, LIST_PAGE_SIZE - 1)
+        if doubt:
+            raise SaeApiError(INCOMPLETE_LISTING, 'the answers of ListIngresses in %s do not show that every ingress was '
+                              'read (%s, at page sizes %d and %d), so no ingress is taken to be absent and nothing was '
+                              'changed' % (namespace_id, doubt, LIST_PAGE_SIZE, LIST_PAGE_SIZE - 1),
+                              operation=LIST_INGRESSES.action)
+        return rows
+
+    def _read_pages(self, namespace_id, size):
+        """Every page at ``size``: ``(rows, None)`` when the answers prove the list complete, else ``(rows, why)``.
+
+        Rows are told apart by Id; the proof, in order: TotalSize (when the service gives it) reached; an empty
+        page; a page shorter than an earlier one (pages of a constant size end with the short one); page 2
+        repeating page 1 with another number of rows than asked (the service does not page: its answer does not
+        depend on CurrentPage, and is not cut at the size asked, so it is the whole list). A page that repeats
+        rows already read in any other way, or runs short of TotalSize, leaves a doubt.
+        """
+        seen = {}
+        first_ids = None
+        longest = 0
+        for page in range(1, LIST_MAX_PAGES + 1):
             response = self.http.call(LIST_INGRESSES, {
                 'NamespaceId': namespace_id,
-                'AppId': app_id,
                 'CurrentPage': page,
-                'PageSize': LIST_PAGE_SIZE,
+                'PageSize': size,
             })
             data = _data(response, LIST_INGRESSES.action)
             batch = data.get('IngressList') or []
-            rows.extend(batch)
-            try:
-                total = int(data.get('TotalSize'))
-            except (TypeError, ValueError):
-                total = None
-            if not batch or (total is None and len(batch) < LIST_PAGE_SIZE) or (total is not None and len(rows) >= total):
-                return rows
-            page += 1
+            if not isinstance(batch, list) or not all(isinstance(row, dict) and 'Id' in row for row in batch):
+                raise SaeApiError('InvalidResponse', 'IngressList is not a list of ingresses with an Id in the answer '
+                                  'to ListIngresses', request_id=response.get('RequestId'), operation=LIST_INGRESSES.action)
+            ids = [str(row['Id']) for row in batch]
+            added = 0
+            for key, row in zip(ids, batch):
+                if key not in seen:
+                    seen[key] = row
+                    added += 1
+            total = _int_or_none(data.get('TotalSize'))
+            if first_ids is None:
+                first_ids = ids
+            if total is not None:
+                if len(seen) >= total:
+                    return list(seen.values()), None
+                if not added:
+                    return list(seen.values()), 'page %d added no ingress while TotalSize is %d and %d were read' % (
+                        page, total, len(seen))
+                continue
+            if not batch or len(batch) < longest:
+                return list(seen.values()), None
+            if not added:
+                if page == 2 and ids == first_ids and len(batch) != size:
+                    return list(seen.values()), None
+                return list(seen.values()), 'page %d repeated ingresses already read, without a TotalSize' % page
+            longest = max(longest, len(batch))
+        return list(seen.values()), 'more than %d pages' % LIST_MAX_PAGES
 
 
 def connect(endpoint, credentials, timeout=10, retries=5, validate_certs=True, ca_path=None):

@@ -116,8 +116,40 @@ def test_rejected_requests_consume_no_fault(emu, kit, seeded):
     kit.assert_error(kit.RawClient(emu).describe(seeded), 400, se.THROTTLING_USER)
 
 
+@pytest.mark.parametrize('code, status', sorted((code, status) for code, (status, _message) in se.SAE_COMMON_ERRORS.items()))
+def test_error_answers_a_code_of_the_common_list(raw, kit, emu, code, status):
+    emu.faults.arm('error', operation='CreateIngress', code=code)
+    body = kit.assert_error(raw.create(kit.clb_fields()), status, code)
+    assert (body['ErrorCode'], body['Success']) == (code, False)  # an SAE error, not a gateway one
+    assert emu.ingresses == {}
+    emu.faults.arm('error', code='Some.Code', status=409, message='odd')
+    body = kit.assert_error(raw.list(), 409, 'Some.Code')
+    assert body['Message'] == 'odd'
+
+
+def test_stuck_page_answers_the_same_page_without_total(raw, kit, emu):
+    ids = [emu.seed_ingress(**kit.clb_fields(ListenerPort=1000 + n)) for n in range(5)]
+    emu.faults.arm('stuck_page', times=None)
+    for page in ('1', '2', '7'):
+        data = raw.list(PageSize='2', CurrentPage=page).json()['Data']
+        assert data == {'IngressList': data['IngressList']} and [row['Id'] for row in data['IngressList']] == ids[:2]
+    assert raw.describe(ids[0]).status_code == 200  # other operations are not touched
+
+
+def test_gateway_routes_share_the_list(raw, kit, emu):
+    ingress = emu.seed_ingress(**kit.clb_fields())
+    route = emu.seed_gateway_route(NamespaceId=se.NAMESPACE_ID, Description='web', MseGatewayId='gw-1', MseGatewayPort='8080')
+    rows = raw.list().json()['Data']['IngressList']
+    assert [row['Id'] for row in rows] == [ingress, route]
+    assert [(row['MseGatewayId'], row['MseGatewayPort'], row['MseGatewayProtocol']) for row in rows] == [
+        ('', '', ''), ('gw-1', '8080', 'HTTP')]
+    assert rows[1]['SlbId'] == '' and rows[1]['Description'] == 'web'
+
+
 def test_arm_validates_its_arguments(emu):
     for kwargs in ({'kind': 'explode'}, {'kind': 'latency'}, {'kind': 'callback'}, {'kind': 'throttle', 'times': 0},
-                   {'kind': 'throttle', 'operation': 'DescribeApplication'}, {'kind': 'reset', 'seconds': 1}):
+                   {'kind': 'throttle', 'operation': 'DescribeApplication'}, {'kind': 'reset', 'seconds': 1},
+                   {'kind': 'error'}, {'kind': 'error', 'code': 'Not.Listed'},
+                   {'kind': 'stuck_page', 'operation': 'DescribeIngress'}):
         with pytest.raises(ValueError):
             emu.faults.arm(**kwargs)

@@ -214,6 +214,39 @@ def test_page_size_over_max_capped(variant_emu, kit):
     kit.assert_error(raw.list(PageSize=0), 400, se.OBVIOUSLY)
 
 
+def _page(sdk, page, size):
+    return sdk.list_ingresses(models.ListIngressesRequest(namespace_id=se.NAMESPACE_ID, current_page=page,
+                                                          page_size=size)).body.data
+
+
+def test_list_paging_ignored(variant_emu, kit):
+    emu, raw, sdk = variant_emu(list_paging='ignored')
+    ids = _seed_many(emu, kit, 12)
+    for page, size in ((1, 5), (3, 5), (1, 1000)):
+        data = _page(sdk, page, size)
+        assert ([row.id for row in data.ingress_list], data.current_page, data.page_size, data.total_size) == (
+            ids, None, None, None)
+    assert raw.list(PageSize='0', CurrentPage='x').status_code == 200  # not parameters of this service
+
+
+def test_list_paging_capped(variant_emu, kit):
+    emu, raw, sdk = variant_emu(list_paging='capped')
+    ids = _seed_many(emu, kit, 25)
+    pages = [_page(sdk, page, 50) for page in (1, 2, 3, 4)]
+    assert [[row.id for row in data.ingress_list] for data in pages] == [ids[:10], ids[10:20], ids[20:], []]
+    assert [(data.current_page, data.page_size, data.total_size) for data in pages[:1]] == [(1, None, None)]
+    assert [row.id for row in _page(sdk, 2, 4).ingress_list] == ids[4:8]  # a size below the cap is followed
+
+
+def test_list_paging_clamped(variant_emu, kit):
+    emu, raw, sdk = variant_emu(list_paging='clamped')
+    ids = _seed_many(emu, kit, 12)
+    assert [row.id for row in _page(sdk, 2, 5).ingress_list] == ids[5:10]
+    for page in (3, 4, 9):
+        data = _page(sdk, page, 5)
+        assert ([row.id for row in data.ingress_list], data.total_size) == (ids[10:], None)
+
+
 # ---------------------------------------------------------------- app_filter
 
 @pytest.mark.parametrize('app_filter, default_matches', [('rules_and_default', True), ('rules', False)])

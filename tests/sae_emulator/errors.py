@@ -62,6 +62,20 @@ THROTTLING_USER = 'Throttling.User'
 SERVICE_UNAVAILABLE = 'ServiceUnavailable'
 INTERNAL_ERROR = 'InternalError'
 
+# SAE's common error list (status, the gist of its message) for the codes an `error` fault answers by default;
+# OperationFailed.RPCError as DeleteIngress documents it.
+SAE_COMMON_ERRORS = {
+    'InvalidResponse.Api': (404, 'The response of the API is empty.'),
+    'InvalidAppId.NotFound': (404, 'The specified application ID does not exist.'),
+    'InvalidNamespaceId.NotFound': (404, 'The specified namespace ID does not exist.'),
+    'InvalidVpcId.NotFound': (404, 'The specified VPC ID does not exist.'),
+    'InvalidApplication.NotFound': (400, 'The current application does not exist.'),
+    'System.Upgrading': (400, 'The system is being upgraded. Please try again later.'),
+    'Application.ChangerOrderRunning': (400, 'A change order of the application is running. Please try again later.'),
+    'Application.InvalidStatus': (400, 'The current status of the application does not allow this operation.'),
+    'OperationFailed.RPCError': (500, 'The operation failed because an internal call failed.'),
+}
+
 # Log codes for faults that send no response at all.
 CONNECTION_RESET = 'connection-reset'
 CONNECTION_DROPPED = 'connection-dropped'

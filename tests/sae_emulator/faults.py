@@ -9,6 +9,11 @@ Kinds (keyword arguments in brackets):
 * ``reset``: the connection is closed with a TCP RST before any response; nothing is applied.
 * ``apply_then_drop`` [rst=False]: the operation runs (state changes), then the connection is closed
   without a response (FIN, or RST with rst=True).
+* ``error`` [code, status=None, message=None]: an SAE error answer (``ErrorCode``, ``Success: false``) with that
+  code; status and message default to those of SAE's common error list (``errors.SAE_COMMON_ERRORS``), and
+  another code needs a status. Nothing is applied.
+* ``stuck_page`` [page=1]: ListIngresses answers the rows of page ``page`` whatever CurrentPage asks, without
+  TotalSize: a listing no client can read to the end (use ``times=None``).
 * ``latency`` [seconds]: sleep, then answer normally.
 * ``callback`` [fn, after=False]: call ``fn(emulator)`` before handling the request (after=True: after
   handling it, before the response is sent), then answer normally.
@@ -20,7 +25,9 @@ consumes none), as a per-user flow control would.
 
 import threading
 
-FAULT_KINDS = ('throttle', 'unavailable', 'internal', 'reset', 'apply_then_drop', 'latency', 'callback')
+from .errors import SAE_COMMON_ERRORS
+
+FAULT_KINDS = ('throttle', 'unavailable', 'internal', 'reset', 'apply_then_drop', 'latency', 'callback', 'error', 'stuck_page')
 OPERATIONS = ('CreateIngress', 'UpdateIngress', 'DescribeIngress', 'DeleteIngress', 'ListIngresses')
 
 
@@ -63,9 +70,17 @@ class FaultInjector:
             raise ValueError('a latency fault needs seconds=')
         if kind == 'callback' and not callable(options.get('fn')):
             raise ValueError('a callback fault needs fn=')
+        if kind == 'error' and not isinstance(options.get('code'), str):
+            raise ValueError('an error fault needs code=')
+        if kind == 'error' and options.get('status') is None and options['code'] not in SAE_COMMON_ERRORS:
+            raise ValueError('an error fault with code %r needs status=' % options['code'])
+        if kind == 'stuck_page':
+            if operation not in (None, 'ListIngresses'):
+                raise ValueError('a stuck_page fault acts on ListIngresses only')
+            operation = 'ListIngresses'
         allowed = {
             'throttle': {'code', 'retry_after'}, 'latency': {'seconds'}, 'callback': {'fn', 'after'},
-            'apply_then_drop': {'rst'},
+            'apply_then_drop': {'rst'}, 'error': {'code', 'status', 'message'}, 'stuck_page': {'page'},
         }.get(kind, set())
         unknown = set(options) - allowed
         if unknown:

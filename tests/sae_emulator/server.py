@@ -315,6 +315,10 @@ class Emulator:
     def modify_ingress(self, ingress_id, **api_fields):
         return self.service.modify(ingress_id, api_fields)
 
+    def seed_gateway_route(self, **fields):
+        """A route of an MSE gateway in the namespace's ListIngresses (see IngressService.seed_gateway_route)."""
+        return self.service.seed_gateway_route(fields)
+
     def remove_ingress(self, ingress_id):
         return self.service.remove(ingress_id)
 
@@ -436,7 +440,11 @@ class Emulator:
                 entry['fault'] = fault.kind
                 if self._before(fault, entry):
                     return ('abort', True)
+            if fault is not None and fault.kind == 'stuck_page':
+                params = dict(params, CurrentPage=str(fault.options.get('page', 1)))
             data, ingress_id, applied = self._execute(route, params)
+            if fault is not None and fault.kind == 'stuck_page':
+                data = {'IngressList': data['IngressList']}
             entry['applied'] = applied
             if ingress_id is not None:
                 entry['ingress_id'] = ingress_id
@@ -475,6 +483,10 @@ class Emulator:
             if fault.options.get('retry_after') is not None:
                 headers = {'x-acs-retry-after': str(fault.options['retry_after'])}
             raise ApiError(400, code, _GATEWAY_MESSAGES.get(code, 'Request was denied due to flow control.'), headers=headers)
+        if kind == 'error':
+            code = fault.options['code']
+            status, message = errors.SAE_COMMON_ERRORS.get(code, (None, 'The request failed.'))
+            raise ApiError(fault.options.get('status') or status, code, fault.options.get('message') or message, True)
         if kind == 'unavailable':
             raise ApiError(503, errors.SERVICE_UNAVAILABLE, _GATEWAY_MESSAGES[errors.SERVICE_UNAVAILABLE])
         if kind == 'internal':

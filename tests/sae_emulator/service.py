@@ -39,6 +39,8 @@ CORS_FIELDS = ('Enable', 'AllowOrigin', 'AllowMethods', 'AllowHeaders', 'ExposeH
 CORS_CHOICES = {'Enable': ('true', 'false'), 'AllowCredentials': ('on', 'off')}
 CORS_MAX_AGE = (-1, 172800)
 DEFAULT_CORS = {'Enable': 'false'}
+# Rows a ListIngresses page holds at most under list_paging=capped.
+LIST_CAP = 10
 
 DESCRIBE_FIELDS = (
     'Id', 'Name', 'Description', 'NamespaceId', 'SlbId', 'SlbType', 'LoadBalanceType', 'ListenerPort',
@@ -524,6 +526,9 @@ class IngressService:
 
     def list(self, params):
         namespace = self._namespace(_required(params, 'NamespaceId'))
+        if self.variants['list_paging'] == 'ignored':
+            # CurrentPage and PageSize are not parameters of this service: not read, not checked.
+            params = dict((key, value) for key, value in params.items() if key not in ('CurrentPage', 'PageSize'))
         app_id = params.get('AppId') or None
         page = _int_param(params, 'CurrentPage', 1, 2 ** 31 - 1) or 1
         largest = self.variants['page_size_max']
@@ -532,11 +537,22 @@ class IngressService:
             if self.variants['page_size_over_max'] == 'refused':
                 raise errors.obviously('PageSize')
             size = largest
+        paging = self.variants['list_paging']
+        if paging == 'capped':
+            size = min(size, LIST_CAP)
         with self._lock:
             matches = [rec for key, rec in sorted(self._ingresses.items()) if rec['NamespaceId'] == namespace]
             if app_id is not None:
                 matches = [rec for rec in matches if self._targets(rec, app_id)]
-            rows = [self.render_list_row(rec) for rec in matches[(page - 1) * size:page * size]]
+            if paging == 'ignored':
+                return {'IngressList': [self.render_list_row(rec) for rec in matches]}, None, False
+            chosen = matches[(page - 1) * size:page * size]
+            if paging == 'clamped' and not chosen and matches:
+                last = (len(matches) - 1) // size
+                chosen = matches[last * size:(last + 1) * size]
+            rows = [self.render_list_row(rec) for rec in chosen]
+        if paging in ('capped', 'clamped'):
+            return {'CurrentPage': page, 'IngressList': rows}, None, False
         return {'CurrentPage': page, 'PageSize': size, 'TotalSize': len(matches), 'IngressList': rows}, None, False
 
     def _targets(self, record, app_id):
@@ -600,7 +616,8 @@ class IngressService:
         row = self._render_common(record)
         row['ListenerPort'] = str(record['ListenerPort'])
         row['CreateTime'] = record['CreateTime']
-        row['MseGatewayId'] = row['MseGatewayPort'] = row['MseGatewayProtocol'] = ''
+        for key in ('MseGatewayId', 'MseGatewayPort', 'MseGatewayProtocol'):
+            row[key] = record.get(key) or ''
         return row
 
     # ------------------------------------------------------------ behind the client's back
@@ -608,6 +625,38 @@ class IngressService:
     def seed(self, fields):
         """Create as the console would: rules may carry ``ruleActions`` whatever the variant."""
         return self.create(to_wire_params(fields), trusted=True)[1]
+
+    def seed_gateway_route(self, fields):
+        """A route of an MSE gateway, as the SAE console creates one: listed by ListIngresses with MseGatewayId,
+        MseGatewayPort and MseGatewayProtocol set, on no SLB. ``fields``: NamespaceId, Description, MseGatewayId,
+        and optionally MseGatewayPort (80), MseGatewayProtocol (HTTP), DefaultRule/Rules (camelCase, as in a
+        request; DefaultRule defaults to the first application of the namespace on port 8080). Returns the id."""
+        fields = dict(fields)
+        with self._lock:
+            namespace = self._namespace(fields['NamespaceId'])
+            default = fields.get('DefaultRule') or {
+                'appId': next(app for app, info in sorted(self.inventory.apps.items()) if info['namespace'] == namespace),
+                'containerPort': 8080}
+            record = {
+                'Id': self._next_id, 'Name': 'mse-%s-%d' % (fields['MseGatewayId'], self._next_id),
+                'Description': fields.get('Description') or '', 'NamespaceId': namespace, 'SlbId': '', 'SlbType': '',
+                'LoadBalanceType': '', 'ListenerPort': int(fields.get('MseGatewayPort') or 80),
+                'ListenerProtocol': fields.get('MseGatewayProtocol') or 'HTTP', 'CertId': '', 'CertIds': '',
+                'SecurityPolicyId': '', 'RequestTimeout': DEFAULT_REQUEST_TIMEOUT, 'IdleTimeout': DEFAULT_IDLE_TIMEOUT,
+                'CreatedBySae': False,
+                'DefaultRule': self._rule(default, 'DefaultRule', 'alb', True, namespace),
+                'Rules': [self._rule(rule, 'Rules', 'alb', False, namespace, True) for rule in fields.get('Rules') or []],
+                'CorsConfig': dict(DEFAULT_CORS), 'CreateTime': int(self._clock() * 1000), 'AddressType': None,
+                'LoadBalancerEdition': None, 'ZoneMappings': None, 'MseGatewayId': fields['MseGatewayId'],
+                'MseGatewayPort': str(fields.get('MseGatewayPort') or 80),
+                'MseGatewayProtocol': fields.get('MseGatewayProtocol') or 'HTTP',
+            }
+            for name in BOOL_FIELDS:
+                record[name] = False
+            self._next_id += 1
+            self._ingresses[record['Id']] = record
+            self._save()
+            return record['Id']
 
     def modify(self, ingress_id, fields):
         """Update semantics for Update parameters; NamespaceId, SlbId, LoadBalanceType, CreatedBySae,

@@ -21,6 +21,10 @@ VARIANTS = {
     # ListIngresses: the largest PageSize, and what a larger one gets.
     'page_size_max': (100, 50),
     'page_size_over_max': ('refused', 'capped'),
+    # ListIngresses paging: CurrentPage, PageSize and TotalSize as asked; ignored (the whole list on every page,
+    # Data holding IngressList only); capped (at most LIST_CAP rows a page whatever PageSize asks, CurrentPage
+    # followed, no TotalSize or PageSize); clamped (as asked, no TotalSize, a page past the end repeats the last).
+    'list_paging': ('honoured', 'ignored', 'capped', 'clamped'),
     # ListIngresses AppId filter: rules and default rule, or rules only.
     'app_filter': ('rules_and_default', 'rules'),
     # ruleActions inside the Rules JSON of Create/Update: ignored like any unknown key, or stored.

@@ -16,6 +16,7 @@ from ansible_collections.alibabacloud.sae.plugins.doc_fragments.common import Mo
 from ansible_collections.alibabacloud.sae.plugins.module_utils import _common
 from ansible_collections.alibabacloud.sae.plugins.module_utils._common import SaeModule, sae_argument_spec
 from ansible_collections.alibabacloud.sae.plugins.module_utils._http import SaeApiError, SaeUnknownOutcomeError
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_resource import INGRESS_HINTS
 from ansible_collections.alibabacloud.sae.plugins.module_utils._sae_api import SaeApi
 
 # The shared options table of contract.md.
@@ -235,8 +236,10 @@ def test_explicit_keys_give_explicit_credentials(harness):
 # -- fail_api ---------------------------------------------------------------------------------
 
 def _fail(harness, err, **kwargs):
+    sae = harness()
+    sae.add_hints(INGRESS_HINTS)
     with pytest.raises(FailJson) as info:
-        harness().fail_api(err, **kwargs)
+        sae.fail_api(err, **kwargs)
     return info.value.args[0]
 
 
@@ -272,16 +275,24 @@ def test_fail_api_hints(harness, err, words):
         assert word in msg
 
 
-def test_every_documented_code_has_a_hint():
+def test_every_documented_code_has_a_hint(harness):
+    sae = harness()
+    sae.add_hints(INGRESS_HINTS)
     documented = ['InvalidParameter.NotEmpty', 'InvalidParameter.Obviously', 'InvalidParameter.WithMessage', 'Slb.NotFound',
                   'Exceed.IngressRule', 'SlbListenerPort.NotAvailable', 'SSLCert.NotFound', 'InvalidResponse.Api',
                   'Throttling', 'Throttling.User', 'Throttling.Api', 'ServiceUnavailable', 'InternalError',
                   'SignatureDoesNotMatch', 'IncompleteSignature', 'InvalidAccessKeyId.NotFound', 'InvalidTimeStamp.Expired',
-                  'SignatureNonceUsed', 'SSLError']
+                  'SignatureNonceUsed', 'SSLError', 'System.Upgrading', 'Application.ChangerOrderRunning',
+                  'Application.InvalidStatus', 'OperationFailed.RPCError', 'InvalidAppId.NotFound',
+                  'InvalidNamespaceId.NotFound', 'InvalidVpcId.NotFound', 'InvalidApplication.NotFound',
+                  'IncompleteListing']
     for code in documented:
-        hint = _common.error_hint(SaeApiError(code, 'x'))
+        hint = _common.error_hint(SaeApiError(code, 'x'), sae.hints)
         assert hint and '\n' not in hint, code
-    assert _common.error_hint(SaeApiError('Nothing.Known', 'x')) is None
+    assert _common.error_hint(SaeApiError('Nothing.Known', 'x'), sae.hints) is None
+    # the module base holds no hint of its own: an ingress code has one only once the resource adds its table
+    assert _common.error_hint(SaeApiError('Slb.NotFound', 'x'), harness().hints) is None
+    assert not [name for name in vars(_common) if 'HINTS' in name and name != 'ERROR_HINTS']
 
 
 PLUGINS = os.path.dirname(os.path.dirname(os.path.abspath(_common.__file__)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils import _sae_api
-from ansible_collections.alibabacloud.sae.plugins.module_utils._http import SaeApiError
+from ansible_collections.alibabacloud.sae.plugins.module_utils._http import SaeApiError, SaeUnknownOutcomeError
 from ansible_collections.alibabacloud.sae.plugins.module_utils._sae_api import SaeApi
 
 
@@ -32,7 +32,7 @@ def test_create_ingress():
     http = FakeHttp(ok({'IngressId': 42}))
     assert SaeApi(http).create_ingress({'NamespaceId': 'cn-beijing:x', 'Rules': []}) == 42
     operation, params = http.calls[0]
-    assert operation == ('CreateIngress', 'POST', '/pop/v1/sam/ingress/Ingress', ('Rules',))
+    assert operation[:4] == ('CreateIngress', 'POST', '/pop/v1/sam/ingress/Ingress', ('Rules',))
     assert params == {'NamespaceId': 'cn-beijing:x', 'Rules': []}
 
 
@@ -54,9 +54,14 @@ def test_update_ingress_sends_the_id_and_does_not_mutate_params():
     assert sent == {'ListenerPort': 80, 'Rules': [], 'IngressId': 9}
 
 
-@pytest.mark.parametrize('code', ['Ingress.NotFound', 'InvalidIngress.NotFound', 'Ingress.Not.Exist', 'InvalidParameter.WithMessage'])
-def test_describe_and_delete_not_found(code):
-    gone = SaeApiError(code, 'gone', status=400)
+@pytest.mark.parametrize('code, status', [
+    ('InvalidParameter.WithMessage', 400),
+    ('InvalidIngress.NotFound', 404),
+    ('Ingress.NotFound', 400),
+    ('Ingress.Not.Exist', 400),
+])
+def test_describe_and_delete_not_found(code, status):
+    gone = SaeApiError(code, 'gone', status=status)
     http = FakeHttp(gone, gone, gone)
     api = SaeApi(http)
     assert api.describe_ingress(5) is None
@@ -65,6 +70,23 @@ def test_describe_and_delete_not_found(code):
     assert [(op.action, op.method, params) for op, params in http.calls] == [
         ('DescribeIngress', 'GET', {'IngressId': 5}), ('DeleteIngress', 'DELETE', {'IngressId': 5}),
         ('DescribeIngress', 'GET', {'IngressId': 5})]
+
+
+# SAE's common error list: 404s and 400s that are not about the ingress.
+NOT_ABOUT_THE_INGRESS = [
+    ('InvalidResponse.Api', 404), ('InvalidAppId.NotFound', 404), ('InvalidNamespaceId.NotFound', 404),
+    ('InvalidVpcId.NotFound', 404), ('InvalidApplication.NotFound', 400),
+]
+
+
+@pytest.mark.parametrize('code, status', NOT_ABOUT_THE_INGRESS)
+def test_other_not_found_codes_are_failures_of_describe_and_delete(code, status):
+    failure = SaeApiError(code, 'x', status=status)
+    api = SaeApi(FakeHttp(failure, failure, failure))
+    for call in (api.describe_ingress, api.delete_ingress):
+        with pytest.raises(SaeApiError) as info:
+            call(5)
+        assert info.value is failure
 
 
 def test_delete_refused_with_message_while_the_ingress_exists_fails_with_the_code():
@@ -82,7 +104,8 @@ def test_delete_refused_with_message_while_the_ingress_exists_fails_with_the_cod
     ('InvalidAction.NotFound', 404, False),
     ('HTTP404', 404, False),
     ('InvalidParameter.Obviously', 400, False),
-])
+    ('Some.Other.NotFound', 404, False),
+] + [(code, status, False) for code, status in NOT_ABOUT_THE_INGRESS])
 def test_not_found_forms_of_describe(code, status, gone):
     assert _sae_api.is_not_found(SaeApiError(code, 'x', status=status)) is gone
 
@@ -96,23 +119,64 @@ def test_describe_and_delete_success_and_other_errors():
         api.describe_ingress(5)
 
 
+def _page(rows, page, size, total=True):
+    data = {'IngressList': rows[(page - 1) * size:page * size]}
+    if total:
+        data.update(CurrentPage=page, PageSize=size, TotalSize=len(rows))
+    return ok(data)
+
+
 def test_list_ingresses_reads_every_page():
     rows = [{'Id': i} for i in range(230)]
     size = _sae_api.LIST_PAGE_SIZE
     assert size <= 50  # within every plausible service maximum
     count = -(-230 // size)
-    pages = [ok({'CurrentPage': p + 1, 'PageSize': size, 'TotalSize': 230, 'IngressList': rows[p * size:(p + 1) * size]})
-             for p in range(count)]
-    http = FakeHttp(*pages)
-    assert SaeApi(http).list_ingresses('cn-beijing:x', app_id='app-1') == rows
+    http = FakeHttp(*[_page(rows, p, size) for p in range(1, count + 1)])
+    assert SaeApi(http).list_ingresses('cn-beijing:x') == rows
     assert [params for _op, params in http.calls] == [
-        {'NamespaceId': 'cn-beijing:x', 'AppId': 'app-1', 'CurrentPage': page, 'PageSize': size}
-        for page in range(1, count + 1)]
+        {'NamespaceId': 'cn-beijing:x', 'CurrentPage': page, 'PageSize': size} for page in range(1, count + 1)]
     assert all(op.action == 'ListIngresses' and op.path == '/pop/v1/sam/ingress/IngressList' for op, _params in http.calls)
 
 
-def test_list_ingresses_stops_on_an_empty_page_and_on_empty_results():
-    http = FakeHttp(ok({'TotalSize': 500, 'IngressList': [{'Id': 1}]}), ok({'TotalSize': 500, 'IngressList': []}))
-    assert SaeApi(http).list_ingresses('cn-beijing') == [{'Id': 1}]
+def test_list_ingresses_ends_on_empty_results():
     assert SaeApi(FakeHttp(ok({'TotalSize': 0, 'IngressList': None}))).list_ingresses('cn-beijing') == []
-    assert SaeApi(FakeHttp(ok(None))).list_ingresses('cn-beijing') == []
+    assert SaeApi(FakeHttp(ok(None), ok(None))).list_ingresses('cn-beijing') == []
+
+
+def test_list_ingresses_without_total_reads_past_a_short_first_page():
+    # A short page need not be the last: the service may cap pages below the size asked.
+    rows = [{'Id': i} for i in range(25)]
+    http = FakeHttp(*[_page(rows, p, 10, total=False) for p in range(1, 4)])
+    assert SaeApi(http).list_ingresses('cn-beijing') == rows
+    assert len(http.calls) == 3  # 10, 10, then 5: shorter than an earlier page, so the last
+
+
+@pytest.mark.parametrize('answers, why', [
+    # TotalSize says more than the pages hold
+    ([ok({'TotalSize': 500, 'IngressList': [{'Id': 1}]}), ok({'TotalSize': 500, 'IngressList': []})] * 2,
+     'page 2 added no ingress while TotalSize is 500 and 1 were read'),
+    # every page is the first one, cut at the size asked
+    ([ok({'IngressList': [{'Id': i} for i in range(size)]}) for size in (50, 50, 49, 49)],
+     'page 2 repeated ingresses already read, without a TotalSize'),
+])
+def test_list_ingresses_that_cannot_prove_the_end_fails(answers, why):
+    http = FakeHttp(*answers)
+    with pytest.raises(SaeApiError) as info:
+        SaeApi(http).list_ingresses('cn-beijing:x')
+    assert info.value.code == 'IncompleteListing' and info.value.operation == 'ListIngresses'
+    assert why in info.value.message and 'nothing was changed' in info.value.message
+    assert [params['PageSize'] for _op, params in http.calls] == [50, 50, 49, 49]
+
+
+def test_list_ingresses_rows_without_an_id_are_an_invalid_response():
+    with pytest.raises(SaeApiError) as info:
+        SaeApi(FakeHttp(ok({'TotalSize': 1, 'IngressList': [{'Name': 'x'}]}))).list_ingresses('cn-beijing')
+    assert info.value.code == 'InvalidResponse'
+
+
+def test_create_answered_with_an_empty_response_has_an_unknown_outcome():
+    http = FakeHttp(SaeApiError('InvalidResponse.Api', 'the response of API is empty', status=404,
+                                operation='CreateIngress'))
+    with pytest.raises(SaeUnknownOutcomeError) as info:
+        SaeApi(http).create_ingress({})
+    assert info.value.code == 'InvalidResponse.Api' and 'outcome of this CreateIngress is unknown' in info.value.message
