@@ -88,7 +88,8 @@ options:
   retries:
     description:
       - Attempts after the first for retryable failures (throttling, V(ServiceUnavailable), V(InternalError), other
-        HTTP 5xx answers, connection errors and timeouts). V(0) disables retrying.
+        HTTP 5xx answers, SAE's V(System.Upgrading), V(Application.ChangerOrderRunning), V(Application.InvalidStatus)
+        and V(OperationFailed.RPCError), connection errors and timeouts). V(0) disables retrying.
       - Waits between attempts follow capped exponential backoff with full jitter, each drawn between 0 and
         min(4, 0.25 * 2^n) seconds; with the default V(5) the total wait is at most 7.75 seconds.
       - A create whose outcome is unknown (timeout or connection lost after sending, or a 5xx answer) is never retried.
@@ -105,7 +106,10 @@ notes:
     (E(ALIBABA_CLOUD_CREDENTIALS_URI)). When none gives credentials the module fails and says what to set.
   - >-
     Retry policy. Retried, with the backoff described under O(retries): error codes starting with V(Throttling),
-    V(ServiceUnavailable), V(InternalError), any other HTTP 5xx answer, connection errors and timeouts. Not retried:
+    V(ServiceUnavailable), V(InternalError), any other HTTP 5xx answer, connection errors and timeouts; SAE's refusals
+    for a passing reason, after which nothing was applied (V(System.Upgrading), V(Application.ChangerOrderRunning),
+    V(Application.InvalidStatus), V(OperationFailed.RPCError)), for every call, a create included; and
+    V(InvalidResponse.Api), an internal failure, for every call but a create, whose outcome it leaves unknown. Not retried:
     every other error answer (for example V(SignatureDoesNotMatch), V(InvalidAccessKeyId.NotFound),
     V(InvalidTimeStamp.Expired), V(SignatureNonceUsed)) and TLS certificate failures. A create (HTTP POST) answered by a
     5xx, a read timeout or a connection lost after sending has an unknown outcome: it is not retried, and the module

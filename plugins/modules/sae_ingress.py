@@ -556,6 +556,26 @@ ingress:
       description: Whether SAE created the load balancer.
       type: bool
       sample: false
+    create_time:
+      description:
+        - When the ingress was created, in milliseconds since the epoch, as C(ListIngresses) reports it; null when
+          the ingress was read with C(DescribeIngress) only (by O(ingress_id), or just created).
+      type: int
+      sample: 1767225600000
+    mse_gateway_id:
+      description:
+        - The MSE gateway of a gateway route (C(ListIngresses) lists them beside the ingresses);
+          null for an SAE ingress, which is all this module manages, and when not read from C(ListIngresses).
+      type: str
+      sample: null
+    mse_gateway_port:
+      description: The port of the MSE gateway route; null as for RV(ingress.mse_gateway_id).
+      type: int
+      sample: null
+    mse_gateway_protocol:
+      description: The protocol of the MSE gateway route; null as for RV(ingress.mse_gateway_id).
+      type: str
+      sample: null
 """
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils._common import SaeModule

@@ -126,6 +126,8 @@ ingresses:
   description:
     - The ingresses found, ordered by id, each in the shape of RV(alibabacloud.sae.sae_ingress#module:ingress)
       (see that module for every key).
+    - Routes of MSE gateways that C(ListIngresses) lists are included, with C(mse_gateway_id), C(mse_gateway_port)
+      and C(mse_gateway_protocol) set; C(create_time) comes with every listed ingress.
   returned: always
   type: list
   elements: dict
@@ -154,6 +156,10 @@ ingresses:
       default_rule: {app_id: 3f6a2b1c-0d4e-4f5a-9b8c-7d6e5f4a3b21, container_port: 8080, backend_protocol: null}
       rules: []
       created_by_sae: false
+      create_time: 1767225600000
+      mse_gateway_id: null
+      mse_gateway_port: null
+      mse_gateway_protocol: null
 """
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils._common import SaeModule
