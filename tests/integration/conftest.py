@@ -18,9 +18,15 @@ def module_launchers():
     harness.close_launchers()
 
 
+def pytest_configure(config):
+    config.addinivalue_line('markers', 'emulator_variants(**switches): switches the emulator fixture pins over '
+                                       'SAE_EMULATOR_VARIANTS (a test of call counts that hold for one paging only)')
+
+
 @pytest.fixture
-def emulator():
-    emu = Emulator()
+def emulator(request):
+    marker = request.node.get_closest_marker('emulator_variants')
+    emu = Emulator(variants=harness.variants_with(**marker.kwargs) if marker else None)
     emu.start()
     try:
         yield emu

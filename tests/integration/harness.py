@@ -54,6 +54,17 @@ class Run:
         return 'Run(rc=%s)\nSTDOUT:\n%s\nSTDERR:\n%s' % (self.rc, self.stdout[-4000:], self.stderr[-4000:])
 
 
+def variants_with(**switches):
+    """The variants of SAE_EMULATOR_VARIANTS with `switches` over them (for an Emulator(variants=...))."""
+    return dict(sae_emulator.parse_variants(os.environ.get(sae_emulator.VARIANTS_ENV_VAR, '')), **switches)
+
+
+# The call counts of the cost targets (docs/performance.md) are those of a ListIngresses that reports TotalSize:
+# a service that does not costs one more call for each listing, the page that shows the end
+# (test_service_answers.py counts them).
+PAGING_WITH_TOTAL = {'list_paging': 'honoured'}
+
+
 def credentials_defaults(emulator):
     return {
         'endpoint': emulator.url,

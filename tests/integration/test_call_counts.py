@@ -29,6 +29,8 @@ READS = ('DescribeIngress', 'ListIngresses')
 CREDENTIALS_STACK = ('alibabacloud_credentials', 'alibabacloud_tea', 'aiohttp', 'apscheduler')
 
 CLB = dict(harness.CLB, request_timeout=60)
+# Call counts of a ListIngresses that reports TotalSize (harness.PAGING_WITH_TOTAL).
+pytestmark = pytest.mark.emulator_variants(**harness.PAGING_WITH_TOTAL)
 
 
 def seed(emulator, name='web', port=80):

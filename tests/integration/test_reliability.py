@@ -67,6 +67,7 @@ def faults_then_success(log_entries, kind, burst):
 # 1. Throttling and transient faults
 # ---------------------------------------------------------------------------------------------
 
+@pytest.mark.emulator_variants(**harness.PAGING_WITH_TOTAL)  # one ListIngresses per lookup
 @pytest.mark.parametrize('kind', sorted(TRANSIENT))
 def test_transient_fault_bursts_on_reads_and_writes_are_retried(run_tasks, emulator, kind):
     ingress_id = seed(emulator)

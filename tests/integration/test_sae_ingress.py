@@ -11,6 +11,7 @@ import pytest
 import sae_emulator
 from sae_emulator import inventory as inv
 
+import harness  # pylint: disable=import-error
 from harness import ALB, CLB, NS, operations, seed, task, writes  # pylint: disable=import-error
 
 KINDS = {'clb': CLB, 'alb': ALB}
@@ -64,6 +65,7 @@ def _rule_keys(ingress):
     return sorted((r['domain'], r['path']) for r in ingress['rules'])
 
 
+@pytest.mark.emulator_variants(**harness.PAGING_WITH_TOTAL)  # one call per lookup
 def test_lookup_by_name_and_by_id(run_tasks, emulator):
     ingress_id = seed(emulator, CLB)
     emulator.clear_log()

@@ -7,9 +7,11 @@ import pytest
 
 from sae_emulator import inventory as inv
 
-from harness import ALB, CLB, NS, operations, seed, task  # pylint: disable=import-error
+from harness import ALB, CLB, NS, PAGING_WITH_TOTAL, operations, seed, task  # pylint: disable=import-error
 
 INFO = 'alibabacloud.sae.sae_ingress_info'
+# Call counts of a ListIngresses that reports TotalSize (harness.PAGING_WITH_TOTAL).
+pytestmark = pytest.mark.emulator_variants(**PAGING_WITH_TOTAL)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ import pytest
 
 import sae_emulator
 
+import harness  # pylint: disable=import-error
 from harness import CLB, NS, run_playbook, task  # pylint: disable=import-error
 
 WRONG_SECRET = 'wrong-secret-Zq7xK2pLm9'
@@ -151,7 +152,8 @@ def test_secret_options_are_no_log_in_every_module():
 # ---------------------------------------------------------------------------------------------
 
 def test_tls_is_verified_by_default(tmp_path):
-    with sae_emulator.Emulator(tls=True) as emu:
+    # one ListIngresses per lookup (harness.PAGING_WITH_TOTAL)
+    with sae_emulator.Emulator(tls=True, variants=harness.variants_with(**harness.PAGING_WITH_TOTAL)) as emu:
         run = run_playbook(tmp_path, [
             task(CLB, 'default: validate_certs true, no ca_path'),
             task(dict(CLB, ca_path=emu.ca_path), 'ca_path'),
