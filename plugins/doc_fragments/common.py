@@ -87,14 +87,24 @@ options:
     default: 10
   retries:
     description:
-      - Attempts after the first for retryable failures (throttling, V(ServiceUnavailable), V(InternalError), other
-        HTTP 5xx answers, SAE's V(System.Upgrading), V(Application.ChangerOrderRunning), V(Application.InvalidStatus)
-        and V(OperationFailed.RPCError), connection errors and timeouts). V(0) disables retrying.
-      - Waits between attempts follow capped exponential backoff with full jitter, each drawn between 0 and
-        min(4, 0.25 * 2^n) seconds; with the default V(5) the total wait is at most 7.75 seconds.
-      - A create whose outcome is unknown (timeout or connection lost after sending, or a 5xx answer) is never retried.
+      - At most this many attempts after the first for a retryable failure (see the retry policy in the notes), within
+        O(retry_timeout). V(0) disables retrying.
+      - If not set, the number of attempts is bounded by O(retry_timeout) alone.
+      - Until 1.1.0 the default was V(5), with at most 7.75 seconds of waiting; setting V(5) keeps that number of
+        attempts (each wait now has a floor, half of its bound, see O(retry_timeout)).
     type: int
-    default: 5
+  retry_timeout:
+    description:
+      - Seconds, counted from the first attempt of an API call, during which a retryable failure is retried. A retry
+        whose wait would end later is not made, so a call takes at most about O(retry_timeout) plus one O(timeout).
+      - Before retry n (counted from 0) the module waits between b/2 and b seconds, b = min(4, 0.25 * 2^n) (exponential
+        backoff with equal jitter; the first waits are 0.125 to 0.25, 0.25 to 0.5, 0.5 to 1 seconds, later ones 2 to 4), or
+        longer when the answer asks for it in C(x-acs-retry-after) or C(Retry-After); a wait that would end past the
+        budget fails the call at once.
+      - V(0) disables retrying.
+    type: int
+    default: 60
+    version_added: 1.1.0
 notes:
   - >-
     Credentials are resolved in this order. 1. O(access_key_id) and O(access_key_secret) (and O(security_token)),
@@ -105,16 +115,19 @@ notes:
     the ECS RAM role (unless E(ALIBABA_CLOUD_ECS_METADATA_DISABLED=true)), and a credentials URI
     (E(ALIBABA_CLOUD_CREDENTIALS_URI)). When none gives credentials the module fails and says what to set.
   - >-
-    Retry policy. Retried, with the backoff described under O(retries): error codes starting with V(Throttling),
-    V(ServiceUnavailable), V(InternalError), any other HTTP 5xx answer, connection errors and timeouts; SAE's refusals
-    for a passing reason, after which nothing was applied (V(System.Upgrading), V(Application.ChangerOrderRunning),
-    V(Application.InvalidStatus), V(OperationFailed.RPCError)), for every call, a create included; and
-    V(InvalidResponse.Api), an internal failure, for every call but a create, whose outcome it leaves unknown. Not retried:
-    every other error answer (for example V(SignatureDoesNotMatch), V(InvalidAccessKeyId.NotFound),
-    V(InvalidTimeStamp.Expired), V(SignatureNonceUsed)) and TLS certificate failures. A create (HTTP POST) answered by a
-    5xx, a read timeout or a connection lost after sending has an unknown outcome: it is not retried, and the module
-    looks the resource up again before it creates anything. Throttling and connection failures before sending are
-    retried for every call.
+    Retry policy. Retried, with the backoff and budget described under O(retry_timeout) and O(retries): error codes
+    starting with V(Throttling) (the API's flow control, per user and per API), V(ServiceUnavailable), V(InternalError),
+    any other HTTP 5xx answer, connection errors and timeouts; SAE's refusals for a passing reason, after which nothing
+    was applied (V(System.Upgrading), V(Application.ChangerOrderRunning), V(Application.InvalidStatus),
+    V(OperationFailed.RPCError)), for every call, a create included; and V(InvalidResponse.Api), an internal failure,
+    for every call but a create, whose outcome it leaves unknown. Not retried: every other error answer (for example
+    V(SignatureDoesNotMatch), V(InvalidAccessKeyId.NotFound), V(InvalidTimeStamp.Expired), V(SignatureNonceUsed)) and TLS
+    certificate failures. A create (HTTP POST) answered by a 5xx, a read timeout or a connection lost after sending has
+    an unknown outcome: it is not retried, and the module looks the resource up again before it creates anything; if
+    that lookup fails too, the task fails with the create's unknown outcome first (the resource may exist, a rerun
+    converges) and returns the lookup's error as C(followup_error). An update or delete that gives up after an
+    attempt without a definite answer says it may have been applied. Throttling and connection failures before sending
+    are retried for every call.
   - Every request is signed with ACS3-HMAC-SHA256 (signature V3) and sent with a fresh nonce and timestamp; the
     controller's clock must be within 15 minutes of the real time.
 requirements:

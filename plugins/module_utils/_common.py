@@ -17,6 +17,7 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 from ansible.module_utils.common.validation import check_type_dict, check_type_list
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils._sae_api import (
+    DEFAULT_RETRY_TIMEOUT,
     ERROR_HINT_FAMILIES,
     ERROR_HINTS,
     HAS_REQUESTS,
@@ -49,7 +50,8 @@ def sae_argument_spec():
         validate_certs=dict(type='bool', default=True),
         ca_path=dict(type='path'),
         timeout=dict(type='int', default=10),
-        retries=dict(type='int', default=5),
+        retries=dict(type='int'),
+        retry_timeout=dict(type='int', default=DEFAULT_RETRY_TIMEOUT),
     )
 
 
@@ -207,8 +209,11 @@ class SaeModule:
         self.hints = dict(ERROR_HINTS)
         if self.params['timeout'] is None or self.params['timeout'] < 1:
             self.module.fail_json(msg='timeout must be at least 1 (seconds per HTTP attempt), got %s' % self.params['timeout'])
-        if self.params['retries'] is None or self.params['retries'] < 0:
+        if self.params['retries'] is not None and self.params['retries'] < 0:
             self.module.fail_json(msg='retries must be 0 or more (attempts after the first), got %s' % self.params['retries'])
+        if self.params['retry_timeout'] is None or self.params['retry_timeout'] < 0:
+            self.module.fail_json(msg='retry_timeout must be 0 or more (seconds of retrying per API call), got %s'
+                                      % self.params['retry_timeout'])
         ca_path = self.params.get('ca_path')
         if ca_path and not os.path.exists(ca_path):
             self.module.fail_json(msg='ca_path %s does not exist: give the path of a PEM bundle of CA certificates' % ca_path)
@@ -252,7 +257,8 @@ class SaeModule:
                                for option in ('access_key_id', 'access_key_secret', 'security_token', 'profile'))
             try:
                 self._api = connect(endpoint, credentials, timeout=self.params['timeout'], retries=self.params['retries'],
-                                    validate_certs=self.params['validate_certs'], ca_path=self.params.get('ca_path'))
+                                    retry_timeout=self.params['retry_timeout'], validate_certs=self.params['validate_certs'],
+                                    ca_path=self.params.get('ca_path'))
             except CredentialsError as exc:
                 self.module.fail_json(msg=str(exc))
         return self._api
@@ -261,11 +267,13 @@ class SaeModule:
         """Hints (error code -> one line) of a resource, used by fail_api over those of the API layer."""
         self.hints.update(hints)
 
-    def fail_api(self, err, msg=None, **result):
-        """fail_json for a SaeApiError: code, message, RequestId, a hint, and ``error`` as data."""
+    def fail_api(self, err, msg=None, detail=None, **result):
+        """fail_json for a SaeApiError: code, message, RequestId, ``detail``, a hint, and ``error`` as data."""
         text = '%s failed: %s: %s' % (msg or err.operation or 'API call', err.code, err.message)
         if err.request_id:
             text += ' (RequestId: %s)' % err.request_id
+        if detail:
+            text += ' ' + detail
         hint = error_hint(err, self.hints)
         endpoint = self.params.get('endpoint') or ''
         if err.code == 'SSLError' and endpoint and '://' not in endpoint:
@@ -274,6 +282,4 @@ class SaeModule:
                     % (endpoint, endpoint.strip(), endpoint.strip(), self.hints['SSLError']))
         if hint:
             text += ' Hint: %s' % hint
-        error = dict(code=err.code, message=err.message, request_id=err.request_id, status=err.status,
-                     operation=err.operation)
-        self.module.fail_json(msg=text, error=error, **result)
+        self.module.fail_json(msg=text, error=err.to_dict(), **result)

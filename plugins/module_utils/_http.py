@@ -5,7 +5,11 @@
 
 """The transport: builds a signed ROA request from an operation, sends it, parses it, retries it.
 
-Retry policy (also in the ``alibabacloud.sae.common`` doc fragment)
+It knows nothing of the API it carries: the caller gives the API version (``HttpClient(version=...)``)
+and the operations (``Operation``); its errors are ``AcsCallError`` (every failed call) and
+``AcsUnknownOutcomeError`` (a write that may or may not have been applied).
+
+Retry policy (also in the ``alibabacloud.sae.common`` doc fragment, for users)
   * Retryable: error codes starting with ``Throttling`` (``Throttling``, ``Throttling.User``,
     ``Throttling.Api``...), ``ServiceUnavailable``, ``InternalError``, any other HTTP 5xx answer,
     and connection errors and timeouts.
@@ -16,19 +20,27 @@ Retry policy (also in the ``alibabacloud.sae.common`` doc fragment)
     (code ``SSLError``).
   * A POST (a create) whose outcome is unknown is never retried: a read timeout, a connection
     reset or closed after the request was sent, a 5xx answer, or an ``InternalError`` /
-    ``ServiceUnavailable`` code raise ``SaeUnknownOutcomeError`` at once; the caller looks
+    ``ServiceUnavailable`` code raise ``AcsUnknownOutcomeError`` at once; the caller looks
     before it creates again. A connection error before anything was sent (refused, connect
     timeout, DNS failure) is safe and retried for every method; so is throttling, which is a
     definite rejection, and so are the codes an operation lists in ``Operation.retry_codes`` (the API
     layer names them: refusals for a passing reason that applied nothing).
-  * GET, PUT and DELETE are retried on every retryable failure.
-  * At most ``retries`` attempts after the first, waiting before retry ``n`` (0-based)
-    ``random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** n))`` seconds (capped exponential
-    backoff with full jitter). See ``MAX_TOTAL_BACKOFF`` for the bound.
+  * GET, PUT and DELETE are retried on every retryable failure. A PUT or DELETE that gives up
+    after an attempt that got no answer (read timeout, connection lost after sending, 5xx) raises
+    ``AcsUnknownOutcomeError``: that attempt may have been applied.
+  * Budget: retries go on until ``retry_timeout`` seconds have passed since the first attempt (the
+    next wait would end past it), and at most ``retries`` of them when that is set. Before retry
+    ``n`` (0-based) the client waits ``b / 2 + random.uniform(0, b / 2)`` seconds with
+    ``b = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** n)`` (exponential backoff with equal jitter: at
+    least half of the bound, so a burst of failures cannot use up the attempts in a moment), or
+    longer when the answer asks for it with ``x-acs-retry-after`` or ``Retry-After``; a wait that
+    would end past the budget is not waited: the call fails at once.
 """
 
 from __future__ import annotations
 
+import datetime
+import email.utils
 import json
 import os
 import platform
@@ -52,14 +64,11 @@ else:
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 
-API_VERSION = '2019-05-06'
-
 BACKOFF_BASE = 0.25
 BACKOFF_CAP = 4.0
-MAX_TOTAL_BACKOFF = 7.75
-"""Upper bound, in seconds, of the total time spent waiting between attempts with the default
-``retries=5``: 0.25 + 0.5 + 1 + 2 + 4 = 7.75 s (each wait is drawn from ``[0, bound]``). Every
-retry beyond the fifth adds at most ``BACKOFF_CAP`` (4 s); see ``max_total_backoff()``."""
+DEFAULT_RETRY_TIMEOUT = 60
+_BACKOFF_DOUBLINGS = 16  # 2 ** n past BACKOFF_CAP / BACKOFF_BASE changes nothing (and would overflow)
+_RETRY_AFTER_HEADERS = ('x-acs-retry-after', 'retry-after')
 
 Operation = namedtuple('Operation', 'action method path body_fields retry_codes', defaults=(frozenset(),))
 Operation.__doc__ = """One API operation: action name, HTTP method, path, the names of the parameters
@@ -69,34 +78,44 @@ throttling for every method, a POST included."""
 
 _RETRYABLE_CODES = frozenset(['ServiceUnavailable', 'InternalError'])
 _ERROR_BODY_PREVIEW = 200
+_UNREACHABLE_HINT = 'check endpoint, and that the controller reaches it (network, proxy, firewall)'
 
 
-class SaeApiError(Exception):
-    """Every failure of an API call: an error answer, a transport error, a bad response."""
+class AcsCallError(Exception):
+    """Every failure of a ROA call: an error answer, a transport error, a bad response.
 
-    def __init__(self, code, message, request_id=None, status=None, operation=None, retryable=False):
-        super(SaeApiError, self).__init__('%s: %s' % (code, message))
+    ``retryable``: the failure is transient (throttling, 5xx, connection); ``retry_after``: the seconds the
+    answer asked to wait, or None; ``uncertain``: the request may have reached the service without a
+    definite answer (a timeout or a connection lost after sending, a 5xx).
+    """
+
+    def __init__(self, code, message, request_id=None, status=None, operation=None, retryable=False, retry_after=None,
+                 uncertain=False):
+        super(AcsCallError, self).__init__('%s: %s' % (code, message))
         self.code = code
         self.message = message
         self.request_id = request_id
         self.status = status
         self.operation = operation
         self.retryable = retryable
+        self.retry_after = retry_after
+        self.uncertain = uncertain
+
+    def to_dict(self):
+        """What the error says, as data: code, message, request_id, status, operation."""
+        return dict(code=self.code, message=self.message, request_id=self.request_id, status=self.status,
+                    operation=self.operation)
 
 
-class SaeUnknownOutcomeError(SaeApiError):
-    """A POST that may or may not have been applied; it was not retried."""
+class AcsUnknownOutcomeError(AcsCallError):
+    """A write that may or may not have been applied: a POST without a definite answer (never repeated),
+    or a PUT or DELETE that gave up after an attempt without one."""
 
 
 def default_user_agent():
     requests_version = getattr(requests, '__version__', 'unknown') if HAS_REQUESTS else 'unknown'
     return 'alibabacloud.sae/%s (Ansible collection) requests/%s Python/%s' % (
         COLLECTION_VERSION, requests_version, platform.python_version())
-
-
-def max_total_backoff(retries):
-    """Upper bound of the total wait between attempts for ``retries`` retries."""
-    return sum(min(BACKOFF_CAP, BACKOFF_BASE * 2 ** n) for n in range(max(0, retries)))
 
 
 def encode_value(value):
@@ -127,8 +146,8 @@ def _error_code(body, status):
 class HttpClient:
     """Signed HTTP calls to one endpoint, over one ``requests.Session`` (connections are reused)."""
 
-    def __init__(self, endpoint, credentials, version=API_VERSION, timeout=10, retries=5, validate_certs=True,
-                 ca_path=None, user_agent=None, sleep=time.sleep):
+    def __init__(self, endpoint, credentials, version, timeout=10, retries=None, retry_timeout=DEFAULT_RETRY_TIMEOUT,
+                 validate_certs=True, ca_path=None, user_agent=None, sleep=time.sleep, clock=time.monotonic):
         parts = urlsplit(endpoint)
         if parts.scheme not in ('http', 'https') or not parts.netloc:
             raise ValueError('endpoint must be an http:// or https:// URL, got %r' % endpoint)
@@ -137,9 +156,11 @@ class HttpClient:
         self.credentials = credentials
         self.version = version
         self.timeout = timeout
-        self.retries = retries
+        self.retries = retries  # None: as many as retry_timeout allows
+        self.retry_timeout = retry_timeout
         self.user_agent = user_agent or default_user_agent()
         self.sleep = sleep
+        self.clock = clock
         self.session = requests.Session()
         # With trust_env, requests reads the proxy and CA bundle variables and ~/.netrc again at every
         # call. This client has one endpoint and a short life: they are read once, here, and passed to
@@ -205,7 +226,7 @@ class HttpClient:
         try:
             access_key_id, secret, token = self.credentials.get()
         except Exception as exc:  # pylint: disable=broad-exception-caught
-            raise SaeApiError('CredentialsError', str(exc), operation=operation.action)
+            raise AcsCallError('CredentialsError', str(exc), operation=operation.action)
         return access_key_id, secret, token
 
     # -- the call ----------------------------------------------------------------------------
@@ -218,20 +239,52 @@ class HttpClient:
         body_bytes = urlencode(sorted(body.items())).encode('utf-8') if body else b''
         body_sha256 = _signer.content_sha256(body_bytes)
         is_post = operation.method.upper() == 'POST'
+        is_write = operation.method.upper() != 'GET'
 
+        started = self.clock()
         attempt = 0
+        uncertain = False  # a write attempt that may have been applied without a definite answer
         while True:
             credentials = self._get_credentials(operation)
             try:
                 return self._attempt(operation, url, query, body_bytes, body_sha256, bool(body), credentials, is_post)
-            except SaeApiError as err:
-                secrets = [s for s in credentials[1:] if s]
-                if not err.retryable or isinstance(err, SaeUnknownOutcomeError) or attempt >= self.retries:
-                    if err.retryable and attempt:
-                        err.message = '%s (gave up after %d attempts)' % (err.message, attempt + 1)
-                    raise _scrub(err, secrets)
-            self.sleep(random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt)))
+            except AcsCallError as err:
+                uncertain = uncertain or (is_write and err.uncertain)
+                wait = self._retry_wait(err, attempt, started)
+                if wait is None:
+                    raise _scrub(self._given_up(err, attempt, started, uncertain), [s for s in credentials[1:] if s])
+            self.sleep(wait)
             attempt += 1
+
+    def _retry_wait(self, err, attempt, started):
+        """The seconds to wait before retrying after failed attempt ``attempt`` (0-based), or None: do not retry."""
+        if not err.retryable or isinstance(err, AcsUnknownOutcomeError):
+            return None
+        if self.retries is not None and attempt >= self.retries:
+            return None
+        bound = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** min(attempt, _BACKOFF_DOUBLINGS))
+        wait = bound / 2 + random.uniform(0, bound / 2)
+        if err.retry_after is not None:
+            wait = max(wait, err.retry_after)
+        if self.clock() - started + wait > self.retry_timeout:
+            return None
+        return wait
+
+    def _given_up(self, err, attempt, started, uncertain):
+        """The error a call ends with: the last attempt's, saying how long it was retried and, for a write
+        that may have been applied, so."""
+        if not err.retryable or isinstance(err, AcsUnknownOutcomeError):
+            return err
+        message = err.message
+        if attempt:
+            message = '%s (gave up after %d attempts in %.0f s)' % (message, attempt + 1, self.clock() - started)
+        if not uncertain:
+            err.message = message
+            return err
+        which = 'its last attempt' if err.uncertain else 'an earlier attempt'
+        return AcsUnknownOutcomeError(
+            err.code, '%s; %s got no definite answer, so this %s may have been applied' % (message, which, err.operation),
+            request_id=err.request_id, status=err.status, operation=err.operation, uncertain=True)
 
     def _attempt(self, operation, url, query, body_bytes, body_sha256, has_body, credentials, is_post):
         headers = self._headers(operation, body_sha256, has_body, credentials)
@@ -243,11 +296,10 @@ class HttpClient:
         try:
             request = self._prepare(operation.method, url, headers, body_bytes if has_body else None)
         except rexc.InvalidHeader:  # its message quotes the value, which may be a credential
-            raise SaeApiError('RequestError', 'request to %s not sent: a header value holds a line break or starts '
-                              'with a space (check the access key id and the security token)' % self.host,
-                              operation=action)
+            raise self._error(action, 'RequestError', 'request to %s not sent: a header value holds a line break or '
+                              'starts with a space (check the access key id and the security token)' % self.endpoint)
         except ValueError as exc:  # requests' InvalidURL is a ValueError too; nothing was sent
-            raise SaeApiError('RequestError', 'request to %s not sent: %s' % (self.host, exc), operation=action)
+            raise self._error(action, 'RequestError', 'request to %s not sent: %s' % (self.endpoint, exc))
         try:
             with warnings.catch_warnings():
                 if self.verify is False:
@@ -256,64 +308,114 @@ class HttpClient:
                 response = self.session.send(request, timeout=self.timeout, verify=self.verify, proxies=self.proxies,
                                              allow_redirects=False)
         except rexc.SSLError as exc:
-            raise SaeApiError(
-                'SSLError', 'TLS verification of %s failed (%s): set ca_path to a PEM bundle that trusts the endpoint '
-                'or, not recommended, validate_certs: false' % (self.host, exc), operation=action)
+            raise self._error(action, 'SSLError', 'TLS verification of %s failed (%s): set ca_path to a PEM bundle '
+                              'that trusts the endpoint or, not recommended, validate_certs: false'
+                              % (self.endpoint, _cause(exc)))
         except rexc.ConnectTimeout as exc:
-            raise SaeApiError('ConnectTimeout', 'could not connect to %s: %s' % (self.host, exc),
-                              operation=action, retryable=True)
+            raise self._error(action, 'ConnectTimeout', 'could not connect to %s within %s s (%s): %s'
+                              % (self.endpoint, self.timeout, _cause(exc), _UNREACHABLE_HINT), retryable=True)
         except rexc.ReadTimeout:
-            self._unknown_if_post(is_post, 'ReadTimeout', 'no answer from %s within %s s' % (self.host, self.timeout), action)
-            raise SaeApiError('ReadTimeout', 'no answer from %s within %s s' % (self.host, self.timeout),
-                              operation=action, retryable=True)
+            raise self._error(action, 'ReadTimeout', 'no answer from %s within %s s' % (self.endpoint, self.timeout),
+                              retryable=True, uncertain=True, is_post=is_post)
         except rexc.ConnectionError as exc:
             if _before_send(exc):
-                raise SaeApiError('ConnectionError', 'could not connect to %s: %s' % (self.host, exc),
-                                  operation=action, retryable=True)
-            self._unknown_if_post(is_post, 'ConnectionError', 'connection to %s lost: %s' % (self.host, exc), action)
-            raise SaeApiError('ConnectionError', 'connection to %s lost: %s' % (self.host, exc),
-                              operation=action, retryable=True)
+                raise self._error(action, 'ConnectionError', 'could not connect to %s (%s): %s'
+                                  % (self.endpoint, _cause(exc), _UNREACHABLE_HINT), retryable=True)
+            raise self._error(action, 'ConnectionError', 'connection to %s lost after sending (%s)'
+                              % (self.endpoint, _cause(exc)), retryable=True, uncertain=True, is_post=is_post)
         except rexc.RequestException as exc:
-            self._unknown_if_post(is_post, 'RequestError', 'request to %s failed: %s' % (self.host, exc), action)
-            raise SaeApiError('RequestError', 'request to %s failed: %s' % (self.host, exc), operation=action)
+            raise self._error(action, 'RequestError', 'request to %s failed (%s)' % (self.endpoint, _cause(exc)),
+                              uncertain=True, is_post=is_post)
         except OSError as exc:  # local setup errors raised before sending, e.g. an unreadable ca_path
-            raise SaeApiError('RequestError', 'request to %s not sent: %s' % (self.host, exc), operation=action)
+            raise self._error(action, 'RequestError', 'request to %s not sent: %s' % (self.endpoint, exc))
         return self._parse(response, action, is_post, operation.retry_codes)
 
     @staticmethod
-    def _unknown_if_post(is_post, code, message, action, request_id=None, status=None):
-        if is_post:
-            raise SaeUnknownOutcomeError(
-                code, '%s; the outcome of this %s is unknown (it may or may not have been applied), '
-                'so it was not retried' % (message, action),
-                request_id=request_id, status=status, operation=action)
+    def _error(action, code, message, retryable=False, uncertain=False, is_post=False, request_id=None, status=None,
+               retry_after=None):
+        """The error of one failed attempt of ``action``. ``uncertain``: the request may have been applied with no
+        definite answer; for a POST, that is an AcsUnknownOutcomeError, never retried."""
+        if uncertain and is_post:
+            return AcsUnknownOutcomeError(
+                code, '%s; the outcome of this %s is unknown (it may or may not have been applied), so it was not '
+                'retried' % (message, action), request_id=request_id, status=status, operation=action, uncertain=True)
+        return AcsCallError(code, message, request_id=request_id, status=status, operation=action, retryable=retryable,
+                            retry_after=retry_after, uncertain=uncertain)
 
     def _parse(self, response, action, is_post, retry_codes=()):
         status = response.status_code
         request_id = response.headers.get('x-acs-request-id')
+        retry_after = _retry_after(response.headers)
         try:
             body = response.json()
         except ValueError:
             body = None
         if not isinstance(body, dict):
             preview = (response.text or '')[:_ERROR_BODY_PREVIEW]
-            message = 'HTTP %s with a body that is not a JSON object: %r' % (status, preview)
             code = 'InvalidResponse' if status < 400 else 'HTTP%s' % status
-            if status >= 500 or 200 <= status < 300:
-                self._unknown_if_post(is_post, code, message, action, request_id, status)
-            raise SaeApiError(code, message, request_id=request_id, status=status, operation=action,
-                              retryable=status >= 500)
+            # A 2xx or 5xx answer that cannot be read may come from a request that was applied.
+            raise self._error(action, code, 'HTTP %s with a body that is not a JSON object: %r' % (status, preview),
+                              retryable=status >= 500, uncertain=status >= 500 or 200 <= status < 300, is_post=is_post,
+                              request_id=request_id, status=status, retry_after=retry_after)
         request_id = body.get('RequestId') or request_id
         if 200 <= status < 300 and body.get('Success') is not False:
             return body
         code = _error_code(body, status)
         message = str(body.get('Message') or body.get('message') or '')
-        if _is_throttling(code) or code in retry_codes:
-            raise SaeApiError(code, message, request_id=request_id, status=status, operation=action, retryable=True)
+        if _is_throttling(code) or code in retry_codes:  # a definite refusal: never applied
+            raise self._error(action, code, message, retryable=True, request_id=request_id, status=status,
+                              retry_after=retry_after)
         if status >= 500 or code in _RETRYABLE_CODES:
-            self._unknown_if_post(is_post, code, message, action, request_id, status)
-            raise SaeApiError(code, message, request_id=request_id, status=status, operation=action, retryable=True)
-        raise SaeApiError(code, message, request_id=request_id, status=status, operation=action)
+            raise self._error(action, code, message, retryable=True, uncertain=True, is_post=is_post,
+                              request_id=request_id, status=status, retry_after=retry_after)
+        raise self._error(action, code, message, request_id=request_id, status=status)
+
+
+def _retry_after(headers):
+    """The seconds an answer asks the client to wait (``x-acs-retry-after`` or ``Retry-After``: seconds or an
+    HTTP date), or None."""
+    for name in _RETRY_AFTER_HEADERS:
+        value = (headers.get(name) or '').strip()
+        if not value:
+            continue
+        try:
+            seconds = float(value)
+        except ValueError:
+            try:
+                when = email.utils.parsedate_to_datetime(value)
+            except (TypeError, ValueError, IndexError):
+                continue
+            if when is None:
+                continue
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=datetime.timezone.utc)
+            seconds = (when - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
+        if seconds != seconds:  # NaN
+            continue
+        return max(0.0, seconds)
+    return None
+
+
+def _cause(exc):
+    """The innermost reason of a requests / urllib3 exception, in words ("connection refused"), without the
+    wrapping urllib3 adds ("Max retries exceeded" although it made no retries, object addresses)."""
+    seen = []
+    current = exc
+    while current is not None and not any(current is item for item in seen):
+        seen.append(current)
+        nested = getattr(current, 'reason', None)
+        if not isinstance(nested, BaseException):
+            nested = current.__cause__ or next((arg for arg in getattr(current, 'args', ()) if isinstance(arg, BaseException)),
+                                              None)
+        if nested is None:
+            break
+        current = nested
+    if isinstance(current, OSError) and current.strerror:
+        text = current.strerror
+    else:
+        text = str(current) or type(current).__name__
+        text = text.split(': ', 1)[1] if text.startswith(('HTTPConnection', 'HTTPSConnection', '<urllib3')) and ': ' in text else text
+    return text[:1].lower() + text[1:]
 
 
 def _environ_ca_bundle():

@@ -227,34 +227,60 @@ class IngressResource:
         return self.changed(None, self.describe(ingress_id) or self.predict_created(ingress_id))
 
     def after_uncertain_create(self, err):
-        """The create may have happened (lost answer) or lost a race: look before creating again."""
-        row = self.find_row()
-        if row is None:
-            if not isinstance(err, SaeUnknownOutcomeError) or not self.wanted.get('slb_id'):
-                # Without slb_id nothing refuses a duplicate of a create that may still be in flight (a timeout):
-                # report the unknown outcome rather than risk a second ingress.
-                self.fail_port_taken(err)
-                raise err
-            # Missing now. Should the first create still land, the service refuses one of the two (same SLB and port).
-            try:
-                ingress_id = self.sae.api.create_ingress(create_params(self.wanted))
-            except SaeApiError as again:
-                if not isinstance(again, SaeUnknownOutcomeError) and again.code != 'SlbListenerPort.NotAvailable':
-                    raise
-                # Refused, or again without an answer: look once more before reporting.
-                row = self.find_row()
-                if row is None:
-                    self.fail_port_taken(again)
-                    raise
-                err = again if isinstance(again, SaeUnknownOutcomeError) else err
-            else:
-                return self.created(ingress_id)
+        """The create may have happened (`err` is its unknown outcome) or lost a race (`err` is the port refusal):
+        look before creating again."""
+        row = self.look_after_create(err)
+        if row is not None:
+            return self.converge_created(row, err)
+        if not isinstance(err, SaeUnknownOutcomeError) or not self.wanted.get('slb_id'):
+            # Without slb_id nothing refuses a duplicate of a create that may still be in flight (a timeout):
+            # report the unknown outcome rather than risk a second ingress.
+            self.fail_port_taken(err)
+            raise err
+        return self.create_again(err)
+
+    def look_after_create(self, err):
+        """The task's ListIngresses row after a create that failed with `err`, or None. When the lookup fails too and
+        the create may have been applied, the task fails with the create's outcome first."""
+        try:
+            return self.find_row()
+        except SaeApiError as lookup:
+            if not isinstance(err, SaeUnknownOutcomeError):
+                raise
+            self.fail_unknown_create(err, lookup)
+        return None  # not reached: fail_json exits
+
+    def create_again(self, err):
+        """The ingress is missing after a create of unknown outcome `err`, and slb_id is set: create it once more.
+        Should the first create still land, the service refuses one of the two (same SLB and port)."""
+        try:
+            ingress_id = self.sae.api.create_ingress(create_params(self.wanted))
+        except SaeApiError as again:
+            if not isinstance(again, SaeUnknownOutcomeError) and again.code != 'SlbListenerPort.NotAvailable':
+                self.fail_unknown_create(err, again)
+            # Refused, or again without an answer: look once more before reporting.
+            latest = again if isinstance(again, SaeUnknownOutcomeError) else err
+            row = self.look_after_create(latest)
+            if row is None:
+                self.fail_port_taken(again)
+                raise
+            return self.converge_created(row, latest)
+        return self.created(ingress_id)
+
+    def converge_created(self, row, err):
+        """Converge the ingress found after a failed create; when that create's outcome was unknown, it is the one
+        that went through: report it as the change it was."""
         result = self.converge(normalize_live(row))
         if isinstance(err, SaeUnknownOutcomeError):
-            # Our create went through: report it as the change it was.
             result['changed'] = True
             result['diff'] = dict(before={}, after=diff_view(result['ingress']))
         return result
+
+    def fail_unknown_create(self, err, followup):
+        """Fail with the unknown outcome of a create (`err`) first, then the error of the call after it."""
+        self.sae.fail_api(err, detail='The ingress may exist: %s, which followed, failed too (%s: %s). A rerun finds '
+                                      'it and converges.' % (followup.operation, followup.code, followup.message),
+                          followup_error=followup.to_dict())
 
     def fail_port_taken(self, err, live=None):
         """A port conflict names the ingress holding the port, when the rows just listed show it."""

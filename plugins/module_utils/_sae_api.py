@@ -17,19 +17,27 @@ from ansible_collections.alibabacloud.sae.plugins.module_utils._credentials impo
 # Modules import the errors they catch (SaeApiError, SaeUnknownOutcomeError) from here, never from _http:
 # this file re-exports them (__all__), and the transport stays an implementation detail of the API client.
 from ansible_collections.alibabacloud.sae.plugins.module_utils._http import (
+    DEFAULT_RETRY_TIMEOUT,
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
+    AcsCallError,
+    AcsUnknownOutcomeError,
     HttpClient,
     Operation,
-    SaeApiError,
-    SaeUnknownOutcomeError,
 )
 
 __all__ = [
-    'CredentialsError', 'ERROR_HINTS', 'ERROR_HINT_FAMILIES', 'HAS_REQUESTS', 'INCOMPLETE_LISTING',
-    'REQUESTS_IMPORT_ERROR', 'SaeApi', 'SaeApiError', 'SaeUnknownOutcomeError', 'connect', 'is_not_found',
+    'CredentialsError', 'DEFAULT_RETRY_TIMEOUT', 'ERROR_HINTS', 'ERROR_HINT_FAMILIES', 'HAS_REQUESTS',
+    'INCOMPLETE_LISTING', 'REQUESTS_IMPORT_ERROR', 'SaeApi', 'SaeApiError', 'SaeUnknownOutcomeError', 'connect',
+    'is_not_found',
 ]
 
+# The transport's errors under the names the modules know: every failed SAE call, and a write whose outcome is
+# unknown (it may have been applied).
+SaeApiError = AcsCallError
+SaeUnknownOutcomeError = AcsUnknownOutcomeError
+
+API_VERSION = '2019-05-06'
 INGRESS_PATH = '/pop/v1/sam/ingress/Ingress'
 INGRESS_LIST_PATH = '/pop/v1/sam/ingress/IngressList'
 
@@ -72,9 +80,9 @@ INCOMPLETE_LISTING = 'IncompleteListing'
 
 # Hints for codes any SAE call may answer (gateway, transport, SAE's common error list). A resource adds its own.
 ERROR_HINTS = {
-    'Throttling': 'the API is throttling requests: try again later, or raise retries.',
-    'ServiceUnavailable': 'the service is unavailable: try again later, or raise retries.',
-    'InternalError': 'the service failed: try again later, or raise retries.',
+    'Throttling': 'the API is throttling requests: try again later, raise retry_timeout, or lower forks.',
+    'ServiceUnavailable': 'the service is unavailable: try again later, or raise retry_timeout.',
+    'InternalError': 'the service failed: try again later, or raise retry_timeout.',
     'SignatureDoesNotMatch': 'the signature was refused: check access_key_secret.',
     'IncompleteSignature': 'the signature was refused: check access_key_id and access_key_secret.',
     'InvalidAccessKeyId.NotFound': 'check access_key_id and that the key is enabled.',
@@ -83,12 +91,12 @@ ERROR_HINTS = {
     'InvalidSecurityToken': 'the STS token was refused: check that security_token belongs to access_key_id and has not expired.',
     'SSLError': 'set ca_path to a PEM bundle that trusts the endpoint, or (not recommended) validate_certs: false.',
     'CredentialsError': 'check the credentials options, environment variables or profile.',
-    'System.Upgrading': 'SAE is being upgraded in this region: wait until the upgrade is over, then run again (or raise retries).',
+    'System.Upgrading': 'SAE is being upgraded in this region: wait until the upgrade is over, then run again (or raise retry_timeout).',
     'Application.ChangerOrderRunning': 'a change order of the application is still running: wait until it finishes '
                                        '(the application\'s change records in the SAE console), then run again.',
     'Application.InvalidStatus': 'the application is in a state that refuses changes (a deployment or another change '
                                  'in progress): wait until it is running normally, then run again.',
-    'OperationFailed.RPCError': 'an internal call of SAE failed: wait a minute and run again, or raise retries.',
+    'OperationFailed.RPCError': 'an internal call of SAE failed: wait a minute and run again, or raise retry_timeout.',
     EMPTY_RESPONSE: 'an internal failure of SAE (its answer was empty); it says nothing about the ingress. Try again '
                     'later; if it persists, check namespace_id, ingress_id and region.',
     'InvalidAppId.NotFound': 'no application with that id: check the app_id of default_rule and rules.',
@@ -253,11 +261,12 @@ class SaeApi:
         return list(seen.values()), 'more than %d pages' % LIST_MAX_PAGES
 
 
-def connect(endpoint, credentials, timeout=10, retries=5, validate_certs=True, ca_path=None):
-    """An SaeApi for ``endpoint`` over a signed HTTP client.
+def connect(endpoint, credentials, timeout=10, retries=None, retry_timeout=DEFAULT_RETRY_TIMEOUT, validate_certs=True,
+            ca_path=None):
+    """An SaeApi for ``endpoint`` over a signed HTTP client speaking API_VERSION.
 
     ``credentials``: the credential options (access_key_id, access_key_secret, security_token, profile),
     resolved here; raises CredentialsError when none can be found.
     """
-    return SaeApi(HttpClient(endpoint, resolve_credentials(**credentials), timeout=timeout, retries=retries,
-                             validate_certs=validate_certs, ca_path=ca_path))
+    return SaeApi(HttpClient(endpoint, resolve_credentials(**credentials), API_VERSION, timeout=timeout, retries=retries,
+                             retry_timeout=retry_timeout, validate_certs=validate_certs, ca_path=ca_path))

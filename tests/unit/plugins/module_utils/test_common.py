@@ -15,9 +15,8 @@ except ImportError:  # ansible-core before 2.19
 from ansible_collections.alibabacloud.sae.plugins.doc_fragments.common import ModuleDocFragment
 from ansible_collections.alibabacloud.sae.plugins.module_utils import _common
 from ansible_collections.alibabacloud.sae.plugins.module_utils._common import SaeModule, sae_argument_spec
-from ansible_collections.alibabacloud.sae.plugins.module_utils._http import SaeApiError, SaeUnknownOutcomeError
 from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_resource import INGRESS_HINTS
-from ansible_collections.alibabacloud.sae.plugins.module_utils._sae_api import SaeApi
+from ansible_collections.alibabacloud.sae.plugins.module_utils._sae_api import SaeApi, SaeApiError, SaeUnknownOutcomeError
 
 # The shared options table of contract.md.
 CONTRACT = {
@@ -32,6 +31,7 @@ CONTRACT = {
     'ca_path': ([], []),
     'timeout': ([], []),
     'retries': ([], []),
+    'retry_timeout': ([], []),
 }
 ENV_VARS = sorted({name for _aliases, names in CONTRACT.values() for name in names})
 KEYS = {'access_key_id': 'test-id', 'access_key_secret': 'test-secret'}
@@ -80,7 +80,8 @@ def test_argument_spec_matches_the_contract():
     assert spec['validate_certs'] == dict(type='bool', default=True)
     assert spec['ca_path'] == dict(type='path')
     assert spec['timeout'] == dict(type='int', default=10)
-    assert spec['retries'] == dict(type='int', default=5)
+    assert spec['retries'] == dict(type='int')
+    assert spec['retry_timeout'] == dict(type='int', default=60)
     assert sae_argument_spec() is not spec  # a fresh dict each time: modules may extend it
 
 
@@ -98,7 +99,8 @@ def test_doc_fragment_matches_the_argument_spec():
         positions = [text.index('E(%s)' % var) for var in env]
         assert positions == sorted(positions), name
     notes = ' '.join(doc['notes'])
-    assert '7.75' in ' '.join(doc['options']['retries']['description'])
+    assert 'min(4, 0.25 * 2^n)' in ' '.join(doc['options']['retry_timeout']['description'])
+    assert 'retry_timeout' in ' '.join(doc['options']['retries']['description'])
     assert 'Throttling' in notes and 'unknown outcome' in notes
     assert any(req.startswith('requests') for req in doc['requirements'])
     assert any('python >= 3.9' in req for req in doc['requirements'])
@@ -121,7 +123,8 @@ def test_option_wins_over_env_and_aliases_work(harness, monkeypatch):
     assert module.params['region'] == 'cn-hangzhou'
     assert module.params['access_key_id'] == 'aliased-id'
     assert module.params['access_key_secret'] == 'aliased-secret'
-    assert module.params['timeout'] == 10 and module.params['retries'] == 5 and module.params['validate_certs'] is True
+    assert module.params['timeout'] == 10 and module.params['retries'] is None
+    assert module.params['retry_timeout'] == 60 and module.params['validate_certs'] is True
 
 
 def test_module_spec_is_merged(harness):
@@ -133,6 +136,7 @@ def test_module_spec_is_merged(harness):
 @pytest.mark.parametrize('args, words', [
     ({'timeout': 0}, ['timeout', 'at least 1']),
     ({'retries': -1}, ['retries', '0 or more']),
+    ({'retry_timeout': -1}, ['retry_timeout', '0 or more']),
 ])
 def test_timeout_and_retries_are_validated(harness, args, words):
     with pytest.raises(FailJson) as info:
@@ -204,11 +208,12 @@ def test_plain_http_warning(harness, endpoint, warned):
 
 
 def test_validate_certs_false_warns_once_and_client_settings(harness, tmp_path):
-    module = harness(dict(KEYS, region='cn-beijing', validate_certs=False, timeout=3, retries=0))
+    module = harness(dict(KEYS, region='cn-beijing', validate_certs=False, timeout=3, retries=0, retry_timeout=7))
     api = module.api
     assert module.api is api and isinstance(api, SaeApi)
     assert len(harness.warnings) == 1 and 'validate_certs' in harness.warnings[0]
-    assert (api.http.timeout, api.http.retries, api.http.verify) == (3, 0, False)
+    assert (api.http.timeout, api.http.retries, api.http.retry_timeout, api.http.verify) == (3, 0, 7, False)
+    assert api.http.version == '2019-05-06'
     bundle = tmp_path / 'ca.pem'
     bundle.write_text('')
     module = harness(dict(KEYS, region='cn-beijing', ca_path=str(bundle)))
@@ -261,7 +266,7 @@ def test_fail_api_custom_msg_without_request_id_or_hint(harness):
 
 
 @pytest.mark.parametrize('err, words', [
-    (SaeApiError('Throttling.User', 'slow'), ['retries']),
+    (SaeApiError('Throttling.User', 'slow'), ['retry_timeout', 'forks']),
     (SaeApiError('InvalidTimeStamp.Expired', 'clock'), ['NTP', '15 minutes']),
     (SaeApiError('SignatureDoesNotMatch', 'sig'), ['access_key_secret']),
     (SaeApiError('InvalidAccessKeyId.NotFound', 'id'), ['access_key_id', 'enabled']),

@@ -19,10 +19,10 @@ import pytest
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils import _http, _version
 from ansible_collections.alibabacloud.sae.plugins.module_utils._http import (
+    AcsCallError as SaeApiError,
+    AcsUnknownOutcomeError as SaeUnknownOutcomeError,
     HttpClient,
     Operation,
-    SaeApiError,
-    SaeUnknownOutcomeError,
 )
 
 sdk_utils = pytest.importorskip('alibabacloud_tea_openapi.utils')
@@ -34,6 +34,7 @@ DELETE_OP = Operation('DeleteIngress', 'DELETE', '/pop/v1/sam/ingress/Ingress', 
 LIST_OP = Operation('ListIngresses', 'GET', '/pop/v1/sam/ingress/IngressList', ())
 OPS = {'POST': POST_OP, 'PUT': PUT_OP, 'GET': GET_OP, 'DELETE': DELETE_OP}
 
+VERSION = '2019-05-06'
 SECRET = 'sEcReT-value-123'
 TOKEN = 'sts-token-value-456'
 OK = ('json', 200, {'RequestId': 'req-ok', 'Code': '200', 'Message': 'success', 'Success': True, 'Data': {'IngressId': 7}})
@@ -156,10 +157,13 @@ def sleeps():
 
 @pytest.fixture
 def make_client(server, sleeps):
+    """A client whose waits are recorded in `sleeps` instead of slept; its clock is the sum of the waits."""
     def factory(**kwargs):
         kwargs.setdefault('credentials', Creds())
+        kwargs.setdefault('version', VERSION)
         kwargs.setdefault('timeout', 2)
         kwargs.setdefault('sleep', sleeps.append)
+        kwargs.setdefault('clock', lambda: sum(sleeps))
         endpoint = kwargs.pop('endpoint', server.url)
         return HttpClient(endpoint, **kwargs)
     return factory
@@ -308,13 +312,91 @@ def test_retries_zero_fails_at_once_with_the_code(server, make_client, sleeps):
 
 
 def test_gives_up_after_retries(server, make_client, sleeps):
-    server.script = [error_answer(503, 'ServiceUnavailable')] * 3
+    server.script = [error_answer(400, 'Throttling.User')] * 3
     with pytest.raises(SaeApiError) as info:
         make_client(retries=2).call(PUT_OP, {'IngressId': 1})
-    assert not isinstance(info.value, SaeUnknownOutcomeError)
-    assert info.value.code == 'ServiceUnavailable'
-    assert 'gave up after 3 attempts' in info.value.message
+    assert not isinstance(info.value, SaeUnknownOutcomeError)  # throttling is a definite refusal
+    assert info.value.code == 'Throttling.User'
+    assert 'gave up after 3 attempts' in info.value.message and 'may have been applied' not in info.value.message
     assert len(server.requests) == 3 and len(sleeps) == 2
+
+
+@pytest.mark.parametrize('method', ['PUT', 'DELETE'])
+@pytest.mark.parametrize('failures', [
+    [('sleep', 0.6, OK)] * 2,
+    [('close',), error_answer(400, 'Throttling.User')],
+    [error_answer(503, 'ServiceUnavailable')] * 2,
+], ids=['timeouts', 'lost-then-throttled', '503s'])
+def test_write_giving_up_after_an_unanswered_attempt_may_have_been_applied(server, make_client, sleeps, method,
+                                                                            failures):
+    server.script = list(failures)
+    with pytest.raises(SaeUnknownOutcomeError) as info:
+        make_client(retries=1, timeout=0.3).call(OPS[method], {'IngressId': 1})
+    assert 'may have been applied' in info.value.message and 'gave up after 2 attempts' in info.value.message
+    assert info.value.operation == OPS[method].action
+    assert len(server.requests) == 2
+
+
+def test_read_giving_up_after_timeouts_is_a_plain_failure(server, make_client, sleeps):
+    server.script = [('sleep', 0.6, OK)] * 2
+    with pytest.raises(SaeApiError) as info:
+        make_client(retries=1, timeout=0.3).call(GET_OP, {'IngressId': 1})
+    assert type(info.value) is SaeApiError  # pylint: disable=unidiomatic-typecheck
+    assert info.value.code == 'ReadTimeout' and 'may have been applied' not in info.value.message
+
+
+def test_retries_go_on_until_the_time_budget_runs_out(server, make_client, sleeps):
+    """Unset retries: the budget alone bounds the attempts; the waits have a floor, so they add up to it."""
+    server.script = [error_answer(400, 'Throttling.User')] * 100
+    with pytest.raises(SaeApiError) as info:
+        make_client(retry_timeout=60).call(GET_OP, {})
+    bounds = [min(4.0, 0.25 * 2 ** n) for n in range(len(sleeps))]
+    assert all(bound / 2 <= wait <= bound for wait, bound in zip(sleeps, bounds)), sleeps
+    # every retry whose wait ended within 60 s was made; the next one (at most 4 s) would have ended past it
+    assert 56 < sum(sleeps) <= 60
+    assert len(server.requests) == len(sleeps) + 1 >= 17
+    assert 'gave up after %d attempts' % len(server.requests) in info.value.message
+
+
+def test_retries_caps_the_attempts_within_the_budget(server, make_client, sleeps, monkeypatch):
+    monkeypatch.setattr(_http.random, 'uniform', lambda low, high: high)
+    server.script = [error_answer(503, 'ServiceUnavailable')] * 9
+    with pytest.raises(SaeApiError):
+        make_client(retries=7).call(GET_OP, {})
+    assert sleeps == [0.25, 0.5, 1.0, 2.0, 4.0, 4.0, 4.0]
+
+
+def test_backoff_has_a_floor(server, make_client, sleeps, monkeypatch):
+    monkeypatch.setattr(_http.random, 'uniform', lambda low, high: low)
+    server.script = [error_answer(400, 'Throttling')] * 6
+    with pytest.raises(SaeApiError):
+        make_client(retries=5).call(GET_OP, {})
+    assert sleeps == [0.125, 0.25, 0.5, 1.0, 2.0]
+
+
+def test_retry_timeout_zero_disables_retrying(server, make_client, sleeps):
+    server.script = [error_answer(400, 'Throttling.User')] * 2
+    with pytest.raises(SaeApiError):
+        make_client(retry_timeout=0).call(GET_OP, {})
+    assert len(server.requests) == 1 and sleeps == []
+
+
+@pytest.mark.parametrize('header', ['x-acs-retry-after', 'Retry-After'])
+def test_retry_after_is_honoured_within_the_budget(server, make_client, sleeps, header):
+    server.script = [error_answer(400, 'Throttling.User')[:3] + ({header: '7'},), OK]
+    make_client().call(GET_OP, {})
+    assert sleeps == [7.0]
+    server.script = [error_answer(503, 'ServiceUnavailable')[:3] + ({header: '90'},), OK]
+    with pytest.raises(SaeApiError) as info:
+        make_client(retry_timeout=60).call(GET_OP, {})  # asked to wait past the budget: fails at once
+    assert info.value.code == 'ServiceUnavailable' and sleeps == [7.0]
+
+
+def test_retry_after_as_an_http_date(server, make_client, sleeps):
+    when = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=30)
+    server.script = [error_answer(400, 'Throttling.User')[:3] + ({'Retry-After': when.strftime('%a, %d %b %Y %H:%M:%S GMT')},), OK]
+    make_client().call(GET_OP, {})
+    assert len(sleeps) == 1 and 25 <= sleeps[0] <= 31
 
 
 @pytest.mark.parametrize('failure', [
@@ -356,13 +438,27 @@ def _closed_port():
 
 @pytest.mark.parametrize('method', ['POST', 'GET'])
 def test_connection_refused_is_retried_for_every_method(make_client, sleeps, method):
-    client = make_client(endpoint='http://127.0.0.1:%d' % _closed_port(), retries=3)
+    endpoint = 'http://127.0.0.1:%d' % _closed_port()
+    client = make_client(endpoint=endpoint, retries=3)
     with pytest.raises(SaeApiError) as info:
         client.call(OPS[method], {'IngressId': 1})
     assert not isinstance(info.value, SaeUnknownOutcomeError)
     assert info.value.code == 'ConnectionError'
     assert info.value.retryable is True
     assert len(sleeps) == 3
+    # the endpoint, the cause in words and what to check; none of urllib3's wording (it made no retries)
+    assert info.value.message.startswith('could not connect to %s (connection refused): check endpoint' % endpoint)
+    assert 'gave up after 4 attempts' in info.value.message
+    for wording in ('Max retries', 'HTTPConnectionPool', 'NewConnectionError', ' object at 0x'):
+        assert wording not in info.value.message
+
+
+def test_unknown_host_names_the_cause(make_client, sleeps):
+    with pytest.raises(SaeApiError) as info:
+        make_client(endpoint='http://no-such-host.invalid', retries=0).call(GET_OP, {})
+    assert info.value.code == 'ConnectionError'
+    assert info.value.message.startswith('could not connect to http://no-such-host.invalid (')
+    assert 'check endpoint' in info.value.message and 'Max retries' not in info.value.message
 
 
 @pytest.mark.parametrize('code', ['SignatureDoesNotMatch', 'IncompleteSignature', 'InvalidTimeStamp.Expired',
@@ -521,7 +617,7 @@ def _emulator_client(emulator, **kwargs):
     credentials = types.SimpleNamespace(
         get=lambda: (sae_emulator.DEFAULT_ACCESS_KEY_ID, sae_emulator.DEFAULT_ACCESS_KEY_SECRET, None))
     kwargs.setdefault('endpoint', emulator.url)
-    return HttpClient(kwargs.pop('endpoint'), credentials, timeout=5, retries=0, **kwargs)
+    return HttpClient(kwargs.pop('endpoint'), credentials, VERSION, timeout=5, retries=0, **kwargs)
 
 
 def _list_ingresses(client):
@@ -629,25 +725,6 @@ def test_credentials_failure_is_an_api_error(make_client):
     assert info.value.code == 'CredentialsError' and 'no credentials here' in info.value.message
 
 
-def test_backoff_within_documented_bounds(server, make_client, sleeps):
-    server.script = [error_answer(400, 'Throttling')] * 6
-    with pytest.raises(SaeApiError):
-        make_client(retries=5).call(GET_OP, {})
-    assert len(sleeps) == 5
-    for n, delay in enumerate(sleeps):
-        assert 0 <= delay <= min(4.0, 0.25 * 2 ** n)
-    assert sum(sleeps) <= _http.MAX_TOTAL_BACKOFF == _http.max_total_backoff(5) == 7.75
-
-
-def test_backoff_upper_bounds_are_capped(server, make_client, sleeps, monkeypatch):
-    monkeypatch.setattr(_http.random, 'uniform', lambda low, high: high)
-    server.script = [error_answer(503, 'ServiceUnavailable')] * 8
-    with pytest.raises(SaeApiError):
-        make_client(retries=7).call(GET_OP, {})
-    assert sleeps == [0.25, 0.5, 1.0, 2.0, 4.0, 4.0, 4.0]
-    assert _http.max_total_backoff(7) == 15.75
-
-
 # -- response parsing -------------------------------------------------------------------------
 
 def test_success_false_in_a_200_is_a_failure(server, make_client):
@@ -713,7 +790,7 @@ def test_encode_value(value, wire):
 
 def test_bad_endpoint_is_rejected():
     with pytest.raises(ValueError):
-        HttpClient('ftp://example.com', Creds())
+        HttpClient('ftp://example.com', Creds(), VERSION)
 
 
 def test_the_api_client_exports_the_errors_modules_catch():

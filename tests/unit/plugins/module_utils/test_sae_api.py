@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils import _sae_api
-from ansible_collections.alibabacloud.sae.plugins.module_utils._http import SaeApiError, SaeUnknownOutcomeError
-from ansible_collections.alibabacloud.sae.plugins.module_utils._sae_api import SaeApi
+from ansible_collections.alibabacloud.sae.plugins.module_utils._sae_api import SaeApi, SaeApiError, SaeUnknownOutcomeError
 
 
 class FakeHttp:
