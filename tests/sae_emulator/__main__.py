@@ -1,5 +1,5 @@
 """Command line: ``python -m sae_emulator [--host H] [--port P] [--state-file F] [--url-file F] [--tls [--ca-file F]]
-[--variant NAME=VALUE ...]``.
+[--variant NAME=VALUE ...] [--rate-limit [OPERATION=]RATE[/BURST] ...]``.
 
 Without --variant, the variants come from SAE_EMULATOR_VARIANTS (defaults when unset).
 
@@ -13,6 +13,7 @@ import signal
 import sys
 import threading
 
+from .flow_control import parse_limit
 from .variants import VARIANTS, parse_variants, resolve_variants
 from .server import (
     DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator, STS_ACCESS_KEY_ID, STS_ACCESS_KEY_SECRET, STS_SECURITY_TOKEN,
@@ -30,6 +31,11 @@ def _parser():
     parser.add_argument('--variant', action='append', default=[], metavar='NAME=VALUE',
                         help='a behaviour no public source settles (repeatable; default: SAE_EMULATOR_VARIANTS): %s'
                              % '; '.join('%s=%s' % (name, '|'.join(str(v) for v in values)) for name, values in VARIANTS.items()))
+    parser.add_argument('--rate-limit', action='append', default=[], metavar='[OPERATION=]RATE[/BURST]',
+                        help='flow control: at most RATE requests a second per access key and operation, in bursts of '
+                             'BURST (default RATE), answered Throttling.User above it; with OPERATION=, for that '
+                             'operation only (repeatable; default: off; PUT /_emulator/flow-control?limit=... switches '
+                             'it while running)')
     return parser
 
 
@@ -43,6 +49,11 @@ def _write_atomically(path, text):
 def main(argv=None):
     parser = _parser()
     args = parser.parse_args(argv)
+    for text in args.rate_limit:
+        try:
+            parse_limit(text)
+        except ValueError as exc:
+            parser.error(str(exc))
     variants = None
     if args.variant:
         try:
@@ -56,7 +67,8 @@ def main(argv=None):
 
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
-    emulator = Emulator(host=args.host, port=args.port, state_file=args.state_file, tls=args.tls, variants=variants)
+    emulator = Emulator(host=args.host, port=args.port, state_file=args.state_file, tls=args.tls, variants=variants,
+                        rate_limits=args.rate_limit)
     emulator.start()
     try:
         print('SAE emulator listening on %s' % emulator.url)
@@ -65,6 +77,8 @@ def main(argv=None):
         print('  STS key id / secret / token: %s / %s / %s' % (STS_ACCESS_KEY_ID, STS_ACCESS_KEY_SECRET, STS_SECURITY_TOKEN))
         print('  region: %s' % emulator.region)
         print('  variants: %s' % ','.join('%s=%s' % item for item in sorted(emulator.variants.items())))
+        if args.rate_limit:
+            print('  flow control: %s' % ', '.join(args.rate_limit))
         if emulator.ca_path:
             print('  CA bundle: %s' % emulator.ca_path)
         if args.state_file:

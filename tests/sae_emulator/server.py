@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl
 from . import errors
 from .errors import ApiError
 from .faults import FaultInjector
+from .flow_control import FlowControl, parse_limit
 from .service import IngressService
 from .signature import SignatureVerifier
 from .variants import resolve_variants
@@ -210,10 +211,12 @@ class Emulator:
     ``clock``: a callable returning the time in epoch seconds (signature dates, nonces, CreateTime).
     ``variants``: ``{switch: value}`` for the behaviours no public source settles (``VARIANTS`` lists
     them; unknown switches or values raise ValueError); None reads ``SAE_EMULATOR_VARIANTS``.
+    ``rate_limits``: flow control to start with, as ``'RATE[/BURST]'`` or ``'OPERATION=RATE[/BURST]'`` strings
+    (``flow_control.py``); ``emulator.flow_control`` switches it at any time.
     """
 
     def __init__(self, host='127.0.0.1', port=0, credentials=None, inventory=None, state_file=None, tls=False, clock=None,
-                 variants=None):
+                 variants=None, rate_limits=()):
         self.host = host
         self._requested_port = port
         self.credentials = copy.deepcopy(DEFAULT_CREDENTIALS if credentials is None else credentials)
@@ -222,6 +225,10 @@ class Emulator:
         self.service = IngressService(inventory, state_file, self.clock, resolve_variants(variants))
         self.tls = tls
         self.faults = FaultInjector()
+        self.flow_control = FlowControl()
+        for text in rate_limits or ():
+            operation, rate, burst = parse_limit(text)
+            self.flow_control.set(rate, burst, operation)
         self.ca_path = None
         self.server_errors = []
         self._log = []
@@ -231,6 +238,7 @@ class Emulator:
         self._bound_port = None
         self._thread = None
         self._tls_dir = None
+        self._ssl_context = None
 
     # ------------------------------------------------------------ lifecycle
 
@@ -244,12 +252,42 @@ class Emulator:
             paths = tls_support.generate(self._tls_dir, hosts=self._tls_hosts())
             self.ca_path = paths['ca']
             context = tls_support.server_context(paths['cert'], paths['key'])
-        self._server = _Server((self.host, self._requested_port), self, context)
+        self._ssl_context = context
+        self._listen(self._requested_port)
+        return self
+
+    def _listen(self, port):
+        self._server = _Server((self.host, port), self, self._ssl_context)
         self._bound_port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={'poll_interval': 0.05},
                                         name='sae-emulator', daemon=True)
         self._thread.start()
-        return self
+
+    def _close(self):
+        server, self._server = self._server, None
+        if server is not None:
+            server.shutdown()
+            server.close_connections()
+            server.server_close()
+            self._thread.join(5)
+
+    @property
+    def paused(self):
+        return self._server is None and self._bound_port is not None
+
+    def pause(self):
+        """An outage: the port refuses connections and open ones are closed (a request being handled may still be
+        applied, its answer lost). The state is kept; ``resume()`` listens on the same port again."""
+        if self._server is None:
+            raise RuntimeError('the emulator is not running')
+        self._close()
+
+    def resume(self):
+        if self._server is not None:
+            return
+        if self._bound_port is None:
+            raise RuntimeError('the emulator has not been started')
+        self._listen(self._bound_port)
 
     def _tls_hosts(self):
         hosts = ['127.0.0.1', 'localhost']
@@ -258,12 +296,7 @@ class Emulator:
         return tuple(hosts)
 
     def stop(self):
-        server, self._server = self._server, None
-        if server is not None:
-            server.shutdown()
-            server.close_connections()
-            server.server_close()
-            self._thread.join(5)
+        self._close()
         if self._tls_dir:
             shutil.rmtree(self._tls_dir, ignore_errors=True)
             self._tls_dir = None
@@ -435,6 +468,9 @@ class Emulator:
             if route is None or parsed.header('x-acs-action') != route:
                 raise errors.invalid_action()
             self.verifier.authenticate(parsed, handler.command, raw_path, raw_query, body)
+            if not self.flow_control.admit(parsed.access_key_id, route):
+                entry['flow_control'] = True
+                raise ApiError(400, errors.THROTTLING_USER, _GATEWAY_MESSAGES[errors.THROTTLING_USER])
             fault = self.faults.take(route)
             if fault is not None:
                 entry['fault'] = fault.kind
@@ -585,8 +621,26 @@ class Emulator:
             body, status = self.log, 200
         elif handler.command == 'GET' and raw_path == ADMIN_PREFIX + '/ingresses':
             body, status = {str(key): value for key, value in self.ingresses.items()}, 200
+        elif raw_path == ADMIN_PREFIX + '/flow-control' and handler.command in ('GET', 'PUT', 'DELETE'):
+            body, status = self._admin_flow_control(handler)
         elif handler.command == 'GET' and raw_path == ADMIN_PREFIX + '/health':
             body, status = {'status': 'ok', 'region': self.region, 'ingresses': len(self.service.snapshot())}, 200
         else:
             body, status = {'Code': 'NotFound', 'Message': 'Unknown emulator admin endpoint.'}, 404
         self._send(handler, status, body, _request_id())
+
+    def _admin_flow_control(self, handler):
+        """GET: the limits and counts; PUT ?limit=RATE[/BURST] or ?limit=OPERATION=RATE[/BURST]: set one;
+        DELETE: every limit off."""
+        query = dict(parse_qsl(handler.path.partition('?')[2]))
+        if handler.command == 'PUT':
+            try:
+                operation, rate, burst = parse_limit(query.get('limit', ''))
+            except ValueError as exc:
+                return {'Code': 'InvalidLimit', 'Message': str(exc)}, 400
+            self.flow_control.set(rate, burst, operation)
+        elif handler.command == 'DELETE':
+            self.flow_control.off()
+        limits = {operation or '*': {'rate': rate, 'burst': burst}
+                  for operation, (rate, burst) in self.flow_control.limits.items()}
+        return {'limits': limits, 'throttled': dict(self.flow_control.throttled)}, 200
