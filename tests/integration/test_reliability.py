@@ -146,55 +146,44 @@ def test_retries_zero_fails_at_once_with_the_code(run_tasks, emulator):
 def test_a_burst_longer_than_the_retries_fails_after_the_last_attempt(run_tasks, emulator):
     seed(emulator)
     emulator.clear_log()
-    emulator.faults.arm('throttle', operation='ListIngresses', times=6)
-    result = run_tasks(task({'namespace_id': NS, 'name': 'web', 'request_timeout': 30}), defaults={'retries': 5}).result
+    emulator.faults.arm('throttle', operation='ListIngresses', times=3)
+    result = run_tasks(task({'namespace_id': NS, 'name': 'web', 'request_timeout': 30}), defaults={'retries': 2}).result
     assert result['failed'] is True
-    assert 'Throttling.User' in result['msg'] and 'gave up after 6 attempts' in result['msg'], result['msg']
-    assert 'Hint: the API is throttling requests' in result['msg']
-    assert operations(emulator) == ['ListIngresses'] * 6
+    assert 'Throttling.User' in result['msg'] and 'gave up after 3 attempts' in result['msg'], result['msg']
+    assert 'Hint: the API is throttling requests' in result['msg'] and 'retry_timeout' in result['msg']
+    assert operations(emulator) == ['ListIngresses'] * 3
     assert writes(emulator) == []
 
 
-def test_total_wait_is_bounded_and_documented(emulator, monkeypatch):
+def test_retries_last_the_time_budget_and_it_is_documented(emulator):
+    """Unset retries: a call refused by flow control is retried until retry_timeout; the waits have a floor."""
     # pylint: disable=import-outside-toplevel
     from ansible_collections.alibabacloud.sae.plugins.doc_fragments.common import ModuleDocFragment
     from ansible_collections.alibabacloud.sae.plugins.module_utils import _http
     from ansible_collections.alibabacloud.sae.plugins.module_utils._credentials import StaticCredentials
-    from ansible_collections.alibabacloud.sae.plugins.module_utils._sae_api import SaeApi
+    from ansible_collections.alibabacloud.sae.plugins.module_utils._sae_api import API_VERSION, SaeApi, SaeApiError
 
     credentials = StaticCredentials(sae_emulator.DEFAULT_ACCESS_KEY_ID, sae_emulator.DEFAULT_ACCESS_KEY_SECRET)
-
-    def waits_for(retries, worst_case):
-        waits = []
-        if worst_case:
-            monkeypatch.setattr(_http.random, 'uniform', lambda low, high: high)
-        else:
-            monkeypatch.undo()
-        client = _http.HttpClient(emulator.url, credentials, retries=retries, timeout=5, sleep=waits.append)
-        emulator.faults.clear()
-        emulator.faults.arm('throttle', operation='ListIngresses', times=retries + 1)
-        emulator.clear_log()
-        with pytest.raises(_http.SaeApiError) as info:
-            SaeApi(client).list_ingresses(NS)
-        assert info.value.code == 'Throttling.User'
-        assert len(emulator.log) == retries + 1
-        return waits
-
-    # The worst case of the default retries=5: every draw at its upper bound.
-    assert waits_for(5, worst_case=True) == [0.25, 0.5, 1.0, 2.0, 4.0]
-    assert _http.max_total_backoff(5) == _http.MAX_TOTAL_BACKOFF == 7.75
-    # Beyond the fifth retry every wait is capped at 4 s.
-    assert waits_for(8, worst_case=True) == [0.25, 0.5, 1.0, 2.0, 4.0, 4.0, 4.0, 4.0]
-    assert _http.max_total_backoff(8) == 19.75
-    # With real jitter, each wait lies in [0, its bound].
-    jittered = waits_for(5, worst_case=False)
-    assert all(0 <= wait <= bound for wait, bound in zip(jittered, [0.25, 0.5, 1.0, 2.0, 4.0]))
-    assert sum(jittered) <= 7.75
-    # And the doc fragment says so.
+    waits = []
+    # The waits are recorded, not slept, and the client's clock is their sum.
+    client = _http.HttpClient(emulator.url, credentials, API_VERSION, timeout=5, retry_timeout=60, sleep=waits.append,
+                              clock=lambda: sum(waits))
+    seed(emulator)
+    emulator.flow_control.set(0.0001, burst=1, operation='ListIngresses')
+    assert SaeApi(client).list_ingresses(NS)  # the burst's one token
+    emulator.clear_log()
+    with pytest.raises(SaeApiError) as info:
+        SaeApi(client).list_ingresses(NS)
+    assert info.value.code == 'Throttling.User'
+    assert len(emulator.log) == len(waits) + 1 >= 17
+    assert 'gave up after %d attempts' % len(emulator.log) in info.value.message
+    bounds = [min(4.0, 0.25 * 2 ** n) for n in range(len(waits))]
+    assert all(bound / 2 <= wait <= bound for wait, bound in zip(waits, bounds)), waits
+    assert 56 < sum(waits) <= 60
     doc = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)
-    retries_doc = ' '.join(doc['options']['retries']['description'])
-    assert 'min(4, 0.25 * 2^n)' in retries_doc and 'at most 7.75 seconds' in retries_doc
-    assert doc['options']['retries']['default'] == 5
+    budget = doc['options']['retry_timeout']
+    assert budget['default'] == 60 and 'min(4, 0.25 * 2^n)' in ' '.join(budget['description'])
+    assert 'default' not in doc['options']['retries']
 
 
 # ---------------------------------------------------------------------------------------------
@@ -299,6 +288,59 @@ def test_create_timeout_then_first_create_lands_converges(run_tasks, emulator):
     assert [e['code'] for e in entries(emulator, 'CreateIngress')] == [None, sae_emulator.PORT_NOT_AVAILABLE]
     assert not result['failed'] and result['changed'] is True, result
     assert list(emulator.ingresses) == [result['ingress']['id']]
+
+
+def test_unknown_create_whose_lookup_fails_reports_the_create_first(run_tasks, emulator):
+    """The create is applied but answered too late; the lookup that follows is throttled to the end of its budget."""
+    def late_answer(emu):
+        emu.faults.arm('throttle', operation='ListIngresses', times=None)
+        time.sleep(1.5)
+
+    emulator.faults.arm('callback', operation='CreateIngress', fn=late_answer, after=True)
+    result = run_tasks(task(CLB), defaults={'retries': None, 'retry_timeout': 1, 'timeout': 1}).result
+    assert result['failed'] is True, result
+    msg = result['msg']
+    assert msg.startswith('CreateIngress failed: ReadTimeout: '), msg
+    assert 'The ingress may exist: ListIngresses, which followed, failed too (Throttling.User: ' in msg, msg
+    assert 'A rerun finds it and converges.' in msg and 'Hint: the outcome is unknown' in msg, msg
+    assert result['error']['code'] == 'ReadTimeout' and result['error']['operation'] == 'CreateIngress'
+    assert result['followup_error']['code'] == 'Throttling.User'
+    assert result['followup_error']['operation'] == 'ListIngresses'
+    assert len(emulator.ingresses) == 1
+    emulator.faults.clear()
+    again = run_tasks(task(CLB), name='again').result
+    assert not again['failed'] and again['changed'] is False and again['ingress']['id'] in emulator.ingresses, again
+    assert len(emulator.ingresses) == 1
+
+
+@pytest.mark.parametrize('state', ['present', 'absent'])
+def test_update_or_delete_answered_too_late_says_it_may_have_been_applied(run_tasks, emulator, state):
+    ingress_id = seed(emulator)
+    operation = 'UpdateIngress' if state == 'present' else 'DeleteIngress'
+    emulator.faults.arm('latency', operation=operation, times=2, seconds=1.5)
+    args = {'namespace_id': NS, 'ingress_id': ingress_id, 'state': state}
+    if state == 'present':
+        args['request_timeout'] = 30
+    result = run_tasks(task(args), defaults={'retries': 1, 'timeout': 1}).result
+    assert result['failed'] is True, result
+    assert result['msg'].startswith('%s failed: ReadTimeout: no answer from %s within 1 s' % (operation, emulator.url))
+    assert ('its last attempt got no definite answer, so this %s may have been applied' % operation) in result['msg']
+    assert 'Hint: the outcome is unknown' in result['msg']
+    assert result['error']['code'] == 'ReadTimeout'
+    _wait_for(lambda: len([e for e in entries(emulator, operation) if e['status']]) == 2)
+    assert [e['fault'] for e in entries(emulator, operation)] == ['latency', 'latency']
+
+
+def test_connection_refused_names_the_endpoint_and_the_cause(tmp_path):
+    with sae_emulator.Emulator() as emu:
+        url = emu.url
+    result = harness.run_tasks(tmp_path, [task(CLB)], emulator=emu, defaults={'retries': 1}).result
+    assert result['failed'] is True
+    assert result['msg'].startswith('ListIngresses failed: ConnectionError: could not connect to %s (connection '
+                                    'refused): check endpoint, and that the controller reaches it' % url), result['msg']
+    assert 'gave up after 2 attempts' in result['msg']
+    for wording in ('Max retries', 'HTTPConnectionPool', 'NewConnectionError', ' object at 0x'):
+        assert wording not in result['msg']
 
 
 # ---------------------------------------------------------------------------------------------
