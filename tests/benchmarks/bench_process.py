@@ -83,7 +83,7 @@ def client_overhead(rounds=20, per_round=10):
     # pylint: disable=import-outside-toplevel
     from ansible_collections.alibabacloud.sae.plugins.module_utils._credentials import StaticCredentials
     from ansible_collections.alibabacloud.sae.plugins.module_utils._http import HttpClient
-    from ansible_collections.alibabacloud.sae.plugins.module_utils._sae_api import SaeApi
+    from ansible_collections.alibabacloud.sae.plugins.module_utils._sae_api import API_VERSION, SaeApi
     from alibabacloud_sae20190506 import models as sdk_models
     from alibabacloud_sae20190506.client import Client as SdkClient
     from alibabacloud_tea_openapi.models import Config as SdkConfig
@@ -91,7 +91,7 @@ def client_overhead(rounds=20, per_round=10):
     with sae_emulator.Emulator() as emulator:
         ingress_id = seed(emulator, 'overhead', 80)
         ours = SaeApi(HttpClient(emulator.url, StaticCredentials(sae_emulator.DEFAULT_ACCESS_KEY_ID,
-                                                                 sae_emulator.DEFAULT_ACCESS_KEY_SECRET)))
+                                                                 sae_emulator.DEFAULT_ACCESS_KEY_SECRET), API_VERSION))
         sdk = SdkClient(SdkConfig(access_key_id=sae_emulator.DEFAULT_ACCESS_KEY_ID,
                                   access_key_secret=sae_emulator.DEFAULT_ACCESS_KEY_SECRET,
                                   endpoint=emulator.endpoint, protocol='http'))
