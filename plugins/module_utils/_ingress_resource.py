@@ -224,7 +224,30 @@ class IngressResource:
         a DescribeIngress: its id is not known otherwise."""
         if self.wanted.get('slb_id'):
             return self.changed(None, self.predict_created(ingress_id))
-        return self.changed(None, self.describe(ingress_id) or self.predict_created(ingress_id))
+        result = self.changed(None, self.describe(ingress_id) or self.predict_created(ingress_id))
+        self.warn_twins(ingress_id)
+        return result
+
+    def warn_twins(self, ingress_id):
+        """Without slb_id, SAE provisions a load balancer for every create, so nothing refuses a second run creating
+        the same ingress at the same time: list the namespace again and warn of a same-named twin. Of two racing runs,
+        the one whose create lands last sees both."""
+        name = self.params['name']
+        if name is None:
+            return
+        try:
+            rows = self.sae.api.list_ingresses(self.params['namespace_id'])
+        except SaeApiError as err:
+            self.module.warn('Ingress %s was created; the check for another ingress named %r created at the same time '
+                             'failed (%s: %s): check with sae_ingress_info.' % (ingress_id, name, err.code, err.message))
+            return
+        twins = sorted(str(row.get('Id')) for row in rows if row_name(row) == name and str(row.get('Id')) != str(ingress_id))
+        if twins:
+            self.module.warn('Ingress %s was created, and %s named %r too: another run created it at the same time (without '
+                             'slb_id SAE provisions a load balancer for each create, so neither was refused). Keep one: '
+                             'remove the other with state=absent and its ingress_id, and its load balancer with it.'
+                             % (ingress_id, 'ingress %s is' % twins[0] if len(twins) == 1 else 'ingresses %s are'
+                                % ', '.join(twins), name))
 
     def after_uncertain_create(self, err):
         """The create may have happened (`err` is its unknown outcome) or lost a race (`err` is the port refusal):

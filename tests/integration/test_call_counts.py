@@ -100,13 +100,15 @@ def test_create_with_slb_id_is_list_and_create(run_tasks, emulator, kind):
     assert dict(created['ingress'], **{k: described[k] for k in unknown_to_a_create}) == described
 
 
-def test_create_of_an_alb_sae_provisions_adds_one_describe(run_tasks, emulator):
+def test_create_of_an_alb_sae_provisions_adds_a_describe_and_a_list(run_tasks, emulator):
+    """The describe reads the id of the ALB SAE made; the second list looks for a twin a concurrent run made."""
     args = {'namespace_id': NS, 'name': 'sae-alb', 'load_balance_type': 'alb', 'listener_port': 80,
             'default_rule': {'app_id': harness.inv.APP_WEB_ID, 'container_port': 8080}}
     result, ops = run_one(run_tasks, emulator, args)
     assert result['changed'] is True
-    assert ops == ['ListIngresses', 'CreateIngress', 'DescribeIngress']
+    assert ops == ['ListIngresses', 'CreateIngress', 'DescribeIngress', 'ListIngresses']
     assert result['ingress']['slb_id'].startswith('alb-')
+    assert not result.get('warnings')
 
 
 def test_slb_type_of_a_create_comes_from_another_ingress_of_the_same_slb(run_tasks, emulator):

@@ -380,6 +380,33 @@ def test_two_runs_racing_to_create_end_with_one_ingress(tmp_path, emulator, roun
     assert [e['operation'] for e in writes(emulator)] == ['CreateIngress', 'CreateIngress']
 
 
+def test_two_runs_racing_to_create_an_alb_sae_provisions_are_told_of_the_twin(tmp_path, emulator):
+    """Without slb_id nothing refuses the second create: both land, and the run whose create lands last warns."""
+    barrier = threading.Barrier(2)
+    emulator.faults.arm('callback', operation='CreateIngress', times=2, fn=lambda emu: barrier.wait(timeout=120))
+    dirs = [tmp_path / ('racer%d' % index) for index in (1, 2)]
+    for directory in dirs:
+        directory.mkdir()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = [pool.submit(harness.run_tasks, directory, [task(ALB_BY_SAE)], emulator=emulator, name='twin')
+                   for directory in dirs]
+        results = [future.result().result for future in futures]
+    assert not barrier.broken
+    assert [(r['failed'], r['changed']) for r in results] == [(False, True)] * 2, results
+    assert len(emulator.ingresses) == 2  # documented: the service refuses neither
+    ids = {result['ingress']['id'] for result in results}
+    assert ids == set(emulator.ingresses)
+    warned = [result for result in results if result.get('warnings')]
+    assert warned, results
+    for result in warned:
+        (other,) = ids - {result['ingress']['id']}
+        (warning,) = result['warnings']
+        if isinstance(warning, dict):  # ansible-core 2.19 reports a warning as a structured summary
+            warning = warning['event']['msg']
+        assert 'ingress %s is named %r too' % (other, ALB_BY_SAE['name']) in warning, warning
+        assert 'state=absent' in warning
+
+
 # ---------------------------------------------------------------------------------------------
 # 4. A change behind the module's back between its read and its update
 # ---------------------------------------------------------------------------------------------
