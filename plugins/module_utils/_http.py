@@ -42,6 +42,7 @@ from __future__ import annotations
 import datetime
 import email.utils
 import json
+import math
 import os
 import platform
 import random
@@ -390,7 +391,7 @@ def _retry_after(headers):
             if when.tzinfo is None:
                 when = when.replace(tzinfo=datetime.timezone.utc)
             seconds = (when - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
-        if seconds != seconds:  # NaN
+        if not math.isfinite(seconds):
             continue
         return max(0.0, seconds)
     return None
@@ -405,8 +406,8 @@ def _cause(exc):
         seen.append(current)
         nested = getattr(current, 'reason', None)
         if not isinstance(nested, BaseException):
-            nested = current.__cause__ or next((arg for arg in getattr(current, 'args', ()) if isinstance(arg, BaseException)),
-                                              None)
+            wrapped = [arg for arg in getattr(current, 'args', ()) if isinstance(arg, BaseException)]
+            nested = current.__cause__ or (wrapped[0] if wrapped else None)
         if nested is None:
             break
         current = nested

@@ -21,23 +21,27 @@ class Clock:
         return self.now
 
 
+def admitted(flow, operation, times, key='key'):
+    return [flow.admit(key, operation) for _attempt in range(times)]
+
+
 def test_token_bucket_per_key_and_operation():
     clock = Clock()
     flow = se.FlowControl(clock=clock)
     assert flow.admit('key', 'ListIngresses')  # off: everything passes
     flow.set(2, burst=3)
-    assert [flow.admit('key', 'ListIngresses') for _ in range(4)] == [True, True, True, False]
+    assert admitted(flow, 'ListIngresses', 4) == [True, True, True, False]
     # another operation and another key have buckets of their own
     assert flow.admit('key', 'DescribeIngress') and flow.admit('other-key', 'ListIngresses')
     clock.now += 0.5  # one token back at 2 a second
-    assert [flow.admit('key', 'ListIngresses') for _ in range(2)] == [True, False]
+    assert admitted(flow, 'ListIngresses', 2) == [True, False]
     clock.now += 60  # never more than the burst
-    assert [flow.admit('key', 'ListIngresses') for _ in range(4)] == [True, True, True, False]
+    assert admitted(flow, 'ListIngresses', 4) == [True, True, True, False]
     assert flow.throttled == {'ListIngresses': 3}
     flow.set(1, burst=1, operation='CreateIngress')  # an operation's own limit wins over the default
-    assert [flow.admit('key', 'CreateIngress') for _ in range(2)] == [True, False]
+    assert admitted(flow, 'CreateIngress', 2) == [True, False]
     flow.off()
-    assert all(flow.admit('key', 'ListIngresses') for _ in range(10))
+    assert all(admitted(flow, 'ListIngresses', 10))
 
 
 @pytest.mark.parametrize('text, parsed', [

@@ -327,8 +327,7 @@ def test_gives_up_after_retries(server, make_client, sleeps):
     [('close',), error_answer(400, 'Throttling.User')],
     [error_answer(503, 'ServiceUnavailable')] * 2,
 ], ids=['timeouts', 'lost-then-throttled', '503s'])
-def test_write_giving_up_after_an_unanswered_attempt_may_have_been_applied(server, make_client, sleeps, method,
-                                                                            failures):
+def test_write_giving_up_after_an_unanswered_attempt_may_have_been_applied(server, make_client, sleeps, method, failures):
     server.script = list(failures)
     with pytest.raises(SaeUnknownOutcomeError) as info:
         make_client(retries=1, timeout=0.3).call(OPS[method], {'IngressId': 1})
