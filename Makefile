@@ -8,6 +8,7 @@
 #   make test-matrix   units and integration on ansible-core 2.16, 2.17, 2.18 and 2.19 (tox, tox.ini)
 #   make test-variants the pytest integration suite under each emulator variant (tests/sae_emulator/FIDELITY.md)
 #   make bench  the performance benchmarks (docs/performance.md)
+#   make bench-load    200 ingresses under flow control and an outage (docs/performance.md, docs/reliability.md)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -27,7 +28,7 @@ export ANSIBLE_NOCOLOR := 1
 export ANSIBLE_HOME := $(BUILD)/ansible-home
 
 .PHONY: all venv collection-link test pytest units integration units-integration sanity lint docs-lint changelog-lint \
-	build-check galaxy-importer galaxy-importer-venv test-matrix smoke test-variants demo bench clean
+	build-check galaxy-importer galaxy-importer-venv test-matrix smoke test-variants demo bench bench-load clean
 
 all: test
 
@@ -159,6 +160,9 @@ demo: venv collection-link
 
 bench: venv collection-link
 	PATH=$(BIN):$$PATH $(BIN)/python tests/benchmarks/run.py
+
+bench-load: venv collection-link
+	PATH=$(BIN):$$PATH $(BIN)/python tests/benchmarks/load.py
 
 clean:
 	rm -rf $(BUILD) $(VENV)

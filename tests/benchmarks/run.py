@@ -37,6 +37,7 @@ from ansible.release import __version__ as ansible_version  # noqa: E402
 import sae_emulator  # noqa: E402
 import bench_playbooks  # noqa: E402
 import bench_process  # noqa: E402
+import load  # noqa: E402
 # pylint: enable=wrong-import-position,import-error
 
 DOC = os.path.join(ROOT, 'docs', 'performance.md')
@@ -674,8 +675,10 @@ def main(argv=None):
     rows = table_rows(figures)
     print()
     print(render_console(rows))
+    with open(DOC, encoding='utf-8') as handle:
+        previous = handle.read()
     with open(DOC, 'w', encoding='utf-8') as handle:
-        handle.write(render_doc(figures, rows, host))
+        handle.write(load.carry_block(previous, render_doc(figures, rows, host)))  # make bench-load's figures stay
     print('\nWrote %s (%.0f s)' % (os.path.relpath(DOC, ROOT), time.perf_counter() - started))
 
 
