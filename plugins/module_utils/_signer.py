@@ -7,6 +7,8 @@
 
 Nothing here knows about SAE, HTTP sessions or Ansible: every function is a function of its
 arguments only (method, path, query dict, headers dict, body bytes, access key id and secret).
+The transport calls three: ``canonical_query()`` (the query string it sends), ``content_sha256()`` (the
+body hash header) and ``authorization()`` (the signature header); the steps between are private.
 
 What is signed
   * the method and the path, as given (the collection's paths are plain ASCII, so the SDK and
@@ -41,7 +43,7 @@ def _to_text(value):
     return value if isinstance(value, str) else str(value)
 
 
-def percent_encode(value):
+def _percent_encode(value):
     """RFC 3986 percent-encoding: only ``A-Z a-z 0-9 - _ . ~`` stay literal (space is ``%20``)."""
     return quote(_to_text(value), safe='~', encoding='utf-8')
 
@@ -51,7 +53,7 @@ def canonical_query(query):
     if not query:
         return ''
     pairs = sorted((_to_text(key), _to_text(value)) for key, value in query.items() if value is not None)
-    return '&'.join('%s=%s' % (percent_encode(key), percent_encode(value)) for key, value in pairs)
+    return '&'.join('%s=%s' % (_percent_encode(key), _percent_encode(value)) for key, value in pairs)
 
 
 def content_sha256(body):
@@ -96,33 +98,6 @@ def _string_to_sign(canonical):
 
 def _hmac_hex(access_key_secret, to_sign):
     return hmac.new(access_key_secret.encode('utf-8'), to_sign.encode('utf-8'), hashlib.sha256).hexdigest()
-
-
-def signed_headers(headers):
-    """The ``SignedHeaders`` list: the lower-cased names of the signed headers, sorted, ``;``-joined."""
-    return ';'.join(sorted(_signed_header_map(headers)))
-
-
-def canonical_headers(headers):
-    """``name:value\\n`` for every signed header, sorted by name."""
-    merged = _signed_header_map(headers)
-    return _canonical_headers(merged, sorted(merged))
-
-
-def canonical_request(method, path, query, headers, body):
-    """The canonical request: method, path, query, headers, signed header list, body hash."""
-    merged = _signed_header_map(headers)
-    return _canonical_request(method, path, query, merged, sorted(merged), body)
-
-
-def string_to_sign(method, path, query, headers, body):
-    """``ACS3-HMAC-SHA256\\n`` + hex SHA-256 of the canonical request."""
-    return _string_to_sign(canonical_request(method, path, query, headers, body))
-
-
-def signature(method, path, query, headers, body, access_key_secret):
-    """Hex HMAC-SHA256 of the string to sign, keyed with the access key secret."""
-    return _hmac_hex(access_key_secret, string_to_sign(method, path, query, headers, body))
 
 
 def authorization(method, path, query, headers, body, access_key_id, access_key_secret):
