@@ -25,10 +25,10 @@ def _api(emulator, retries=0):
     # pylint: disable=import-outside-toplevel
     from ansible_collections.alibabacloud.sae.plugins.module_utils._credentials import StaticCredentials
     from ansible_collections.alibabacloud.sae.plugins.module_utils._http import HttpClient
-    from ansible_collections.alibabacloud.sae.plugins.module_utils._sae_api import SaeApi
+    from ansible_collections.alibabacloud.sae.plugins.module_utils._sae_api import API_VERSION, SaeApi
 
     credentials = StaticCredentials(sae_emulator.DEFAULT_ACCESS_KEY_ID, sae_emulator.DEFAULT_ACCESS_KEY_SECRET)
-    return SaeApi(HttpClient(emulator.url, credentials, retries=retries, timeout=5, sleep=lambda seconds: None))
+    return SaeApi(HttpClient(emulator.url, credentials, API_VERSION, retries=retries, timeout=5, sleep=lambda seconds: None))
 
 
 def _errors():
