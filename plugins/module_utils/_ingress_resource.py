@@ -322,21 +322,27 @@ class IngressResource:
                     diff=dict(before=diff_view(result_from_live(before)) if before else {}, after=diff_view(ingress)))
 
 
-def _matches(live, params):
-    """Whether an ingress (normalised) passes every filter of sae_ingress_info that is set."""
-    filters = ('name', 'slb_id', 'listener_port', 'load_balance_type')
-    return all(params[option] is None or live.get(option) == params[option] for option in filters)
+_INFO_FILTERS = ('name', 'slb_id', 'listener_port', 'load_balance_type')
+
+
+def _matches(data, params, filters=_INFO_FILTERS):
+    """Whether an ingress (a DescribeIngress answer or a ListIngresses row) passes every filter of
+    sae_ingress_info that is set (`filters`, and app_id)."""
+    live = normalize_live(data)
+    if not all(params[option] is None or live.get(option) == params[option] for option in filters):
+        return False
+    # app_id is matched here, not with ListIngresses' AppId: whether that filter also matches the default rule
+    # is not documented, and app_id means "routes to the application" through any rule.
+    return params['app_id'] is None or params['app_id'] in routed_apps(data)
 
 
 def _gather(api, params):
     if params['ingress_id'] is not None:
         data = api.describe_ingress(params['ingress_id'])
-        return [data] if data else []
-    rows = [row for row in api.list_ingresses(params['namespace_id']) if _matches(normalize_live(row), params)]
-    if params['app_id'] is not None:
-        # Filtered here, not with ListIngresses' AppId: whether that filter also matches the default rule is
-        # not documented, and app_id means "routes to the application" through any rule.
-        rows = [row for row in rows if params['app_id'] in routed_apps(row)]
+        # The ingress asked for, kept only if it passes the other filters too: namespace_id among them (a
+        # ListIngresses of namespace_id applies that one by itself).
+        return [data] if data and _matches(data, params, ('namespace_id',) + _INFO_FILTERS) else []
+    rows = [row for row in api.list_ingresses(params['namespace_id']) if _matches(row, params)]
     if params['name'] is None and not params['details']:
         return rows
     # DescribeIngress leaves out what only a row carries (CreateTime, the MSE gateway fields): kept from the row.

@@ -10,7 +10,9 @@ short_description: List or describe Alibaba Cloud SAE ingresses
 version_added: 1.0.0
 description:
   - Returns SAE ingresses in the shape M(alibabacloud.sae.sae_ingress) returns RV(alibabacloud.sae.sae_ingress#module:ingress).
-  - With O(ingress_id), describes that one ingress (one C(DescribeIngress) call).
+  - With O(ingress_id), describes that one ingress (one C(DescribeIngress) call) and returns it only if it
+    also passes every other option set (O(namespace_id), O(name), O(app_id), O(slb_id), O(listener_port),
+    O(load_balance_type)); otherwise the list is empty.
   - Otherwise lists the ingresses of O(namespace_id) (every page of C(ListIngresses); paging is the module's
     business), keeping those that match every filter set (O(name), O(app_id), O(slb_id), O(listener_port),
     O(load_balance_type)).
@@ -35,7 +37,8 @@ options:
     type: str
   ingress_id:
     description:
-      - Describe this ingress only. An id that does not exist returns an empty list.
+      - Describe this ingress only. An id that does not exist, or whose ingress does not match the other options
+        (an ingress of another O(namespace_id), for example), returns an empty list.
     type: int
     aliases: [id]
   name:

@@ -58,3 +58,23 @@ def test_details_describe_every_match(run_tasks, emulator, namespace):
     assert all(i['enable_gzip'] is None for i in rows['ingresses'])  # a list row does not carry it
     assert all(i['enable_gzip'] is False and i['created_by_sae'] is False for i in details['ingresses'])
     assert operations(emulator) == ['ListIngresses'] * 6 + ['DescribeIngress'] * 2
+
+
+@pytest.mark.parametrize('filters, found', [
+    ({'namespace_id': NS}, True),
+    ({'namespace_id': inv.OTHER_NAMESPACE_ID}, False),
+    ({'namespace_id': NS, 'name': 'frontdoor'}, False),
+    ({'namespace_id': NS, 'app_id': inv.APP_ADMIN_ID}, False),
+    ({'namespace_id': NS, 'app_id': inv.APP_API_ID}, True),
+    ({'region': inv.REGION, 'slb_id': inv.CLB_INTRANET_ID}, False),
+    ({'region': inv.REGION, 'listener_port': 80, 'load_balance_type': 'clb'}, True),
+    ({'region': inv.REGION, 'load_balance_type': 'alb'}, False),
+], ids=['namespace', 'other-namespace', 'name', 'app', 'routed-app', 'slb', 'listener', 'type'])
+def test_ingress_id_is_filtered_by_the_other_options(run_tasks, emulator, filters, found):
+    """ingress_id describes one ingress; namespace_id and the filters still apply to it."""
+    ingress_id = seed(emulator, CLB)
+    emulator.clear_log()
+    result = run_tasks(task(dict(filters, ingress_id=ingress_id), module=INFO)).result
+    assert not result['failed'], result
+    assert [ingress['id'] for ingress in result['ingresses']] == ([ingress_id] if found else [])
+    assert operations(emulator) == ['DescribeIngress']
