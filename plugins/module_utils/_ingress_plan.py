@@ -10,6 +10,7 @@ update, and the ingress predicted for check mode and the diff. Pure functions of
 from __future__ import annotations
 
 import json
+from typing import Any, Dict, List, Optional, Tuple
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape import (
     CORS_API,
@@ -18,20 +19,26 @@ from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape im
     DEFAULT_BACKEND_PROTOCOL,
     SCALARS,
     SERVICE_DEFAULTS,
+    Ingress,
+    Rule,
     canonical_cors,
     infer_lb_type,
     listener_protocol_after,
-    normalize_cors,
     reports_backend_protocol,
     rule_key,
+    wanted_cors,
 )
+
+# API parameters of a create or an update: PascalCase field names, Python values (the transport encodes them),
+# for example {'ListenerPort': 80, 'Rules': [{'appId': 'a', 'containerPort': 8080, 'domain': ..., 'path': ...}]}.
+ApiParams = Dict[str, Any]
 
 # ---------------------------------------------------------------------------------------------
 # Compare
 # ---------------------------------------------------------------------------------------------
 
 
-def _merge_rule(live_rule, rule, reported):
+def _merge_rule(live_rule: Optional[Rule], rule: Rule, reported: bool) -> Rule:
     """A wanted rule over the live rule with its (domain, path): unset sub-options keep their live value."""
     merged = dict(live_rule or {'backend_protocol': None, 'rewrite_path': None, 'rule_actions': []})
     merged.update((key, value) for key, value in rule.items() if value is not None)
@@ -41,9 +48,11 @@ def _merge_rule(live_rule, rule, reported):
     return merged
 
 
-def merged_rules(live_rules, wanted_rules, purge, reported=True):
-    """The full rule list to send: the wanted rules over their live counterparts, plus (purge False) the
-    live ones not listed. `reported`: whether the ingress will report (and so apply) backend protocols."""
+def merged_rules(live_rules: Optional[List[Rule]], wanted_rules: List[Rule], purge: bool,
+                 reported: bool = True) -> List[Rule]:
+    """The full rule list to send: the wanted rules over their live counterparts (matched by rule_key), plus
+    (purge False) the live ones not listed, in live order. `reported`: whether the ingress will report (and so
+    apply) backend protocols."""
     live_by_key = dict((rule_key(rule), rule) for rule in live_rules or [])
     merged = [_merge_rule(live_by_key.get(rule_key(rule)), rule, reported) for rule in wanted_rules]
     if purge:
@@ -54,7 +63,7 @@ def merged_rules(live_rules, wanted_rules, purge, reported=True):
     return result + [rule for rule in merged if rule_key(rule) in merged_by_key]
 
 
-def _comparable_rule(rule, with_backend):
+def _comparable_rule(rule: Rule, with_backend: bool) -> Rule:
     rule = dict(rule)
     rule.pop('rule_actions', None)
     rule['rewrite_path'] = rule.get('rewrite_path') or None
@@ -63,7 +72,7 @@ def _comparable_rule(rule, with_backend):
     return rule
 
 
-def _rules_equal(live_rules, rules):
+def _rules_equal(live_rules: Optional[List[Rule]], rules: Optional[List[Rule]]) -> bool:
     """Rules match by (domain, path); a backend protocol is compared only where the task's side has one."""
     live_by_key = dict((rule_key(rule), rule) for rule in live_rules or [])
     if set(live_by_key) != set(rule_key(rule) for rule in rules or []) or len(rules or []) != len(live_by_key):
@@ -75,24 +84,25 @@ def _rules_equal(live_rules, rules):
     return True
 
 
-def _default_rule_equal(live_rule, rule):
+def _default_rule_equal(live_rule: Optional[Rule], rule: Rule) -> bool:
     return _rules_equal([dict(live_rule, domain=None, path=None)] if live_rule else [], [dict(rule, domain=None, path=None)])
 
 
-def rules_with_actions(rules):
-    """[(domain, path, action types)] of the rules in `rules` that carry actions set outside this module."""
+def rules_with_actions(rules: List[Rule]) -> List[Tuple[Optional[str], Optional[str], List[Any]]]:
+    """``[('www.example.com', '/', ['redirect'])]``: (domain, path, action types) of the rules in `rules` that carry
+    actions set outside this module."""
     return [(rule.get('domain'), rule.get('path'), [action.get('action_type') for action in rule['rule_actions']])
             for rule in rules if rule.get('rule_actions')]
 
 
-def rule_actions_message(conflicts):
+def rule_actions_message(conflicts: List[Tuple[Optional[str], Optional[str], List[Any]]]) -> str:
     parts = ['domain %s path %s (%s)' % (domain, path, ', '.join(str(t) for t in types)) for domain, path, types in conflicts]
     return ('Changing rules resends the whole rule list, and these rules carry rule actions set outside this module '
             '(console or saectl) that the module cannot resend: %s. Nothing was changed. Manage the rules of this '
             'ingress where their actions are managed, or remove the actions first.' % '; '.join(parts))
 
 
-def _cors_comparable(cors):
+def _cors_comparable(cors: Optional[Dict[str, Any]]) -> Dict[str, Any]:
     cors = cors or {}
     result = {}
     for option in CORS_API:
@@ -105,16 +115,18 @@ def _cors_comparable(cors):
     return result
 
 
-def desired_values(live, wanted, purge_rules=True):
-    """Every comparable option the task sets, in its final form against `live`.
+def desired_values(live: Ingress, wanted: Ingress, purge_rules: bool = True) -> Ingress:
+    """Every comparable option the task sets, in its final form against `live` (both in the module's vocabulary,
+    normalize_live and normalize_wanted; ``{}`` for a create).
 
-    Rules are merged with the live ones when purge_rules is false; cors_config is the live configuration
-    with the suboptions the task sets.
+    ``live={'request_timeout': 60, 'rules': [r1, r2], ...}, wanted={'request_timeout': 30, 'rules': [r2']}`` ->
+    ``{'request_timeout': 30, 'rules': [r2' over r2]}`` (purge_rules true) or ``[r1, r2' over r2]`` (false);
+    cors_config is the live configuration with the suboptions the task sets.
     """
     values = {}
-    for option, dummy, dummy_kind in SCALARS:
-        if option in wanted:
-            values[option] = wanted[option]
+    for scalar in SCALARS:
+        if scalar.option in wanted:
+            values[scalar.option] = wanted[scalar.option]
     if 'cert_ids' in wanted:
         values['cert_ids'] = wanted['cert_ids']
     reported = reports_backend_protocol(infer_lb_type(wanted, live) or SERVICE_DEFAULTS['load_balance_type'],
@@ -126,13 +138,13 @@ def desired_values(live, wanted, purge_rules=True):
     if 'rules' in wanted:
         values['rules'] = merged_rules(live.get('rules'), wanted['rules'], purge_rules, reported)
     if 'cors_config' in wanted:
-        cors = dict(live.get('cors_config') or normalize_cors({}))
+        cors = dict(live.get('cors_config') or wanted_cors({}))
         cors.update(wanted['cors_config'])
         values['cors_config'] = cors
     return values
 
 
-def _equal(option, live_value, value):
+def _equal(option: str, live_value: Any, value: Any) -> bool:
     if option == 'rules':
         return _rules_equal(live_value, value)
     if option == 'default_rule':
@@ -141,13 +153,12 @@ def _equal(option, live_value, value):
         return sorted(live_value or []) == sorted(value)
     if option == 'cors_config':
         return _cors_comparable(live_value) == _cors_comparable(value)
-    if live_value is None:
-        live_value = SERVICE_DEFAULTS.get(option)
     return live_value == value
 
 
-def compute_changes(live, desired):
-    """{option: value} for every desired value that differs from the live one."""
+def compute_changes(live: Ingress, desired: Ingress) -> Ingress:
+    """``{option: value}`` for every desired value (desired_values) that differs from the live one: ``{}`` when
+    the ingress matches. The caller leaves out of `desired` what `live` does not carry (missing_from_live)."""
     return dict((option, value) for option, value in desired.items() if not _equal(option, live.get(option), value))
 
 # ---------------------------------------------------------------------------------------------
@@ -155,7 +166,7 @@ def compute_changes(live, desired):
 # ---------------------------------------------------------------------------------------------
 
 
-def _as_reported(after):
+def _as_reported(after: Ingress) -> Ingress:
     """Backend protocols as the service reports them: only on ALB + HTTPS, where an unset one is http."""
     reported = reports_backend_protocol(after.get('load_balance_type'), after.get('listener_protocol'))
     for option in ('default_rule', 'rules'):
@@ -168,8 +179,9 @@ def _as_reported(after):
     return after
 
 
-def predict(live, changes):
-    """The ingress as the service will report it once `changes` are applied."""
+def predict(live: Ingress, changes: Ingress) -> Ingress:
+    """The ingress (module vocabulary) as the service will report it once `changes` (compute_changes) are
+    applied to `live`."""
     after = dict(live)
     after.update(changes)
     if 'cors_config' in changes:
@@ -179,8 +191,9 @@ def predict(live, changes):
     return _as_reported(after)
 
 
-def predict_created(wanted, slb_type=None):
-    """The ingress a create will produce, from the request (and the SLB's address type when known)."""
+def predict_created(wanted: Ingress, slb_type: Optional[str] = None) -> Ingress:
+    """The ingress (module vocabulary) a create of `wanted` (normalize_wanted, with ``id`` when the service gave
+    one) will produce: the request over the service defaults, and the SLB's address type when known (else None)."""
     after = dict(SERVICE_DEFAULTS)
     after.update(dict((k, v) for k, v in wanted.items() if k not in CREATE_ONLY))
     after.update(desired_values({}, wanted))
@@ -196,7 +209,7 @@ def predict_created(wanted, slb_type=None):
     return _as_reported(after)
 
 
-def diff_view(ingress):
+def diff_view(ingress: Optional[Ingress]) -> Dict[str, Any]:
     """A diff side: the ingress without keys that carry no information."""
     if not ingress:
         return {}
@@ -207,7 +220,7 @@ def diff_view(ingress):
 # ---------------------------------------------------------------------------------------------
 
 
-def _rule_to_api(rule, default=False):
+def _rule_to_api(rule: Rule, default: bool = False) -> Dict[str, Any]:
     api = {'appId': rule['app_id'], 'containerPort': rule['container_port']}
     if default:
         if rule.get('backend_protocol') is not None:
@@ -220,7 +233,7 @@ def _rule_to_api(rule, default=False):
     return api
 
 
-def _cors_to_api(cors):
+def _cors_to_api(cors: Dict[str, Any]) -> Dict[str, str]:
     api = {}
     for option, key in CORS_API.items():
         value = cors.get(option)
@@ -238,11 +251,11 @@ def _cors_to_api(cors):
     return api
 
 
-def _values_to_api(values):
+def _values_to_api(values: Ingress) -> ApiParams:
     params = {}
-    for option, api, dummy in SCALARS:
-        if option in values:
-            params[api] = values[option]
+    for scalar in SCALARS:
+        if scalar.option in values:
+            params[scalar.api] = values[scalar.option]
     if 'cert_ids' in values:
         params['CertIds'] = ','.join(values['cert_ids'])
     if 'default_rule' in values:
@@ -254,8 +267,10 @@ def _values_to_api(values):
     return params
 
 
-def create_params(wanted):
-    """CreateIngress parameters (PascalCase, Python values) for the wanted ingress."""
+def create_params(wanted: Ingress) -> ApiParams:
+    """CreateIngress parameters for the wanted ingress (normalize_wanted): ``{'NamespaceId': ..., 'SlbId': ...,
+    'ListenerPort': 80, 'LoadBalanceType': 'clb', 'DefaultRule': {'appId': ..., 'containerPort': ...},
+    'Rules': [...]}`` (``Rules`` ``[]`` when the task lists none)."""
     params = _values_to_api(desired_values({}, wanted))
     params['NamespaceId'] = wanted['namespace_id']
     params['LoadBalanceType'] = wanted.get('load_balance_type') or SERVICE_DEFAULTS['load_balance_type']
@@ -271,7 +286,7 @@ def create_params(wanted):
     return params
 
 
-def update_params(changes, desired):
+def update_params(changes: Ingress, desired: Ingress) -> ApiParams:
     """UpdateIngress parameters: what changed (the whole rule list when rules change; ListenerPort only
     when it changes), plus the task's certificate whenever the listener protocol is sent, so that an
     HTTPS listener always arrives with its certificate."""

@@ -33,9 +33,11 @@ from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape im
     row_name,
 )
 from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_validate import (
+    MAX_RULES,
     IngressInputError,
     immutable_conflicts,
     immutable_message,
+    merged_rules_message,
     validate_effective,
     validate_load_balancer,
     validate_static,
@@ -145,7 +147,7 @@ class IngressResource:
                 self.fail('No ingress has ingress_id %s. An id cannot be chosen at creation: remove ingress_id and set '
                           'name to create the ingress.' % self.params['ingress_id'])
             return self.create()
-        return self.converge(live)
+        return self.converge(live, full=self.params['ingress_id'] is not None)
 
     def absent(self, live):
         if live is None:
@@ -161,35 +163,54 @@ class IngressResource:
             self.sae.api.delete_ingress(live['id'])
         return dict(changed=True, ingress={}, diff=dict(before=diff_view(result_from_live(live)), after={}))
 
-    def converge(self, live):
+    def converge(self, live, full=False):
+        """`live`: the ingress found; `full`: whether it comes from DescribeIngress (else from a ListIngresses row)."""
         conflicts = immutable_conflicts(live, self.wanted)
         if conflicts:
             self.fail(immutable_message(conflicts), ingress=result_from_live(live))
         validate_effective(self.wanted, live)
-        if missing_from_live(live, self.wanted):
-            full = self.describe(live['id'])
-            if full is None:
+        unreported = missing_from_live(live, self.wanted)
+        if unreported and not full:
+            described = self.describe(live['id'])
+            if described is None:
                 # Deleted between the list and the describe: create it as if never found.
-                return self.create()
-            live = full
+                return self.create(gone=live['id'])
+            live = described
+            unreported = missing_from_live(live, self.wanted)
+        if unreported:
+            self.warn_unreported(live, unreported)
         desired = desired_values(live, self.wanted, self.params['purge_rules'])
-        changes = compute_changes(live, desired)
+        # A value the service does not report is never compared (with a default or anything else): it travels
+        # with an update made for another option, and never causes one.
+        changes = compute_changes(live, dict((k, v) for k, v in desired.items() if k not in unreported))
         if not changes:
             return dict(changed=False, ingress=result_from_live(live))
+        changes.update((option, desired[option]) for option in unreported if option in desired)
         self.check_update(live, changes)
         if not self.module.check_mode:
+            params = update_params(changes, desired)
             try:
-                self.sae.api.update_ingress(live['id'], update_params(changes, desired))
+                self.sae.api.update_ingress(live['id'], params)
             except SaeApiError as err:
                 self.fail_port_taken(err, live)
+                self.fail_no_rules(err, params)
                 raise
         return self.changed(live, predict(live, changes))
+
+    def warn_unreported(self, live, options):
+        self.module.warn('The service does not report %s of ingress %s, so the module cannot compare %s: %s sent '
+                         'when the ingress is created or along with a change of another option, never on %s own. Check '
+                         'the value in the SAE console.'
+                         % (', '.join(options), live.get('id'), 'it' if len(options) == 1 else 'them',
+                            'it is' if len(options) == 1 else 'they are', 'its' if len(options) == 1 else 'their'))
 
     def check_update(self, live, changes):
         """Refusals that depend on what the update would change; still before any write."""
         conflicts = rules_with_actions(changes.get('rules') or [])
         if conflicts:
             self.fail(rule_actions_message(conflicts), ingress=result_from_live(live))
+        if len(changes.get('rules') or []) > MAX_RULES:
+            self.fail(merged_rules_message(len(changes['rules']), len(self.wanted['rules'])), ingress=result_from_live(live))
         if 'name' in changes and self.params['ingress_id'] is not None:
             holder = self.find_named(changes['name'])
             if holder is not None and normalize_live(holder).get('id') != live['id']:
@@ -197,20 +218,46 @@ class IngressResource:
                           'must identify one ingress. Choose another name.'
                           % (live['id'], changes['name'], holder.get('Id'), self.params['namespace_id']),
                           ingress=result_from_live(live))
+        if 'listener_port' in changes:
+            self.check_port_free(live.get('slb_id'), changes['listener_port'], live['id'], ingress=result_from_live(live))
 
-    def create(self):
+    def check_port_free(self, slb_id, port, own_id=None, **result):
+        """Fails, before any write, when the rows already listed show another ingress on that listener (the
+        service would refuse the write with SlbListenerPort.NotAvailable). Costs no call: without a listing
+        (an ingress found by ingress_id) the service is the only judge."""
+        holder = port_holder(self.rows or [], slb_id, port)
+        if holder is not None and normalize_live(holder).get('id') != own_id:
+            self.fail('Listener port %s of %s is held by ingress %s, named %r, in %s: nothing was changed. Choose another '
+                      'listener_port, or manage that ingress (its name or ingress_id).'
+                      % (port, slb_id, holder.get('Id'), row_name(holder), self.params['namespace_id']), **result)
+
+    def create(self, gone=None):
+        """Create the wanted ingress (`gone`: the id of the ingress found, then missing, in its place)."""
         validate_effective(self.wanted, None)
+        self.check_port_free(self.wanted.get('slb_id'), self.wanted.get('listener_port'), gone)
         if self.module.check_mode:
             return self.changed(None, self.predict_created())
+        params = create_params(self.wanted)
         try:
-            ingress_id = self.sae.api.create_ingress(create_params(self.wanted))
+            ingress_id = self.sae.api.create_ingress(params)
         except SaeUnknownOutcomeError as err:
             return self.after_uncertain_create(err)
         except SaeApiError as err:
             if err.code != 'SlbListenerPort.NotAvailable':
+                self.fail_no_rules(err, params)
                 raise
             return self.after_uncertain_create(err)
         return self.created(ingress_id)
+
+    def fail_no_rules(self, err, params):
+        """A write with no rules that the service refuses as invalid: SAE needs at least one rule (every public
+        client sends one; whether the API takes none is not documented)."""
+        if params.get('Rules') != [] or not (err.code or '').startswith('InvalidParameter.'):
+            return
+        noted = SaeApiError(err.code, '%s SAE needs at least one rule on an ingress, and this task leaves it with none: '
+                            'add a rule to rules. Nothing was changed.' % err.message.rstrip(),
+                            request_id=err.request_id, status=err.status, operation=err.operation)
+        self.sae.fail_api(noted)
 
     def predict_created(self, ingress_id=None):
         """The ingress a create produces: the request, the service's answer (its id) and, for the SLB's address

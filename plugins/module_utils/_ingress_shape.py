@@ -10,22 +10,44 @@ listener). Shared by sae_ingress and sae_ingress_info; pure functions of plain d
 
 from __future__ import annotations
 
-# Scalar options: (option, API field, kind). Their live values come from DescribeIngress or a
-# ListIngresses row; `None` on the wanted side means "not set, leave alone".
+from typing import Any, Dict, List, NamedTuple, Optional, Tuple
+
+# The dict shapes that travel between the functions of the ingress module_utils:
+#   ApiIngress  a DescribeIngress `Data` or a ListIngresses row, PascalCase, as the service answers;
+#   Params      the module's parameters (AnsibleModule.params), snake_case, None for "not set";
+#   Ingress     the module's vocabulary of an ingress (normalize_live, normalize_wanted), snake_case keys
+#               of the options and of RV(ingress), only the keys known (see missing_from_live);
+#   Rule        one rule in that vocabulary: {app_id, container_port, domain, path, backend_protocol,
+#               rewrite_path[, rule_actions]}.
+ApiIngress = Dict[str, Any]
+Params = Dict[str, Any]
+Ingress = Dict[str, Any]
+Rule = Dict[str, Any]
+
+
+class Scalar(NamedTuple):
+    """A scalar option: its name, its API field, and its kind ('str', 'int' or 'bool')."""
+    option: str
+    api: str
+    kind: str
+
+
+# Scalar options. Their live values come from DescribeIngress or a ListIngresses row; `None` on the
+# wanted side means "not set, leave alone".
 SCALARS = (
-    ('name', 'Description', 'str'),
-    ('listener_port', 'ListenerPort', 'int'),
-    ('listener_protocol', 'ListenerProtocol', 'str'),
-    ('cert_id', 'CertId', 'str'),
-    ('security_policy_id', 'SecurityPolicyId', 'str'),
-    ('request_timeout', 'RequestTimeout', 'int'),
-    ('idle_timeout', 'IdleTimeout', 'int'),
-    ('enable_gzip', 'EnableGzip', 'bool'),
-    ('enable_x_forwarded_for', 'EnableXForwardedFor', 'bool'),
-    ('enable_x_forwarded_for_client_src_port', 'EnableXForwardedForClientSrcPort', 'bool'),
-    ('enable_x_forwarded_for_proto', 'EnableXForwardedForProto', 'bool'),
-    ('enable_x_forwarded_for_slb_id', 'EnableXForwardedForSlbId', 'bool'),
-    ('enable_x_forwarded_for_slb_port', 'EnableXForwardedForSlbPort', 'bool'),
+    Scalar('name', 'Description', 'str'),
+    Scalar('listener_port', 'ListenerPort', 'int'),
+    Scalar('listener_protocol', 'ListenerProtocol', 'str'),
+    Scalar('cert_id', 'CertId', 'str'),
+    Scalar('security_policy_id', 'SecurityPolicyId', 'str'),
+    Scalar('request_timeout', 'RequestTimeout', 'int'),
+    Scalar('idle_timeout', 'IdleTimeout', 'int'),
+    Scalar('enable_gzip', 'EnableGzip', 'bool'),
+    Scalar('enable_x_forwarded_for', 'EnableXForwardedFor', 'bool'),
+    Scalar('enable_x_forwarded_for_client_src_port', 'EnableXForwardedForClientSrcPort', 'bool'),
+    Scalar('enable_x_forwarded_for_proto', 'EnableXForwardedForProto', 'bool'),
+    Scalar('enable_x_forwarded_for_slb_id', 'EnableXForwardedForSlbId', 'bool'),
+    Scalar('enable_x_forwarded_for_slb_port', 'EnableXForwardedForSlbPort', 'bool'),
 )
 
 # Fields fixed at creation: a difference fails before any write.
@@ -45,18 +67,14 @@ RESULT_KEYS = (
     'mse_gateway_protocol',
 )
 
-# Values the service fills in when a request leaves them out.
+# Values the service documents for what a request leaves out (the Create page, the SDK's model comments). The
+# flags (enable_gzip, enable_x_forwarded_for*) have no documented default: a create that leaves them out returns
+# them null (not read), and nothing is ever compared with a default.
 SERVICE_DEFAULTS = {
     'load_balance_type': 'clb',
     'listener_protocol': 'HTTP',
     'request_timeout': 60,
     'idle_timeout': 15,
-    'enable_gzip': False,
-    'enable_x_forwarded_for': False,
-    'enable_x_forwarded_for_client_src_port': False,
-    'enable_x_forwarded_for_proto': False,
-    'enable_x_forwarded_for_slb_id': False,
-    'enable_x_forwarded_for_slb_port': False,
 }
 
 DEFAULT_BACKEND_PROTOCOL = 'http'
@@ -117,6 +135,12 @@ def _cast(value, kind):
     return _blank_to_none(value)
 
 
+def _domain(value):
+    """A rule's domain: domains are case-insensitive (SAE's console guide), so the module holds them lower-case."""
+    value = _blank_to_none(value)
+    return value.lower() if value else None
+
+
 def _protocol(value):
     value = _blank_to_none(value)
     return value.lower() if value else None
@@ -133,28 +157,37 @@ def _rule_actions(actions):
 # ---------------------------------------------------------------------------------------------
 
 
-def normalize_rule(rule, live=False):
-    """One forwarding rule in the module's vocabulary (from a module option or an API rule).
+def live_rule(rule: Dict[str, Any]) -> Rule:
+    """One rule of a DescribeIngress answer or ListIngresses row, in the module's vocabulary.
 
-    A sub-option the task leaves unset stays None ("keep the live value"); on the live side
-    backend_protocol is None where the service does not report it, and rule_actions lists the
-    actions set outside this module (console, saectl).
+    ``{'AppId': 'a', 'ContainerPort': 8080, 'Domain': 'WWW.Example.com', 'Path': '/', 'RuleActions': []}``
+    -> ``{'app_id': 'a', 'container_port': 8080, 'domain': 'www.example.com', 'path': '/',
+    'backend_protocol': None, 'rewrite_path': None, 'rule_actions': []}``. backend_protocol is None where the
+    service does not report it; rule_actions lists the actions set outside this module (console, saectl).
     """
-    if live:
-        return {
-            'app_id': _blank_to_none(rule.get('AppId')),
-            'container_port': _to_int(rule.get('ContainerPort')),
-            'domain': _blank_to_none(rule.get('Domain')),
-            'path': _blank_to_none(rule.get('Path')),
-            'backend_protocol': _protocol(rule.get('BackendProtocol')),
-            'rewrite_path': _blank_to_none(rule.get('RewritePath')),
-            'rule_actions': _rule_actions(rule.get('RuleActions')),
-        }
+    return {
+        'app_id': _blank_to_none(rule.get('AppId')),
+        'container_port': _to_int(rule.get('ContainerPort')),
+        'domain': _domain(rule.get('Domain')),
+        'path': _blank_to_none(rule.get('Path')),
+        'backend_protocol': _protocol(rule.get('BackendProtocol')),
+        'rewrite_path': _blank_to_none(rule.get('RewritePath')),
+        'rule_actions': _rule_actions(rule.get('RuleActions')),
+    }
+
+
+def wanted_rule(rule: Dict[str, Any]) -> Rule:
+    """One rule of the task's O(rules), in the module's vocabulary (no rule_actions).
+
+    ``{'app_id': 'a', 'container_port': 8080, 'domain': 'WWW.Example.com', 'path': '/', 'backend_protocol': None,
+    'rewrite_path': ''}`` -> the same keys, the domain lower-case. A sub-option left unset stays None ("keep the
+    live value"); rewrite_path ``''`` asks for no rewrite.
+    """
     rewrite_path = rule.get('rewrite_path')
     return {
         'app_id': _blank_to_none(rule.get('app_id')),
         'container_port': _to_int(rule.get('container_port')),
-        'domain': _blank_to_none(rule.get('domain')),
+        'domain': _domain(rule.get('domain')),
         'path': _blank_to_none(rule.get('path')),
         'backend_protocol': _protocol(rule.get('backend_protocol')),
         # '' asks for no rewrite (kept apart from None, which keeps the live value)
@@ -162,40 +195,46 @@ def normalize_rule(rule, live=False):
     }
 
 
-def normalize_default_rule(rule, live=False):
-    if rule is None:
-        return None
-    if live:
-        rule = {'app_id': rule.get('AppId'), 'container_port': rule.get('ContainerPort'),
-                'backend_protocol': rule.get('BackendProtocol')}
+def _default_rule(app_id: Any, container_port: Any, backend_protocol: Any) -> Rule:
     return {
-        'app_id': _blank_to_none(rule.get('app_id')),
-        'container_port': _to_int(rule.get('container_port')),
-        'backend_protocol': _protocol(rule.get('backend_protocol')),
+        'app_id': _blank_to_none(app_id),
+        'container_port': _to_int(container_port),
+        'backend_protocol': _protocol(backend_protocol),
     }
 
 
-def _cors_value_set(value):
+def live_default_rule(rule: Optional[Dict[str, Any]]) -> Optional[Rule]:
+    """``{'AppId': 'a', 'ContainerPort': 8080[, 'BackendProtocol': 'http']}`` -> ``{'app_id': 'a',
+    'container_port': 8080, 'backend_protocol': 'http' or None}``; None stays None."""
+    if rule is None:
+        return None
+    return _default_rule(rule.get('AppId'), rule.get('ContainerPort'), rule.get('BackendProtocol'))
+
+
+def wanted_default_rule(rule: Optional[Dict[str, Any]]) -> Optional[Rule]:
+    """The task's O(default_rule) ``{app_id, container_port, backend_protocol}``, normalised; None stays None."""
+    if rule is None:
+        return None
+    return _default_rule(rule.get('app_id'), rule.get('container_port'), rule.get('backend_protocol'))
+
+
+def _cors_value_set(value: Any) -> bool:
     """True for a CORS value that says something (0 does: max_age 0 is a real value)."""
     return value is not None and value is not False and value != []
 
 
-def canonical_cors(cors):
+def canonical_cors(cors: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
     """None for a configuration that is off and sets nothing: the same as no configuration at all."""
     if cors and (cors.get('enable') or any(_cors_value_set(v) for k, v in cors.items() if k != 'enable')):
         return cors
     return None
 
 
-def normalize_cors(cors, live=False):
-    """CORS settings with every key present; lists sorted, flags as booleans, max_age an int."""
-    if cors is None:
-        return None
-    if live:
-        cors = dict((option, cors.get(api)) for option, api in CORS_API.items())
+def _cors(values: Dict[str, Any]) -> Dict[str, Any]:
+    """CORS settings by option name -> every key present; lists sorted, flags as booleans, max_age an int."""
     result = {}
     for option in CORS_API:
-        value = cors.get(option)
+        value = values.get(option)
         if option in CORS_LISTS:
             value = _split_list(value)
         elif option == 'max_age':
@@ -206,15 +245,33 @@ def normalize_cors(cors, live=False):
     return result
 
 
-def rule_key(rule):
-    return (rule.get('domain') or '', rule.get('path') or '')
+def live_cors(cors: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+    """A CorsConfig answer ``{'Enable': 'true', 'AllowOrigin': 'b,a', 'MaxAge': '600'}`` -> ``{'enable': True,
+    'allow_origin': ['a', 'b'], 'allow_methods': None, ..., 'max_age': 600}`` (every key of O(cors_config))."""
+    if cors is None:
+        return None
+    return _cors(dict((option, cors.get(api)) for option, api in CORS_API.items()))
 
 
-def normalize_live(data):
+def wanted_cors(cors: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+    """The task's O(cors_config) with every key present, normalised as live_cors normalises an answer."""
+    if cors is None:
+        return None
+    return _cors(cors)
+
+
+def rule_key(rule: Rule) -> Tuple[str, str]:
+    """What identifies a rule (module vocabulary): its domain, case-insensitively, and its path."""
+    return ((rule.get('domain') or '').lower(), rule.get('path') or '')
+
+
+def normalize_live(data: ApiIngress) -> Ingress:
     """The module's shape of a DescribeIngress `Data` or a ListIngresses row.
 
-    Only the keys the API returned are present, so a caller can tell what a ListIngresses row
-    does not carry (see missing_from_live).
+    ``{'Id': 7, 'Description': 'web', 'ListenerPort': '80', 'CertIds': 'b,a', 'Rules': [...], ...}`` ->
+    ``{'id': 7, 'name': 'web', 'description': 'web', 'listener_port': 80, 'listener_protocol': 'HTTP',
+    'cert_ids': ['a', 'b'], 'rules': [Rule, ...], ...}``. Only the keys the API returned are present, so a
+    caller can tell what the answer does not carry (see missing_from_live).
     """
     live = {}
     if 'Id' in data:
@@ -227,9 +284,11 @@ def normalize_live(data):
             live[option] = _blank_to_none(data[api])
     if 'LoadBalanceType' in data:
         live['load_balance_type'] = (_blank_to_none(data['LoadBalanceType']) or SERVICE_DEFAULTS['load_balance_type']).lower()
-    for option, api, kind in SCALARS:
-        if option != 'name' and api in data:
-            live[option] = _cast(data[api], kind)
+    for scalar in SCALARS:
+        # A number or flag the service answers null for is not reported, like one it leaves out.
+        value = data.get(scalar.api)
+        if scalar.option != 'name' and scalar.api in data and not (scalar.kind != 'str' and value is None):
+            live[scalar.option] = _cast(value, scalar.kind)
     if 'ListenerPort' in data or 'ListenerProtocol' in data or 'Id' in data:
         # The service omits ListenerProtocol on listeners created without one: they are HTTP.
         protocol = _blank_to_none(data.get('ListenerProtocol'))
@@ -237,11 +296,11 @@ def normalize_live(data):
     if 'CertIds' in data:
         live['cert_ids'] = _split_list(data['CertIds']) or []
     if 'DefaultRule' in data:
-        live['default_rule'] = normalize_default_rule(data['DefaultRule'], live=True)
+        live['default_rule'] = live_default_rule(data['DefaultRule'])
     if 'Rules' in data:
-        live['rules'] = [normalize_rule(rule, live=True) for rule in data['Rules'] or []]
+        live['rules'] = [live_rule(rule) for rule in data['Rules'] or []]
     if 'CorsConfig' in data:
-        live['cors_config'] = canonical_cors(normalize_cors(data['CorsConfig'], live=True))
+        live['cors_config'] = canonical_cors(live_cors(data['CorsConfig']))
     if 'CreatedBySae' in data:
         live['created_by_sae'] = _to_bool(data['CreatedBySae'])
     # ListIngresses rows only: when the ingress was created, and the MSE gateway of a gateway route.
@@ -255,8 +314,13 @@ def normalize_live(data):
     return live
 
 
-def normalize_wanted(params):
-    """The options the user set, normalised the way normalize_live normalises the live side."""
+def normalize_wanted(params: Params) -> Ingress:
+    """The options the user set, normalised the way normalize_live normalises the live side.
+
+    ``{'name': 'web', 'slb_id': 'alb-1', 'listener_port': 443, 'cert_ids': ['b', 'a'], 'rules': None, ...}`` ->
+    ``{'name': 'web', 'slb_id': 'alb-1', 'load_balance_type': 'alb', 'listener_port': 443, 'cert_ids': ['a', 'b']}``:
+    only the options set (and the type an slb_id names), create-only options included.
+    """
     wanted = {}
     for option in ('namespace_id', 'slb_id', 'address_type', 'load_balancer_edition'):
         if params.get(option) is not None:
@@ -264,32 +328,34 @@ def normalize_wanted(params):
     lb_type = params.get('load_balance_type') or lb_type_of_slb(params.get('slb_id'))
     if lb_type:
         wanted['load_balance_type'] = lb_type.lower()
-    for option, dummy, kind in SCALARS:
-        if params.get(option) is not None:
-            wanted[option] = _cast(params[option], kind) if kind != 'str' else params[option]
+    for scalar in SCALARS:
+        value = params.get(scalar.option)
+        if value is not None:
+            wanted[scalar.option] = _cast(value, scalar.kind) if scalar.kind != 'str' else value
     if wanted.get('listener_protocol'):
         wanted['listener_protocol'] = wanted['listener_protocol'].upper()
     if params.get('cert_ids') is not None:
         wanted['cert_ids'] = _split_list(params['cert_ids'])
     if params.get('default_rule') is not None:
-        wanted['default_rule'] = normalize_default_rule(params['default_rule'])
+        wanted['default_rule'] = wanted_default_rule(params['default_rule'])
     if params.get('rules') is not None:
-        wanted['rules'] = [normalize_rule(rule) for rule in params['rules']]
+        wanted['rules'] = [wanted_rule(rule) for rule in params['rules']]
     if params.get('cors_config') is not None:
-        cors = normalize_cors(params['cors_config'])
+        cors = wanted_cors(params['cors_config'])
         wanted['cors_config'] = dict((k, v) for k, v in cors.items() if v is not None)
     if params.get('zone_mappings') is not None:
         wanted['zone_mappings'] = [dict(zone_id=z['zone_id'], vswitch_id=z['vswitch_id']) for z in params['zone_mappings']]
     return wanted
 
 
-def result_from_live(live):
-    """The `ingress` return value: every documented key, None where unknown."""
+def result_from_live(live: Ingress) -> Ingress:
+    """The `ingress` return value: every key of RESULT_KEYS (the RETURN documentation), None where unknown."""
     return dict((key, live.get(key)) for key in RESULT_KEYS)
 
 
-def missing_from_live(live, wanted):
-    """Options the task sets that `live` (for example a ListIngresses row) does not carry."""
+def missing_from_live(live: Ingress, wanted: Ingress) -> List[str]:
+    """Options the task sets that `live` does not carry: a ListIngresses row lacks some fields, and a service
+    may leave a field out of DescribeIngress too (fields reached it at different times)."""
     comparable = [key for key in wanted if key not in IMMUTABLE and key not in CREATE_ONLY]
     return sorted(key for key in comparable if key not in live)
 
@@ -298,7 +364,7 @@ def missing_from_live(live, wanted):
 # ---------------------------------------------------------------------------------------------
 
 
-def lb_type_of_slb(slb_id):
+def lb_type_of_slb(slb_id: Optional[str]) -> Optional[str]:
     """The load balancer type an SLB id names by its prefix (``alb-``: ALB, ``lb-``: CLB), or None.
 
     normalize_wanted applies it when the task sets slb_id without load_balance_type, so validation,
@@ -312,7 +378,7 @@ def lb_type_of_slb(slb_id):
     return None
 
 
-def infer_lb_type(wanted, live=None):
+def infer_lb_type(wanted: Ingress, live: Optional[Ingress] = None) -> Optional[str]:
     """The ingress's load balancer type as far as it is known: the task's (or its slb_id's), else the live one."""
     if wanted.get('load_balance_type'):
         return wanted['load_balance_type']
@@ -321,12 +387,13 @@ def infer_lb_type(wanted, live=None):
     return None
 
 
-def reports_backend_protocol(lb_type, listener_protocol):
+def reports_backend_protocol(lb_type: Optional[str], listener_protocol: Optional[str]) -> bool:
     """The service applies and reports a backend protocol only on an ALB ingress with an HTTPS listener."""
     return lb_type == 'alb' and listener_protocol == 'HTTPS'
 
 
-def listener_protocol_after(wanted, live):
+def listener_protocol_after(wanted: Ingress, live: Optional[Ingress]) -> str:
+    """The listener protocol once the task is applied: the task's, else the live one, else the default HTTP."""
     return wanted.get('listener_protocol') or (live or {}).get('listener_protocol') or SERVICE_DEFAULTS['listener_protocol']
 
 # ---------------------------------------------------------------------------------------------
@@ -341,7 +408,7 @@ class AmbiguousName(LookupError):
                          % (len(ids), namespace_id, name, ', '.join(str(i) for i in ids)))
 
 
-def row_name(row):
+def row_name(row: ApiIngress) -> Optional[str]:
     """The routing rule name (the task's `name`) of a ListIngresses row or DescribeIngress answer.
 
     That is `Description`: the service generates `Name` itself (for example
@@ -350,17 +417,17 @@ def row_name(row):
     return _blank_to_none(row.get('Description'))
 
 
-def is_gateway_route(row):
+def is_gateway_route(row: ApiIngress) -> bool:
     """True for a ListIngresses row of an MSE gateway's route (MseGatewayId set): not an ingress sae_ingress manages."""
     return bool(_blank_to_none(row.get('MseGatewayId')))
 
 
-def gateway_routes_named(rows, name):
+def gateway_routes_named(rows: List[ApiIngress], name: str) -> List[ApiIngress]:
     """The ListIngresses rows of MSE gateway routes named `name`."""
     return [row for row in rows if is_gateway_route(row) and row_name(row) == name]
 
 
-def find_by_name(rows, name):
+def find_by_name(rows: List[ApiIngress], name: str) -> Optional[ApiIngress]:
     """The ListIngresses row named `name`, or None; rows of MSE gateway routes never match. Raises AmbiguousName
     if several are."""
     matches = [row for row in rows if row_name(row) == name and not is_gateway_route(row)]
@@ -369,7 +436,7 @@ def find_by_name(rows, name):
     return matches[0] if matches else None
 
 
-def port_holder(rows, slb_id, listener_port):
+def port_holder(rows: List[ApiIngress], slb_id: Optional[str], listener_port: Optional[int]) -> Optional[ApiIngress]:
     """The ListIngresses row that holds `listener_port` on `slb_id`, or None (never a row of an MSE gateway route)."""
     if not slb_id or listener_port is None:
         return None
@@ -379,7 +446,7 @@ def port_holder(rows, slb_id, listener_port):
     return None
 
 
-def routed_apps(row):
+def routed_apps(row: ApiIngress) -> set:
     """The application ids an ingress (a ListIngresses row or DescribeIngress answer) routes to."""
     rules = [row.get('DefaultRule') or {}] + list(row.get('Rules') or [])
     return set(rule.get('AppId') for rule in rules if isinstance(rule, dict) and rule.get('AppId'))

@@ -9,18 +9,25 @@ validate_load_balancer: before any call), and what it says against the live ingr
 
 from __future__ import annotations
 
+from typing import Any, List, Optional, Tuple
+
 from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape import (
     CREATE_ONLY,
     IMMUTABLE,
     SERVICE_DEFAULTS,
+    Ingress,
+    Params,
     infer_lb_type,
     listener_protocol_after,
-    normalize_rule,
     reports_backend_protocol,
     rule_key,
+    wanted_rule,
 )
 
 MAX_RULES = 40
+
+# A rule's path, per SAE's console guide: 1 to 80 characters, starting with "/".
+MAX_PATH_LENGTH = 80
 
 RANGES = {
     'listener_port': (1, 65535),
@@ -33,7 +40,7 @@ class IngressInputError(ValueError):
     """A task argument that cannot work; the message names the option and the fix."""
 
 
-def _check_range(errors, label, value, low, high):
+def _check_range(errors: List[str], label: str, value: Optional[int], low: int, high: int) -> None:
     if value is not None and not low <= value <= high:
         errors.append('%s must be between %d and %d, got %s.' % (label, low, high, value))
 
@@ -42,13 +49,14 @@ def _check_range(errors, label, value, low, high):
 # ---------------------------------------------------------------------------------------------
 
 
-def validate_static(params):
-    """Checks that need no API call. Raises IngressInputError listing every problem found."""
+def validate_static(params: Params) -> None:
+    """Checks that need no API call, of the module's parameters (``{'state': 'present', 'name': 'web',
+    'rules': [{'domain': ..., 'path': ..., ...}], ...}``). Raises IngressInputError listing every problem found."""
     errors = []
     namespace_id = params.get('namespace_id')
     if namespace_id is not None:
-        region, dummy, name = namespace_id.partition(':')
-        if not region.strip() or (dummy and not name.strip()) or namespace_id != namespace_id.strip():
+        region, colon, name = namespace_id.partition(':')
+        if not region.strip() or (colon and not name.strip()) or namespace_id != namespace_id.strip():
             errors.append("namespace_id must look like '<region>:<name>' (for example 'cn-beijing:prod') "
                           "or be a bare region for the default namespace, got %r." % namespace_id)
     if params.get('name') is not None and not params['name'].strip():
@@ -65,7 +73,7 @@ def validate_static(params):
         raise IngressInputError(' '.join(errors))
 
 
-def _option_errors(params):
+def _option_errors(params: Params) -> List[str]:
     """What is wrong with the options that describe the ingress (not checked for state: absent)."""
     errors = []
     for option in ('cert_id', 'security_policy_id'):
@@ -100,10 +108,13 @@ def _option_errors(params):
                 errors.append('%s (app_id %s) needs %s: every rule routes a domain and a path (for example path: /); '
                               'send other traffic with default_rule.' % (label, rule.get('app_id'), ' and '.join(missing)))
                 continue
-            key = rule_key(normalize_rule(rule))
+            errors.extend(_domain_and_path_errors(label, rule['domain'], rule['path']))
+            key = rule_key(wanted_rule(rule))
             if key in seen:
-                errors.append('rules[%d] and %s have the same domain %r and path %r; each (domain, path) may appear once.'
-                              % (seen[key], label, key[0], key[1]))
+                first = rules[seen[key]]['domain']
+                case = '' if first == rule['domain'] else ' (%r and %r: domains are case-insensitive)' % (first, rule['domain'])
+                errors.append('rules[%d] and %s have the same domain %r and path %r%s; each (domain, path) may appear once.'
+                              % (seen[key], label, first, rule['path'], case))
             else:
                 seen[key] = index
     cors = params.get('cors_config')
@@ -111,17 +122,31 @@ def _option_errors(params):
         _check_range(errors, 'cors_config.max_age', cors['max_age'], -1, 172800)
     return errors
 
+
+def _domain_and_path_errors(label: str, domain: str, path: str) -> List[str]:
+    """A rule's domain and path as SAE's console guide allows them: a wildcard only as a leading ``*.`` label
+    (``*.example.com``); a path of 1 to 80 characters that starts with ``/``."""
+    errors = []
+    where = '%s (domain %r, path %r)' % (label, domain, path)
+    if '*' in domain and not (domain.startswith('*.') and '*' not in domain[2:] and domain[2:].strip('.')):
+        errors.append('%s: the only wildcard domain SAE accepts is a leading "*." label, as in *.example.com; '
+                      'write the domain that way or list each host.' % where)
+    if not path.startswith('/') or len(path) > MAX_PATH_LENGTH:
+        errors.append('%s: a path starts with "/" and has 1 to %d characters (this one has %d); for example path: /api.'
+                      % (where, MAX_PATH_LENGTH, len(path)))
+    return errors
+
 # ---------------------------------------------------------------------------------------------
 # Against the load balancer and the live ingress
 # ---------------------------------------------------------------------------------------------
 
 
-def _wanted_rules(wanted):
+def _wanted_rules(wanted: Ingress) -> List[Tuple[str, Any]]:
     rules = [('default_rule', wanted['default_rule'])] if wanted.get('default_rule') else []
     return rules + [('rules[%d]' % index, rule) for index, rule in enumerate(wanted.get('rules') or [])]
 
 
-def _backend_protocol_errors(wanted, lb_type, listener_protocol):
+def _backend_protocol_errors(wanted: Ingress, lb_type: Optional[str], listener_protocol: Optional[str]) -> List[str]:
     """backend_protocol https or grpc where the service neither applies nor reports one."""
     if lb_type != 'clb' and (lb_type is None or listener_protocol is None):
         return []  # not known yet: checked again once the live ingress is read
@@ -134,7 +159,8 @@ def _backend_protocol_errors(wanted, lb_type, listener_protocol):
             for label, rule in _wanted_rules(wanted) if rule.get('backend_protocol') not in (None, 'http')]
 
 
-def _lb_type_errors(wanted, lb_type, live, listener_protocol=None):
+def _lb_type_errors(wanted: Ingress, lb_type: Optional[str], live: Optional[Ingress],
+                    listener_protocol: Optional[str] = None) -> List[str]:
     errors = _backend_protocol_errors(wanted, lb_type, listener_protocol)
     if lb_type == 'clb':
         if wanted.get('cert_ids'):
@@ -157,15 +183,17 @@ def _lb_type_errors(wanted, lb_type, live, listener_protocol=None):
     return errors
 
 
-def validate_load_balancer(wanted):
-    """The load-balancer-type checks that the task alone decides (load_balance_type or an slb_id says the type)."""
+def validate_load_balancer(wanted: Ingress) -> None:
+    """The load-balancer-type checks that the task alone decides (load_balance_type or an slb_id says the type), of
+    the wanted ingress (normalize_wanted). Raises IngressInputError."""
     errors = _lb_type_errors(wanted, infer_lb_type(wanted), None, wanted.get('listener_protocol'))
     if errors:
         raise IngressInputError(' '.join(errors))
 
 
-def validate_effective(wanted, live=None):
-    """Checks that depend on the live ingress, or on its absence (still before any write)."""
+def validate_effective(wanted: Ingress, live: Optional[Ingress] = None) -> None:
+    """Checks that depend on the live ingress (normalize_live), or on its absence (None: a create), still before
+    any write. Raises IngressInputError."""
     live = live or {}
     lb_type = infer_lb_type(wanted, live) or SERVICE_DEFAULTS['load_balance_type']
     errors = _lb_type_errors(wanted, lb_type, live, listener_protocol_after(wanted, live))
@@ -180,8 +208,9 @@ def validate_effective(wanted, live=None):
         raise IngressInputError(' '.join(errors))
 
 
-def immutable_conflicts(live, wanted):
-    """[(option, live value, wanted value)] for every fixed field the task would change."""
+def immutable_conflicts(live: Ingress, wanted: Ingress) -> List[Tuple[str, Any, Any]]:
+    """``[('slb_id', 'lb-1', 'lb-2'), ...]``: (option, live value, wanted value) for every fixed field the task
+    would change."""
     conflicts = []
     for option in IMMUTABLE:
         if wanted.get(option) is not None and option in live and wanted[option] != live[option]:
@@ -192,7 +221,14 @@ def immutable_conflicts(live, wanted):
     return conflicts
 
 
-def immutable_message(conflicts):
+def immutable_message(conflicts: List[Tuple[str, Any, Any]]) -> str:
     parts = ['%s (live: %s, wanted: %s)' % conflict for conflict in conflicts]
     return ('These fields cannot change on an existing ingress: %s. Set them to the live values, or remove the ingress '
             '(state: absent) and create it again.' % ', '.join(parts))
+
+
+def merged_rules_message(count: int, listed: int) -> str:
+    """The refusal of a rule change whose merged list (purge_rules: false) exceeds what an ingress holds."""
+    return ('With purge_rules: false the ingress would hold %d rules (the %d listed ones merged with the live ones it '
+            'keeps); an ingress holds at most %d. Nothing was changed. Remove rules from the ingress, list fewer, or set '
+            'purge_rules: true to replace the live rules.' % (count, listed, MAX_RULES))

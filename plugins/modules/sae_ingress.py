@@ -12,18 +12,27 @@ description:
   - Manages one Serverless App Engine (SAE) ingress, the set of routing rules that puts a CLB or ALB listener in front of
     SAE applications.
   - The ingress is found by O(ingress_id), or else by O(name) inside O(namespace_id) (every page of C(ListIngresses)
-    is read). Two ingresses with the same name make the task fail with their ids; set O(ingress_id) then.
+    is read), or else, when neither is set, by its listener, O(slb_id) with O(listener_port); such a task finds,
+    creates and deletes the ingress on that listener. Two ingresses with the same name make the task fail with their
+    ids; set O(ingress_id) then.
   - Idempotent. Only the options a task sets are compared with the live ingress, after normalising both sides
     (values the service fills in, types, letter case, order of O(rules) and O(cert_ids)). An option left unset is
     never changed. When nothing differs no write call is made and the task reports C(ok).
+  - A field the service does not report is never compared, with a default or anything else. Some service versions
+    leave C(enable_gzip), the C(enable_x_forwarded_for*) flags or C(idle_timeout) out of their answers; a task that
+    sets one then warns once that it cannot be compared, and the value is sent when the ingress is created or along
+    with a change of another option, never on its own.
   - When something differs, one C(UpdateIngress) call carries the options that differ (the full rule list when the
     rules differ, since the API replaces it; O(listener_port) only when it changes; the task's certificate whenever
     the listener protocol is sent). An option that someone else changes between the module's read and its write
     keeps that change until the next run puts it back.
   - O(namespace_id), O(slb_id) and O(load_balance_type) cannot change once the ingress exists. A task that asks for
     another value fails before any write and names each field with its live and wanted value.
-  - Input errors (ranges, choices, a missing O(default_rule) or O(listener_port) on create, duplicate rules, options
-    that do not fit the load balancer type) fail before any API call, with a message that names the option.
+  - Input errors (ranges, choices, a missing O(default_rule) or O(listener_port) on create, duplicate rules, domains
+    and paths SAE refuses, options that do not fit the load balancer type) fail before any API call, with a message
+    that names the option. So do conflicts the lookup's listing shows, such as a create or a O(listener_port) change, onto a
+    listener another ingress holds (named in the message), and a merged rule list over 40 with
+    O(purge_rules=false).
   - A create whose outcome is unknown (timeout, connection reset or server error after the request was sent) is not
     repeated blindly; the module looks the ingress up again and only creates it if it is still missing. A create
     that loses a race to an identical task (C(SlbListenerPort.NotAvailable) while an ingress with this name appeared)
@@ -37,7 +46,9 @@ attributes:
   check_mode:
     support: full
     description: Makes no write call and returns the RV(ingress) a real run would produce (for a new ingress, C(id)
-      and C(slb_type) stay null until the service assigns them).
+      and C(slb_type) stay null until the service assigns them). It fails where a real run would fail before its
+      write; a refusal only the service can make (a listener held by an ingress the module did not list, an ingress
+      with no rules where SAE needs one) shows in the real run only.
   diff_mode:
     support: full
     description: Returns C(diff.before) and C(diff.after) in the module's own option vocabulary.
@@ -65,14 +76,15 @@ options:
       - With O(ingress_id) set, a different O(name) renames the ingress, unless another ingress of the namespace has
         that name (the task then fails before any write). With O(state=absent), a O(name) that is not the name of the
         ingress O(ingress_id) finds fails and deletes nothing.
-      - One of O(name) and O(ingress_id) is required; O(name) is required to create.
+      - The task needs O(name), O(ingress_id), or O(slb_id) with O(listener_port). Without O(name) and O(ingress_id),
+        the listener identifies the ingress; the task finds, creates (without a name) and deletes the ingress on it.
     type: str
     aliases: [description]
   ingress_id:
     description:
       - The ingress id. Identifies the ingress directly (one C(DescribeIngress) call) and wins over O(name).
       - An O(ingress_id) that does not exist fails with O(state=present) (an id cannot be chosen at creation;
-        use O(name) to create) and reports C(ok) with O(state=absent).
+        use O(name), or O(slb_id) with O(listener_port), to create) and reports C(ok) with O(state=absent).
     type: int
     aliases: [id]
   load_balance_type:
@@ -84,6 +96,7 @@ options:
   slb_id:
     description:
       - The CLB or ALB instance that carries the listener. Required to create a CLB ingress.
+      - With O(listener_port) and without O(name) and O(ingress_id), identifies the ingress (see O(name)).
       - Without O(load_balance_type), an id starting with C(alb-) means V(alb) and one starting with C(lb-) means
         V(clb), for validation, creation, check mode and diff alike.
       - May be omitted with O(load_balance_type=alb); SAE then creates an ALB (see O(address_type),
@@ -146,6 +159,10 @@ options:
       - With O(purge_rules=true) (the default) the ingress ends up with exactly these rules. With
         O(purge_rules=false) the listed rules are added or changed and the others are kept.
       - Leave O(rules) unset to leave the rules alone. On create, an unset O(rules) means no rules.
+      - An ingress with no rules (a create without O(rules), or V([]) with O(purge_rules=true), which removes every
+        rule) is what the service decides. Where it accepts one the task does it; where SAE needs at least one rule
+        the task fails saying so, and nothing is created or changed.
+      - With O(purge_rules=false) the rules kept count towards the 40; a merged list over 40 fails before any write.
       - A sub-option left unset in a rule keeps the live value of the rule with the same domain and path.
       - Rule actions (redirects and the like, set in the console or with C(saectl)) are returned in
         RV(ingress.rules[].rule_actions). The API takes the whole rule list on every change and the module cannot
@@ -164,12 +181,16 @@ options:
         required: true
       domain:
         description:
-          - The request host the rule matches, for example V(www.example.com).
+          - The request host the rule matches, for example V(www.example.com), or V(*.example.com) (a leading
+            C(*.) label is the only wildcard SAE accepts).
+          - Case-insensitive, as SAE treats domains; compared and returned lower-case; two rules whose domains differ
+            only in case are the same rule (an input error).
           - Every rule needs O(rules[].domain) and O(rules[].path); a rule without them fails before any call. Send
             other traffic with O(default_rule).
         type: str
       path:
-        description: The request path the rule matches, for example V(/api) or V(/).
+        description: The request path the rule matches, for example V(/api) or V(/); 1 to 80 characters, starting
+          with C(/).
         type: str
       backend_protocol:
         description:
@@ -197,7 +218,7 @@ options:
     description: Seconds an idle connection is kept, 1 to 60. The service default is 15.
     type: int
   enable_gzip:
-    description: Whether the load balancer compresses responses. The service default is V(false).
+    description: Whether the load balancer compresses responses.
     type: bool
   enable_x_forwarded_for:
     description: Whether the client address is passed in the C(X-Forwarded-For) header.
@@ -413,15 +434,20 @@ RETURN = r"""
 ingress:
   description:
     - The ingress after the task (in check mode, as the task would leave it). V({}) after O(state=absent).
+    - The same keys whatever found the ingress (O(ingress_id), O(name), the listener, a create, a check-mode
+      prediction), with the same value where two of them give one. A value the module has not read is null, never a
+      default presented as read; each key says when. I(Not read by a list row) means the ingress was found by
+      O(name) or by its listener, the task sets none of the options a C(ListIngresses) row lacks (C(enable_gzip),
+      the C(enable_x_forwarded_for*) flags, C(security_policy_id)), so it was not described in full.
   returned: always
   type: dict
   contains:
     id:
-      description: The ingress id (null in check mode for an ingress not created yet).
+      description: The ingress id; null in check mode for an ingress not created yet.
       type: int
       sample: 87
     name:
-      description: The routing rule's name.
+      description: The routing rule's name; null for an ingress without one (created by its listener).
       type: str
       sample: web
     description:
@@ -433,11 +459,14 @@ ingress:
       type: str
       sample: cn-beijing:prod
     slb_id:
-      description: The load balancer id.
+      description: The load balancer id; null in check mode for the ALB that SAE would create.
       type: str
       sample: lb-2zeclbinternet001
     slb_type:
-      description: Whether the load balancer faces the internet or the VPC.
+      description:
+        - Whether the load balancer faces the internet or the VPC.
+        - Null when not read, after a create or in its check-mode prediction on an O(slb_id) that no ingress of
+          the namespace listing uses (the service reports it only for an existing ingress).
       type: str
       sample: internet
     load_balance_type:
@@ -453,7 +482,7 @@ ingress:
       type: str
       sample: HTTP
     cert_id:
-      description: The CLB certificate.
+      description: The CLB certificate; null when none.
       type: str
       sample: null
     cert_ids:
@@ -462,7 +491,7 @@ ingress:
       elements: str
       sample: []
     security_policy_id:
-      description: The TLS security policy.
+      description: The TLS security policy; null when none, or not read by a list row.
       type: str
       sample: null
     request_timeout:
@@ -470,31 +499,37 @@ ingress:
       type: int
       sample: 60
     idle_timeout:
-      description: The idle timeout in seconds.
+      description: The idle timeout in seconds; null where the service does not report it (unless this task sent it).
       type: int
       sample: 15
     enable_gzip:
-      description: Whether responses are compressed.
+      description: Whether responses are compressed. Null when not read by a list row, after a create that does not set it (the service
+        documents no default), or where the service does not report it (unless this task sent it).
       type: bool
       sample: false
     enable_x_forwarded_for:
-      description: Whether C(X-Forwarded-For) is added.
+      description: Whether C(X-Forwarded-For) is added. Null when not read by a list row, after a create that does not set it (the service
+        documents no default), or where the service does not report it (unless this task sent it).
       type: bool
       sample: false
     enable_x_forwarded_for_client_src_port:
-      description: Whether the client source port header is added.
+      description: Whether the client source port header is added. Null when not read by a list row, after a create that does not set it (the service
+        documents no default), or where the service does not report it (unless this task sent it).
       type: bool
       sample: false
     enable_x_forwarded_for_proto:
-      description: Whether C(X-Forwarded-Proto) is added.
+      description: Whether C(X-Forwarded-Proto) is added. Null when not read by a list row, after a create that does not set it (the service
+        documents no default), or where the service does not report it (unless this task sent it).
       type: bool
       sample: false
     enable_x_forwarded_for_slb_id:
-      description: Whether C(SLB-ID) is added.
+      description: Whether C(SLB-ID) is added. Null when not read by a list row, after a create that does not set it (the service
+        documents no default), or where the service does not report it (unless this task sent it).
       type: bool
       sample: false
     enable_x_forwarded_for_slb_port:
-      description: Whether C(X-Forwarded-Port) is added.
+      description: Whether C(X-Forwarded-Port) is added. Null when not read by a list row, after a create that does not set it (the service
+        documents no default), or where the service does not report it (unless this task sent it).
       type: bool
       sample: false
     cors_config:
@@ -528,7 +563,7 @@ ingress:
           description: The container port.
           type: int
         domain:
-          description: The domain.
+          description: The domain, lower-case.
           type: str
         path:
           description: The path.
@@ -553,7 +588,7 @@ ingress:
       sample: [{app_id: 3f6a2b1c-0d4e-4f5a-9b8c-7d6e5f4a3b21, container_port: 8080, domain: www.example.com, path: /,
                 backend_protocol: null, rewrite_path: null, rule_actions: []}]
     created_by_sae:
-      description: Whether SAE created the load balancer.
+      description: Whether SAE created the load balancer; null when not read by a list row.
       type: bool
       sample: false
     create_time:

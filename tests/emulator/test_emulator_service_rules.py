@@ -63,6 +63,13 @@ def test_ingress_id_required(raw, kit):
     {'Rules': [{'appId': se.APP_WEB_ID, 'containerPort': 8080, 'backendProtocol': 'HTTP'}]},
     {'Rules': [{'appId': se.APP_WEB_ID, 'containerPort': 8080, 'backendProtocol': 'tcp'}]},
     {'Rules': ['just a string']},
+    # the console guide's domains and paths: one wildcard form (*.example.com); a path 1 to 80 characters from /
+    {'Rules': [{'appId': se.APP_WEB_ID, 'containerPort': 8080, 'domain': 'www.*.example.com', 'path': '/'}]},
+    {'Rules': [{'appId': se.APP_WEB_ID, 'containerPort': 8080, 'domain': '*example.com', 'path': '/'}]},
+    {'Rules': [{'appId': se.APP_WEB_ID, 'containerPort': 8080, 'domain': '*', 'path': '/'}]},
+    {'Rules': [{'appId': se.APP_WEB_ID, 'containerPort': 8080, 'domain': 'a.example.com', 'path': 'api'}]},
+    {'Rules': [{'appId': se.APP_WEB_ID, 'containerPort': 8080, 'domain': 'a.example.com', 'path': ''}]},
+    {'Rules': [{'appId': se.APP_WEB_ID, 'containerPort': 8080, 'domain': 'a.example.com', 'path': '/' + 'x' * 80}]},
 ])
 def test_create_obviously_invalid(raw, kit, overrides):
     kit.assert_error(raw.create(kit.clb_fields(**overrides)), 400, se.OBVIOUSLY)
@@ -99,6 +106,13 @@ def test_alb_specific_messages(raw, kit):
     assert 'certificate' in body['Message']
     body = kit.assert_error(raw.create(kit.alb_fields(LoadBalanceType=None)), 400, se.WITH_MESSAGE)
     assert 'LoadBalanceType' in body['Message']
+
+
+def test_wildcard_and_long_path_accepted(raw, kit, emu):
+    rules = [{'appId': se.APP_WEB_ID, 'containerPort': 8080, 'domain': '*.example.com', 'path': '/' + 'x' * 79}]
+    response = raw.create(kit.clb_fields(Rules=rules))
+    assert response.status_code == 200, response.text
+    assert emu.ingresses[response.json()['Data']['IngressId']]['Rules'][0]['Domain'] == '*.example.com'
 
 
 def test_container_port_not_checked_against_the_app(raw, kit, emu):

@@ -301,3 +301,50 @@ def test_business_error_code(variant_emu, kit, where, expected_code):
     # Gateway errors are not SAE errors: always their code in Code, no ErrorCode.
     gateway = kit.RawClient(emu, secret='wrong').list().json()
     assert gateway['Code'] == se.SIGNATURE_MISMATCH and 'ErrorCode' not in gateway
+
+
+# ---------------------------------------------------------------- domain_case, late_fields, empty_rules
+
+@pytest.mark.parametrize('domain_case, stored', [('kept', 'WWW.Example.com'), ('lowered', 'www.example.com')])
+def test_domain_case(variant_emu, kit, domain_case, stored):
+    emu, raw, sdk = variant_emu(domain_case=domain_case)
+    rules = [dict(kit.clb_fields()['Rules'][0], domain='WWW.Example.com')]
+    ingress_id = raw.create(kit.clb_fields(Rules=rules)).json()['Data']['IngressId']
+    assert raw.describe(ingress_id).json()['Data']['Rules'][0]['Domain'] == stored
+    assert sdk.list_ingresses(models.ListIngressesRequest(namespace_id=se.NAMESPACE_ID)).body.data.ingress_list[0].rules[0].domain == stored
+    # set_rule_actions finds the rule whatever the case it is named in
+    emu.set_rule_actions(ingress_id, 'www.EXAMPLE.com', '/v1', [REDIRECT])
+
+
+@pytest.mark.parametrize('late_fields', se.VARIANTS['late_fields'])
+def test_late_fields(variant_emu, kit, late_fields):
+    emu, raw, sdk = variant_emu(late_fields=late_fields)
+    ingress_id = raw.create(kit.clb_fields(EnableGzip='true', IdleTimeout=30)).json()['Data']['IngressId']
+    data = raw.describe(ingress_id).json()['Data']
+    row = raw.list().json()['Data']['IngressList'][0]
+    late = ('EnableGzip', 'EnableXForwardedFor', 'EnableXForwardedForClientSrcPort', 'EnableXForwardedForProto',
+            'EnableXForwardedForSlbId', 'EnableXForwardedForSlbPort', 'IdleTimeout')
+    if late_fields == 'reported':
+        assert (data['EnableGzip'], data['IdleTimeout'], row['IdleTimeout']) == (True, 30, 30)
+    else:
+        assert not set(late) & set(data) and 'IdleTimeout' not in row
+        assert 'RequestTimeout' in data and 'SecurityPolicyId' in data and 'RequestTimeout' in row
+    # accepted and stored either way
+    assert (emu.ingresses[ingress_id]['EnableGzip'], emu.ingresses[ingress_id]['IdleTimeout']) == (True, 30)
+    assert sdk.describe_ingress(models.DescribeIngressRequest(ingress_id=ingress_id)).body.data.request_timeout == 60
+
+
+@pytest.mark.parametrize('empty_rules', se.VARIANTS['empty_rules'])
+def test_empty_rules(variant_emu, kit, empty_rules):
+    emu, raw, sdk = variant_emu(empty_rules=empty_rules)
+    response = raw.create(kit.clb_fields(Rules=[]))
+    with_rule = raw.create(kit.clb_fields(ListenerPort=81)).json()['Data']['IngressId']
+    if empty_rules == 'accepted':
+        assert response.status_code == 200 and emu.ingresses[response.json()['Data']['IngressId']]['Rules'] == []
+        assert raw.update(with_rule, {'Rules': []}).status_code == 200
+        assert emu.ingresses[with_rule]['Rules'] == []
+    else:
+        body = kit.assert_error(response, 400, se.NOT_EMPTY)
+        assert 'Rules' in body['Message'] and list(emu.ingresses) == [with_rule]
+        kit.assert_error(raw.update(with_rule, {'Rules': []}), 400, se.NOT_EMPTY)
+        assert len(emu.ingresses[with_rule]['Rules']) == 1

@@ -32,7 +32,9 @@ def again(task):
     return copy
 
 
-def test_examples_run_against_the_emulator_and_are_idempotent(play, emulator):
+def test_examples_run_against_the_emulator_and_are_idempotent(play, emulator_factory):
+    # The service as documented: the examples set fields that some variants do not report (test_resource_answers.py).
+    emulator = emulator_factory(variants={})
     tasks = []
     for task in examples('sae_ingress') + examples('sae_ingress_info'):
         tasks.extend([task, again(task)])

@@ -33,7 +33,8 @@ def scenario_tasks(bad_credentials):
         task(updated, 'update, check mode', check_mode=True),
         task(updated, 'update'),  # its first UpdateIngress is answered with a 500, then retried
         task({'namespace_id': NS, 'name': 'web'}, 'read', module='alibabacloud.sae.sae_ingress_info'),
-        task(dict(CLB, name='web-2'), 'failure: port taken (API error)'),
+        task(dict(CLB, name='web-2', listener_port=81, listener_protocol='HTTPS', cert_id='no-such-certificate'),
+             'failure: unknown certificate (API error)'),
         task(dict(CLB, listener_port=70000), 'failure: input error'),
         task(dict(CLB, **bad_credentials), 'failure: refused credentials'),
         task({'namespace_id': NS, 'name': 'web', 'state': 'absent'}, 'delete, check mode', check_mode=True),
@@ -99,7 +100,7 @@ def test_secrets_never_appear_at_the_highest_verbosity(tmp_path, emulator, mode)
     run = run_playbook(tmp_path, scenario_tasks(bad), defaults=defaults, env=env, diff=True, verbosity=4)
 
     assert [(r['failed'], r['changed']) for r in run.results] == EXPECTED, run
-    assert 'SlbListenerPort.NotAvailable' in run.results[6]['msg']
+    assert 'CreateIngress failed: SSLCert.NotFound' in run.results[6]['msg']
     assert 'listener_port' in run.results[7]['msg']
     refused = run.results[8]
     assert refused['error']['code'] == ('InvalidSecurityToken.Malformed' if token else 'SignatureDoesNotMatch')

@@ -228,11 +228,24 @@ def test_the_generated_name_is_not_the_name(run_tasks, emulator):
 
 
 def test_a_port_conflict_names_the_ingress_that_holds_the_port(run_tasks, emulator):
+    """The holder of a listener that the lookup's listing shows is reported before any write."""
     holder = seed(emulator)
     run = run_tasks(task(dict(CLB, name='other')))
     assert run.result['failed'], run
-    assert 'SlbListenerPort.NotAvailable' in run.result['msg']
-    assert "held by ingress %s, named 'web'" % holder in run.result['msg'], run.result['msg']
+    assert "Listener port 80 of %s is held by ingress %s, named 'web'" % (CLB['slb_id'], holder) in run.result['msg']
+    assert writes(emulator) == []
+
+
+def test_a_port_conflict_the_listing_did_not_show_names_the_holder_after_the_refusal(run_tasks, emulator):
+    """Found by ingress_id nothing is listed before the update: the service refuses, the message names the holder
+    when the listing made then (a rename check) shows it."""
+    seed(emulator)
+    moving = seed(emulator, dict(CLB, name='moving', listener_port=81))
+    emulator.clear_log()
+    run = run_tasks(task({'namespace_id': NS, 'ingress_id': moving, 'listener_port': 80}))
+    assert run.result['failed'], run
+    assert 'UpdateIngress failed: SlbListenerPort.NotAvailable' in run.result['msg'], run.result['msg']
+    assert [e['operation'] for e in emulator.log] == ['DescribeIngress', 'UpdateIngress']
 
 
 # -- creates whose outcome is unknown ------------------------------------------------------------------------

@@ -42,6 +42,9 @@ DEFAULT_CORS = {'Enable': 'false'}
 # Rows a ListIngresses page holds at most under list_paging=capped.
 LIST_CAP = 10
 
+# Left out of DescribeIngress (and, IdleTimeout, of the ListIngresses rows) under late_fields=omitted.
+LATE_FIELDS = BOOL_FIELDS + ('IdleTimeout',)
+
 DESCRIBE_FIELDS = (
     'Id', 'Name', 'Description', 'NamespaceId', 'SlbId', 'SlbType', 'LoadBalanceType', 'ListenerPort',
     'ListenerProtocol', 'CertId', 'CertIds', 'SecurityPolicyId', 'RequestTimeout', 'IdleTimeout',
@@ -51,6 +54,8 @@ LIST_FIELDS = (
     'ListenerProtocol', 'CertId', 'CertIds', 'RequestTimeout', 'IdleTimeout', 'CorsConfig', 'DefaultRule',
     'Rules', 'CreateTime', 'MseGatewayId', 'MseGatewayPort', 'MseGatewayProtocol',
 )
+
+MAX_PATH_LENGTH = 80
 
 _INT_RE = re.compile(r'^[+-]?\d{1,10}$')
 _NAMESPACE_RE = re.compile(r'^(?P<region>[a-z]+(?:-[a-z0-9]+)+)(?::(?P<name>[A-Za-z0-9][A-Za-z0-9_-]{0,63}))?$')
@@ -258,11 +263,19 @@ class IngressService:
             raise errors.obviously(where + '.backendProtocol')
         if is_default:
             return {'AppId': app_id, 'ContainerPort': port, 'BackendProtocol': protocol}
+        domain = _string_field(obj, 'domain', where + '.domain') or ''
+        path = _string_field(obj, 'path', where + '.path')
+        if '*' in domain and not (domain.startswith('*.') and '*' not in domain[2:] and domain[2:].strip('.')):
+            raise errors.obviously(where + '.domain')  # the one wildcard form: *.example.com
+        if path is not None and (not path.startswith('/') or len(path) > MAX_PATH_LENGTH):
+            raise errors.obviously(where + '.path')  # 1 to 80 characters, starting with /
+        if self.variants['domain_case'] == 'lowered':
+            domain = domain.lower()
         rule = {
             'AppId': app_id,
             'ContainerPort': port,
-            'Domain': _string_field(obj, 'domain', where + '.domain') or '',
-            'Path': _string_field(obj, 'path', where + '.path') or '',
+            'Domain': domain,
+            'Path': path or '',
             'BackendProtocol': protocol,
         }
         rewrite = _string_field(obj, 'rewritePath', where + '.rewritePath')
@@ -279,6 +292,8 @@ class IngressService:
             return None
         if len(rules) > errors.MAX_RULES:
             raise errors.exceed_rules()
+        if not rules and not trusted and self.variants['empty_rules'] == 'refused':
+            raise errors.not_empty('Rules')
         with_actions = trusted or self.variants['rule_actions_in_request'] == 'honoured'
         return [self._rule(obj, 'Rules', lb_type, False, namespace, with_actions) for obj in rules]
 
@@ -609,6 +624,9 @@ class IngressService:
         data['CreatedBySae'] = record['CreatedBySae']
         for name in BOOL_FIELDS:
             data[name] = record[name]
+        if self.variants['late_fields'] == 'omitted':
+            for name in LATE_FIELDS:
+                data.pop(name, None)
         return data
 
     def render_list_row(self, record):
@@ -618,6 +636,8 @@ class IngressService:
         row['CreateTime'] = record['CreateTime']
         for key in ('MseGatewayId', 'MseGatewayPort', 'MseGatewayProtocol'):
             row[key] = record.get(key) or ''
+        if self.variants['late_fields'] == 'omitted':
+            row.pop('IdleTimeout', None)
         return row
 
     # ------------------------------------------------------------ behind the client's back
@@ -686,7 +706,7 @@ class IngressService:
             if record is None:
                 raise KeyError('no ingress %s' % ingress_id)
             for rule in record['Rules']:
-                if (rule['Domain'], rule['Path']) == (domain or '', path or ''):
+                if (rule['Domain'].lower(), rule['Path']) == ((domain or '').lower(), path or ''):
                     rule['RuleActions'] = rule_actions(actions, 'RuleActions')
                     self._save()
                     return copy.deepcopy(record)

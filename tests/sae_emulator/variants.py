@@ -32,6 +32,14 @@ VARIANTS = {
     # Where an SAE (business) error puts its code: Code and ErrorCode both hold it, or Code holds the
     # HTTP status as a string and only ErrorCode holds the code.
     'business_error_code': ('in_code', 'in_error_code_only'),
+    # A rule's domain (case-insensitive, per SAE's console guide): stored as sent, or lower-case.
+    'domain_case': ('kept', 'lowered'),
+    # Fields that reached DescribeIngress late (SDK change logs): reported, or left out of DescribeIngress
+    # (EnableGzip, the EnableXForwardedFor* flags, IdleTimeout) and of the ListIngresses rows (IdleTimeout).
+    'late_fields': ('reported', 'omitted'),
+    # Rules=[] on CreateIngress and UpdateIngress: accepted (an ingress with no rules), or refused with
+    # 400 InvalidParameter.NotEmpty (every public client sends at least one rule).
+    'empty_rules': ('accepted', 'refused'),
 }
 
 DEFAULT_VARIANTS = {name: values[0] for name, values in VARIANTS.items()}

@@ -7,7 +7,7 @@ import pytest
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils import _ingress_shape as shape
 from ansible_collections.alibabacloud.sae.plugins.module_utils import _ingress_validate as validate
-from ansible_collections.alibabacloud.sae.tests.unit.plugins.module_utils.ingress_data import APP, DESCRIBE, ALB_HTTPS, params, rule
+from ansible_collections.alibabacloud.sae.tests.unit.plugins.module_utils.ingress_data import APP, DESCRIBE, ALB_HTTPS, changes_for, params, rule
 
 
 @pytest.mark.parametrize('kwargs, fragment', [
@@ -29,6 +29,18 @@ from ansible_collections.alibabacloud.sae.tests.unit.plugins.module_utils.ingres
     (dict(rules=[rule('a', '/'), rule(None, '/x')]), 'rules[1] (app_id app-1) needs domain:'),
     (dict(rules=[rule('a', '')]), 'rules[0] (app_id app-1) needs path:'),
     (dict(rules=[rule(None, None)]), 'needs domain and path'),
+    # domains are case-insensitive; wildcards and paths as SAE's console guide allows them
+    (dict(rules=[rule('www.example.com', '/'), rule('WWW.Example.com', '/')]),
+     "rules[0] and rules[1] have the same domain 'www.example.com' and path '/' ('www.example.com' and "
+     "'WWW.Example.com': domains are case-insensitive)"),
+    (dict(rules=[rule('a.example.com', '/'), rule('www.*.example.com', '/')]),
+     "rules[1] (domain 'www.*.example.com', path '/'): the only wildcard domain SAE accepts is a leading \"*.\" label"),
+    (dict(rules=[rule('*example.com', '/')]), "rules[0] (domain '*example.com', path '/'): the only wildcard"),
+    (dict(rules=[rule('*.*.example.com', '/')]), 'the only wildcard domain'),
+    (dict(rules=[rule('*', '/')]), 'the only wildcard domain'),
+    (dict(rules=[rule('a.example.com', 'api')]),
+     "rules[0] (domain 'a.example.com', path 'api'): a path starts with \"/\" and has 1 to 80 characters (this one has 3)"),
+    (dict(rules=[rule('a.example.com', '/' + 'x' * 80)]), 'has 1 to 80 characters (this one has 81)'),
 ])
 def test_static_validation_names_the_option(kwargs, fragment):
     with pytest.raises(validate.IngressInputError) as err:
@@ -110,3 +122,34 @@ def test_immutable_conflicts_name_field_live_and_wanted():
 ])
 def test_backend_protocol_allowed_where_reported_or_not_yet_known(kwargs):
     validate.validate_load_balancer(shape.normalize_wanted(params(**kwargs)))
+
+
+@pytest.mark.parametrize('domain, path', [
+    ('*.example.com', '/'), ('WWW.Example.com', '/api'), ('a.example.com', '/' + 'x' * 79),
+])
+def test_wildcards_and_paths_sae_accepts_pass(domain, path):
+    validate.validate_static(params(rules=[rule(domain, path)]))
+
+
+def test_rules_differing_only_in_domain_case_are_one_rule():
+    """The live rule the service stores lower-case is the rule the task writes in capitals: no change."""
+    live = dict(DESCRIBE, Rules=[dict(DESCRIBE['Rules'][0], Domain='www.example.com')])
+    changes = changes_for(live, rules=[rule('WWW.Example.com', '/')])
+    assert changes == {}
+    kept = changes_for(live, purge=False, rules=[rule('WWW.EXAMPLE.COM', '/', port=9090)])
+    assert [(r['domain'], r['container_port']) for r in kept['rules']] == [('www.example.com', 9090)]
+
+
+def test_identity_is_documented_as_the_code_decides():
+    """ansible-doc says what validate_static allows: the listener identifies, creates and deletes an ingress."""
+    import yaml  # pylint: disable=import-outside-toplevel
+    from ansible_collections.alibabacloud.sae.plugins.modules import sae_ingress  # pylint: disable=import-outside-toplevel
+    doc = yaml.safe_load(sae_ingress.DOCUMENTATION)
+    name = ' '.join(doc['options']['name']['description'])
+    assert 'required to create' not in name
+    assert 'O(name), O(ingress_id), or O(slb_id) with O(listener_port)' in name
+    assert 'finds, creates (without a name) and deletes the ingress on it' in name
+    assert 'by its listener, O(slb_id) with O(listener_port)' in ' '.join(doc['description'])
+    listener = dict(name=None, slb_id='lb-1', listener_port=80)
+    validate.validate_static(params(default_rule=dict(app_id=APP, container_port=8080), **listener))
+    validate.validate_static(params(state='absent', **listener))
