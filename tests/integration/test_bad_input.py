@@ -209,7 +209,7 @@ SHARDS = {
 FIGURES = {
     'types': (43, 2, 5),
     'ranges': (42, 1, 7),
-    'structures': (41, 2, 7),
+    'structures': (37, 3, 10),
 }
 SLACK = 2
 
