@@ -241,13 +241,22 @@ def render(runs, date):
             run['calls'], ops, run['throttled'], run['retried'], run['wall']))
     clean = all(run['failed'] == 0 and run['duplicates'] == 0 and run['tasks'] == FLEET
                 and run['changed'] == _expected_changed(run) for run in runs)
-    lines += ['', '**Goal: 0 failed tasks and 0 duplicates in every run, the throttled and the outage ones included: %s.**'
-              % ('met' if clean else 'NOT met'), '',
-              '"Throttled answers": requests the flow control refused. "Retried answers": those and the 5xx answers, '
-              'each of which the module retried; the requests the outage cut or refused are not in it (a refused '
-              'connection never reaches the emulator, a cut one may have been answered into a closed socket). Calls '
-              'by operation (Create, Describe, List, Update) count every request the emulator received, refused ones '
-              'included.']
+    failing = [run for run in runs if run['failed'] or run['tasks'] != FLEET or run['changed'] != _expected_changed(run)]
+    gave_up = sum(1 for run in failing for line in run.get('failures', []) if 'Throttling' in line and 'gave up' in line)
+    shown = sum(min(5, run['failed']) for run in failing)
+    lines += ['', '**Goal: 0 failed tasks and 0 duplicates in every run: %s.** Duplicates: %d in all. Runs with a failed '
+              'or missing task: %s.' % (
+                  'met' if clean else 'not met', sum(run['duplicates'] for run in runs),
+                  ', '.join('forks %d, %s, %s: %d failed' % (run['forks'], _limit_text(run), run['label'], run['failed'])
+                            for run in failing) or 'none'), '']
+    if failing:
+        lines += ['Of the failures whose message the run kept (up to 5 a run: %d), %d are `Throttling.User` after '
+                  '`retry_timeout` ran out.' % (shown, gave_up), '']
+    lines.append('"Throttled answers": requests the flow control refused. "Retried answers": those and the 5xx answers, '
+                 'each of which the module retried; the requests the outage cut or refused are not in it (a refused '
+                 'connection never reaches the emulator, a cut one may have been answered into a closed socket). Calls '
+                 'by operation (Create, Describe, List, Update) count every request the emulator received, refused ones '
+                 'included.')
     return '\n'.join(lines), clean
 
 
@@ -313,7 +322,9 @@ def main(argv=None):
     earlier = []
     for path in args.add_figures:
         with open(path, encoding='utf-8') as handle:
-            earlier += json.load(handle)['runs']
+            saved = json.load(handle)
+        earlier += saved['runs']
+        date = '%s and %s' % (saved['date'], date)
     block, clean = render(earlier + runs, date)
     print()
     print(block)
