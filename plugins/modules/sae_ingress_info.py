@@ -57,20 +57,24 @@ options:
     description:
       - Only ingresses on this CLB or ALB instance.
     type: str
+    version_added: 1.1.0
   listener_port:
     description:
       - Only ingresses listening on this port. With O(slb_id), selects at most one ingress.
     type: int
+    version_added: 1.1.0
   load_balance_type:
     description:
       - Only ingresses of this load balancer type.
     type: str
     choices: [clb, alb]
+    version_added: 1.1.0
   details:
     description:
       - Describe every match in full (one C(DescribeIngress) each), so that every key of the result is filled in.
     type: bool
     default: false
+    version_added: 1.1.0
 seealso:
   - module: alibabacloud.sae.sae_ingress
 """
