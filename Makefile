@@ -1,13 +1,15 @@
 # alibabacloud.sae developer commands. Everything runs from a virtualenv this Makefile creates.
 #   make demo   start the local SAE emulator and run the example playbook twice (changed, then ok)
 #   make test          every test and check: pytest, ansible-test units, integration and sanity, ansible-lint,
-#                      docs and changelog lints, the build and galaxy-importer; and a smoke run on older ansible-core
+#                      the docsite build, docs and changelog lints, the checks of .github (repo-lint), the build and
+#                      galaxy-importer; and a smoke run on each other supported ansible-core
 #   make units         ansible-test units (ansible-core of .venv)
 #   make integration   ansible-test integration: the targets in tests/integration/targets against the emulator
 #   make sanity        ansible-test sanity
 #   make test-matrix   units, integration and sanity on every supported ansible-core and controller Python, and the
 #                      units on Python 3.9 (tox, tox.ini)
-#   make docs          the docsite (antsibull-docs, Sphinx) built into .build/docsite/build/html
+#   make docs          the docsite (antsibull-docs, Sphinx) built into .build/docsite/build/html, and checked
+#   make repo-lint     actionlint and schemas on .github, tests/repo (the supported versions agree everywhere)
 #   make test-variants the pytest integration suite under each emulator variant (tests/sae_emulator/FIDELITY.md)
 #   make bench  the performance benchmarks (docs/performance.md)
 #   make bench-load    200 ingresses under flow control and an outage (docs/performance.md, docs/reliability.md)

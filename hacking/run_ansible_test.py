@@ -1,7 +1,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Run ansible-test on a copy of this checkout laid out as ansible_collections/alibabacloud/sae.
 
-    python hacking/run_ansible_test.py --tree NAME [--home DIR] -- units --venv --python 3.11
+    python hacking/run_ansible_test.py --tree NAME [--home DIR] -- units --venv --python 3.13
 
 Uses the ansible-test next to the running interpreter (the one of the virtualenv that runs this script).
 
