@@ -78,7 +78,7 @@ collection-link: $(ANSIBLE_COLLECTIONS_PATH)/ansible_collections/alibabacloud/sa
 # cores stay busy to the end.
 TEST_JOBS := pytest units-integration sanity galaxy-importer lint docs smoke docs-lint repo-lint changelog-lint
 test:
-	@$(if $(NEW_PYTHON),:,echo "make test: no Python 3.12 or later found: it runs on Python $(PYTHON_VERSION) with ansible-core $(CORE), without ansible-core $(NEEDS_PYTHON_312)")
+	@$(if $(NEW_PYTHON),:,echo "make test: no Python 3.12 or later found: everything runs on Python $(PYTHON_VERSION) with ansible-core $(CORE); ansible-core $(subst $(space), and ,$(NEEDS_PYTHON_312)) are not tested")
 	$(MAKE) --no-print-directory -j2 --output-sync=target venv galaxy-importer-venv actionlint collection-link
 	$(MAKE) --no-print-directory -j2 --output-sync=target $(TEST_JOBS)
 	@echo "make test: all checks passed"
