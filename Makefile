@@ -33,7 +33,7 @@ space := $(subst ,, )
 # with HOME=.build/home: its caches (pip bootstrap script, pip's cache) stay under .build.
 ANSIBLE_TEST := $(BIN)/python hacking/run_ansible_test.py
 # The supported ansible-core versions (meta/runtime.yml, tox.ini and .github/workflows agree: tests/repo checks it).
-MATRIX := 2.16 2.17 2.18 2.19 2.20 2.21
+MATRIX := 2.18 2.19 2.20 2.21
 # Those a controller Python older than 3.12 cannot run.
 NEEDS_PYTHON_312 := 2.20 2.21
 # The other versions `make test` smoke-tests (the demo on each); `make test-matrix` runs them all in full.

@@ -80,7 +80,9 @@ def test_example_build_context(tmp_path):
     assert 'COPY _build /build' in containerfile
     assert 'ansible-galaxy collection install $ANSIBLE_GALAXY_CLI_COLLECTION_OPTS -r requirements.yml' in containerfile
     assert 'introspect.py introspect' in containerfile
-    assert 'ansible-core>=2.16.0' in containerfile
+    with open(os.path.join(COLLECTION_ROOT, 'meta', 'runtime.yml'), encoding='utf-8') as handle:
+        requires_ansible = yaml.safe_load(handle)['requires_ansible']
+    assert 'ansible-core%s,' % requires_ansible in containerfile
 
     build = context / '_build'
     with open(str(build / 'requirements.yml'), encoding='utf-8') as handle:
