@@ -52,16 +52,18 @@ all: test
 # pip (pinned in constraints-test.txt) comes from the wheel the interpreter bundles for ensurepip, in one step; without
 # one, from ensurepip. --no-compile: most of what .venv holds is never imported; what is gets compiled on first import.
 BUNDLED_PIP = $(shell $(PYTHON) -c 'import ensurepip, glob, os; print(*glob.glob(os.path.join(os.path.dirname(ensurepip.__file__), "_bundled", "pip-*.whl"))[-1:])' 2>/dev/null)
-# The marker names the Python and ansible-core: another pair rebuilds .venv from scratch.
+# The marker names the Python and ansible-core; a .venv of another Python is rebuilt from scratch.
 VENV_MARKER := $(VENV)/.installed-python$(PYTHON_VERSION)-ansible$(CORE)
 $(VENV_MARKER): requirements.txt requirements-test.txt requirements-ansible-$(CORE).txt constraints-test.txt \
 		tests/unit/requirements.txt tests/integration/requirements.txt
-	rm -rf $(VENV)
+	[ "$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)" = "$(PYTHON_VERSION)" ] \
+		|| rm -rf $(VENV)
 	$(PYTHON) -m venv --without-pip $(VENV)
 	$(if $(BUNDLED_PIP),$(BIN)/python $(BUNDLED_PIP)/pip,$(BIN)/python -m ensurepip && $(BIN)/python -m pip) \
 		install --quiet --no-compile -c constraints-test.txt pip
 	$(BIN)/python -m pip install --quiet --no-compile -r requirements-test.txt -r requirements-ansible-$(CORE).txt \
 		-c constraints-test.txt
+	rm -f $(VENV)/.installed*
 	touch $@
 
 venv: $(VENV_MARKER)
