@@ -147,6 +147,8 @@ def test_job_with_injected_credentials(kind, emulator, tmp_path, monkeypatch):
         'ANSIBLE_HOME': str(tmp_path / 'ansible-home'),
         'ANSIBLE_LOCALHOST_WARNING': 'false',
         'ANSIBLE_NOCOLOR': '1',
+        # ansible-core 2.21 shows a task's arguments (invocation) only when asked; AWX users see them at -vvv.
+        'ANSIBLE_INJECT_INVOCATION': '1',
         'HOME': str(tmp_path),
         'PATH': bin_dir + os.pathsep + os.environ.get('PATH', ''),
     })
