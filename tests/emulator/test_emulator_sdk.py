@@ -247,3 +247,62 @@ def test_booleans_in_both_spellings(emu, kit):
         assert (record['EnableGzip'], record['EnableXForwardedFor']) == (expected, expected)
     kit.assert_error(raw.create(kit.clb_fields(ListenerPort=3000, EnableGzip='yes')), 400, se.OBVIOUSLY)
     kit.assert_error(raw.create(kit.clb_fields(ListenerPort=3000, EnableXForwardedForSlbPort='1')), 400, se.OBVIOUSLY)
+
+
+# -- ListApplications ----------------------------------------------------------------------------
+
+def list_applications(sdk, **fields):
+    return sdk.list_applications(models.ListApplicationsRequest(**fields)).body
+
+
+def test_list_applications_rows_and_envelope(emu, sdk):
+    body = list_applications(sdk, namespace_id=se.NAMESPACE_ID)
+    assert body.success is True and body.code == '200' and body.message == 'success' and body.request_id
+    assert_complete(body, optional=('error_code',))
+    assert (body.current_page, body.page_size, body.total_size) == (1, 10, 5)
+    assert (body.data.current_page, body.data.page_size, body.data.total_size) == (1, 10, 5)
+    rows = {row.app_id: row for row in body.data.applications}
+    assert set(rows) == {se.APP_WEB_ID, se.APP_API_ID, se.APP_ADMIN_ID, se.APP_WEB_CANARY_ID, se.APP_WEB_GREEN_ID}
+    web = rows[se.APP_WEB_ID]
+    assert_complete(web, optional=('base_app_id',))
+    assert (web.app_name, web.namespace_id, web.region_id, web.namespace_name) == (se.APP_WEB_NAME, se.NAMESPACE_ID, se.REGION, 'demo')
+    assert web.base_app_id is None and isinstance(web.instances, int) and isinstance(web.running_instances, int)
+    # The canary: a row of its own with BaseAppId, and a child of its base application.
+    canary = rows[se.APP_WEB_CANARY_ID]
+    assert (canary.app_name, canary.base_app_id) == (se.APP_WEB_NAME, se.APP_WEB_ID)
+    assert [child.app_id for child in web.children] == [se.APP_WEB_CANARY_ID]
+    assert_complete(web.children[0])
+    assert web.children[0].base_app_id == se.APP_WEB_ID
+    assert rows[se.APP_API_ID].children == []
+
+
+def test_list_applications_filters_and_paging(emu, sdk):
+    by_name = list_applications(sdk, namespace_id=se.NAMESPACE_ID, app_name=se.APP_WEB_NAME).data
+    assert sorted(row.app_id for row in by_name.applications) == sorted([se.APP_WEB_ID, se.APP_WEB_CANARY_ID])
+    by_field = list_applications(sdk, namespace_id=se.NAMESPACE_ID, field_type='appName', field_value=se.APP_WEB_NAME).data
+    assert by_field.total_size == by_name.total_size == 2
+    by_ids = list_applications(sdk, namespace_id=se.NAMESPACE_ID, field_type='appIds',
+                               field_value='%s,%s' % (se.APP_API_ID, se.APP_ADMIN_ID)).data
+    assert sorted(row.app_id for row in by_ids.applications) == sorted([se.APP_API_ID, se.APP_ADMIN_ID])
+    other = list_applications(sdk, namespace_id=se.OTHER_NAMESPACE_ID).data
+    assert [row.app_name for row in other.applications] == [se.APP_STAGING_NAME]
+    seen = []
+    for page in (1, 2, 3, 4):
+        data = list_applications(sdk, namespace_id=se.NAMESPACE_ID, page_size=2, current_page=page).data
+        assert (data.current_page, data.page_size, data.total_size) == (page, 2, 5)
+        seen.extend(row.app_id for row in data.applications)
+    assert len(seen) == len(set(seen)) == 5
+    with pytest.raises(ClientException) as caught:
+        list_applications(sdk, namespace_id=se.NAMESPACE_ID, page_size=10001)
+    assert caught.value.code == se.OBVIOUSLY
+    assert [entry['operation'] for entry in emu.log] == ['ListApplications'] * 9
+
+
+@pytest.mark.parametrize('variants, expected', [
+    ({'app_name_match': 'substring'}, {se.APP_WEB_ID, se.APP_WEB_CANARY_ID, se.APP_WEB_GREEN_ID}),
+    ({'canary_rows': 'children_only'}, {se.APP_WEB_ID}),
+])
+def test_list_applications_variants(make_emulator, kit, variants, expected):
+    emu = make_emulator(variants=variants)
+    data = list_applications(kit.sdk_client(emu), namespace_id=se.NAMESPACE_ID, app_name=se.APP_WEB_NAME).data
+    assert {row.app_id for row in data.applications} == expected

@@ -7,10 +7,12 @@ An inventory is given as a plain dict (JSON-friendly)::
         'slbs': [{'id': 'lb-...', 'type': 'clb' | 'alb', 'address': 'internet' | 'intranet'}],
         'clb_certs': ['<CLB certificate id>', ...],
         'alb_certs': ['<digits>-<region>', ...],
-        'apps': [{'id': '<uuid>', 'name': 'demo-web', 'namespace': 'cn-beijing:demo', 'ports': [8080, 8443]}],
+        'apps': [{'id': '<uuid>', 'name': 'demo-web', 'namespace': 'cn-beijing:demo', 'ports': [8080, 8443],
+                  'instances': 2, 'running_instances': 2, 'base_app_id': '<uuid of the base application>'}],
     }
 
-Every application belongs to one namespace (required: an ingress may only route to applications of
+An application with ``base_app_id`` is a canary of that application (ListApplications reports it with
+``BaseAppId`` and among the base application's ``Children``). Every application belongs to one namespace (required: an ingress may only route to applications of
 its own namespace). Missing keys mean "none of those" (the region defaults to cn-beijing). ``default_inventory()``
 returns a fresh copy of the default below, to extend in a test.
 """
@@ -48,6 +50,10 @@ APP_IDS = (APP_WEB_ID, APP_API_ID, APP_ADMIN_ID)
 APP_STAGING_ID = '5f0c7a1e-3b2d-4e8f-9a61-0d2c4b7e8f93'
 APP_STAGING_NAME = 'staging-web'
 APP_PORTS = (8080, 8443)
+# A canary of demo-web (same name, BaseAppId set), and an application whose name starts with demo-web's.
+APP_WEB_CANARY_ID = '8d2e4a6c-1f3b-4d5e-8a7c-9b0d1e2f3a4b'
+APP_WEB_GREEN_ID = 'c4a1e7d2-9b3f-4a6e-8d5c-2f1b0e9a7c63'
+APP_WEB_GREEN_NAME = 'demo-web-green'
 
 DEFAULT_INVENTORY = {
     'region': REGION,
@@ -64,6 +70,9 @@ DEFAULT_INVENTORY = {
         {'id': APP_WEB_ID, 'name': APP_WEB_NAME, 'namespace': NAMESPACE_ID, 'ports': list(APP_PORTS)},
         {'id': APP_API_ID, 'name': APP_API_NAME, 'namespace': NAMESPACE_ID, 'ports': list(APP_PORTS)},
         {'id': APP_ADMIN_ID, 'name': APP_ADMIN_NAME, 'namespace': NAMESPACE_ID, 'ports': list(APP_PORTS)},
+        {'id': APP_WEB_CANARY_ID, 'name': APP_WEB_NAME, 'namespace': NAMESPACE_ID, 'ports': list(APP_PORTS),
+         'base_app_id': APP_WEB_ID, 'instances': 1, 'running_instances': 1},
+        {'id': APP_WEB_GREEN_ID, 'name': APP_WEB_GREEN_NAME, 'namespace': NAMESPACE_ID, 'ports': list(APP_PORTS)},
         {'id': APP_STAGING_ID, 'name': APP_STAGING_NAME, 'namespace': OTHER_NAMESPACE_ID, 'ports': list(APP_PORTS)},
     ],
 }
@@ -89,7 +98,8 @@ class Inventory:
             if not app.get('namespace'):
                 raise ValueError('inventory application %r has no namespace' % (app.get('id'),))
             self.apps[app['id']] = {'id': app['id'], 'name': app.get('name', app['id']), 'namespace': app['namespace'],
-                                    'ports': list(app.get('ports') or ())}
+                                    'ports': list(app.get('ports') or ()), 'base_app_id': app.get('base_app_id'),
+                                    'instances': app.get('instances', 2), 'running_instances': app.get('running_instances', 2)}
 
     def add_slb(self, slb_id, slb_type, address, created_by_sae=False, edition=None):
         if slb_type not in ('clb', 'alb'):

@@ -24,6 +24,7 @@ from .variants import resolve_variants
 API_VERSION = '2019-05-06'
 INGRESS_PATH = '/pop/v1/sam/ingress/Ingress'
 INGRESS_LIST_PATH = '/pop/v1/sam/ingress/IngressList'
+APPLICATIONS_PATH = '/pop/v1/sam/app/listApplications'
 ADMIN_PREFIX = '/_emulator'
 ROUTES = {
     ('POST', INGRESS_PATH): 'CreateIngress',
@@ -31,7 +32,10 @@ ROUTES = {
     ('GET', INGRESS_PATH): 'DescribeIngress',
     ('DELETE', INGRESS_PATH): 'DeleteIngress',
     ('GET', INGRESS_LIST_PATH): 'ListIngresses',
+    ('GET', APPLICATIONS_PATH): 'ListApplications',
 }
+# Data fields an operation's answer repeats at the top level of the body (ListApplicationsResponseBody).
+TOP_LEVEL_FIELDS = {'ListApplications': ('CurrentPage', 'PageSize', 'TotalSize')}
 KNOWN_PATHS = frozenset(path for _method, path in ROUTES)
 WRITE_OPERATIONS = ('CreateIngress', 'UpdateIngress', 'DeleteIngress')
 FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded'
@@ -492,6 +496,7 @@ class Emulator:
             entry['status'] = 200
             body_obj = {'RequestId': request_id, 'Code': '200', 'Message': 'success', 'Success': True,
                         'TraceId': _trace_id(), 'Data': data}
+            body_obj.update((name, data[name]) for name in TOP_LEVEL_FIELDS.get(route, ()))
             return ('send', 200, body_obj, request_id, None)
         except ApiError as exc:
             if fault is not None and fault.kind == 'apply_then_drop':
@@ -572,6 +577,7 @@ class Emulator:
             'DescribeIngress': service.describe,
             'DeleteIngress': service.delete,
             'ListIngresses': service.list,
+            'ListApplications': service.list_applications,
         }
         try:
             return handlers[operation](params)

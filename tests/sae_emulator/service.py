@@ -18,6 +18,7 @@ import threading
 import time
 
 from . import errors
+from .applications import list_applications
 from .inventory import Inventory
 from .variants import resolve_variants
 
@@ -569,6 +570,10 @@ class IngressService:
         if paging in ('capped', 'clamped'):
             return {'CurrentPage': page, 'IngressList': rows}, None, False
         return {'CurrentPage': page, 'PageSize': size, 'TotalSize': len(matches), 'IngressList': rows}, None, False
+
+    def list_applications(self, params):
+        """ListApplications: read-only, from the inventory (applications.py)."""
+        return list_applications(self.inventory, self.variants, params, self._namespace), None, False
 
     def _targets(self, record, app_id):
         if any(rule['AppId'] == app_id for rule in record['Rules']):

@@ -40,6 +40,11 @@ VARIANTS = {
     # Rules=[] on CreateIngress and UpdateIngress: accepted (an ingress with no rules), or refused with
     # 400 InvalidParameter.NotEmpty (every public client sends at least one rule).
     'empty_rules': ('accepted', 'refused'),
+    # ListApplications AppName (and FieldType appName): the exact name, or every name that contains it.
+    'app_name_match': ('exact', 'substring'),
+    # Canary applications (BaseAppId set): rows of their own as well as Children of their base
+    # application, or only Children.
+    'canary_rows': ('listed', 'children_only'),
 }
 
 DEFAULT_VARIANTS = {name: values[0] for name, values in VARIANTS.items()}
