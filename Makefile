@@ -188,7 +188,7 @@ build-check: venv
 	rm -rf $(BUILD)/dist $(BUILD)/installed
 	$(BIN)/ansible-galaxy collection build --output-path $(BUILD)/dist .
 	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/installed $(BIN)/ansible-galaxy collection install --offline -p $(BUILD)/installed $(BUILD)/dist/alibabacloud-sae-*.tar.gz
-	for module in sae_ingress sae_ingress_info; do \
+	for module in sae_application_info sae_ingress sae_ingress_info; do \
 		ANSIBLE_COLLECTIONS_PATH=$(BUILD)/installed $(BIN)/ansible-doc alibabacloud.sae.$$module | grep -q '^OPTIONS' \
 			|| { echo "ansible-doc cannot render $$module from the built tarball"; exit 1; }; \
 	done

@@ -197,7 +197,7 @@ def normalize_endpoint(endpoint):
 
 
 class SaeModule:
-    """An AnsibleModule with the shared options, a lazily built SaeApi and SAE error reporting."""
+    """An AnsibleModule with the shared options, the SaeApi (connect()) and SAE error reporting."""
 
     def __init__(self, argument_spec, **kwargs):
         spec = sae_argument_spec()
@@ -239,9 +239,9 @@ class SaeModule:
                 self.module.fail_json(msg=str(exc))
         return 'https://sae.%s.aliyuncs.com' % self.region
 
-    @property
-    def api(self):
-        """The SaeApi, built on first use."""
+    def connect(self):
+        """The SaeApi, built on the first call: resolves the credentials, warns about an unencrypted or unverified
+        endpoint, and fails the task when the credentials or requests are missing. Later calls return the same one."""
         if self._api is None:
             if not HAS_REQUESTS:
                 self.module.fail_json(msg='%s: %s' % (missing_required_lib('requests'), REQUESTS_IMPORT_ERROR))

@@ -39,9 +39,18 @@ ApiParams = Dict[str, Any]
 
 
 def _merge_rule(live_rule: Optional[Rule], rule: Rule, reported: bool) -> Rule:
-    """A wanted rule over the live rule with its (domain, path): unset sub-options keep their live value."""
-    merged = dict(live_rule or {'backend_protocol': None, 'rewrite_path': None, 'rule_actions': []})
+    """A wanted rule over the live rule with its (domain, path): unset sub-options keep their live value.
+
+    The application is the one the rule names, by app_id or app_name: the other of the two is kept from the live
+    rule only when that names the same application, else it is None (an app_id None is resolved from app_name
+    before any write; an app_name None is not known)."""
+    live_rule = live_rule or {}
+    merged = dict(live_rule or {'app_id': None, 'app_name': None, 'backend_protocol': None, 'rewrite_path': None,
+                                'rule_actions': []})
     merged.update((key, value) for key, value in rule.items() if value is not None)
+    for key, other in (('app_id', 'app_name'), ('app_name', 'app_id')):
+        if rule.get(key) is not None and rule.get(other) is None and live_rule.get(key) != rule[key]:
+            merged[other] = None
     merged['rewrite_path'] = merged.get('rewrite_path') or None
     if not reported:
         merged['backend_protocol'] = None
@@ -66,6 +75,8 @@ def merged_rules(live_rules: Optional[List[Rule]], wanted_rules: List[Rule], pur
 def _comparable_rule(rule: Rule, with_backend: bool) -> Rule:
     rule = dict(rule)
     rule.pop('rule_actions', None)
+    # The application is compared by id: a desired rule whose name is not the live one's has no id yet.
+    rule.pop('app_name', None)
     rule['rewrite_path'] = rule.get('rewrite_path') or None
     if not with_backend:
         rule.pop('backend_protocol', None)
@@ -214,6 +225,46 @@ def diff_view(ingress: Optional[Ingress]) -> Dict[str, Any]:
     if not ingress:
         return {}
     return json.loads(json.dumps(dict((k, v) for k, v in ingress.items() if v is not None), sort_keys=True))
+
+# ---------------------------------------------------------------------------------------------
+# Applications by name
+# ---------------------------------------------------------------------------------------------
+
+
+def _labelled_rules(values):
+    rules = [('default_rule', values['default_rule'])] if values.get('default_rule') else []
+    return rules + [('rules[%d]' % index, rule) for index, rule in enumerate(values.get('rules') or [])]
+
+
+def unresolved_names(values):
+    """[(label, app_name)] of the rules of ``values`` (wanted or desired) that name an application without its id."""
+    return [(label, rule['app_name']) for label, rule in _labelled_rules(values)
+            if rule.get('app_id') is None and rule.get('app_name') is not None]
+
+
+def known_app_names(live):
+    """{app_id: app_name} of the applications the live ingress routes to."""
+    return dict((rule['app_id'], rule['app_name']) for dummy, rule in _labelled_rules(live or {})
+                if rule.get('app_id') and rule.get('app_name'))
+
+
+def with_applications(wanted, ids_by_name, names_by_id):
+    """``wanted`` with each rule's missing app_id (from its app_name) and app_name (from its app_id) filled in where
+    known."""
+    result = dict(wanted)
+    for option in ('default_rule', 'rules'):
+        if wanted.get(option) is None:
+            continue
+        rules = []
+        for rule in wanted[option] if option == 'rules' else [wanted[option]]:
+            rule = dict(rule)
+            if rule.get('app_id') is None and rule.get('app_name') in ids_by_name:
+                rule['app_id'] = ids_by_name[rule['app_name']]
+            if rule.get('app_name') is None and rule.get('app_id') in names_by_id:
+                rule['app_name'] = names_by_id[rule['app_id']]
+            rules.append(rule)
+        result[option] = rules if option == 'rules' else rules[0]
+    return result
 
 # ---------------------------------------------------------------------------------------------
 # API parameters

@@ -4,21 +4,30 @@
 # in any release without notice. Do not import it from other collections.
 
 """The find-decide-act flow of the ingress modules, over the pure shape, validation and plan functions
-and the SAE API client: ``IngressResource(sae).run()`` for sae_ingress, ``ingress_info(sae)`` for
-sae_ingress_info. ``sae`` is the module base (``_common.SaeModule``)."""
+and the SAE API client: ``IngressResource(sae).run()`` for sae_ingress (on the skeleton of ``_resource``),
+``ingress_info(sae)`` for sae_ingress_info. ``sae`` is the module base (``_common.SaeModule``). Application names
+in the rules are resolved to ids by ``_application_resource`` (one ListApplications read, only when needed)."""
 
 from __future__ import annotations
+
+import re
+
+from ansible_collections.alibabacloud.sae.plugins.module_utils._application_resource import resolve_app_names
+from ansible_collections.alibabacloud.sae.plugins.module_utils._application_shape import AppNameError
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_plan import (
     compute_changes,
     create_params,
     desired_values,
     diff_view,
+    known_app_names,
     predict,
     predict_created,
     rule_actions_message,
     rules_with_actions,
+    unresolved_names,
     update_params,
+    with_applications,
 )
 from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape import (
     AmbiguousName,
@@ -29,6 +38,7 @@ from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape im
     normalize_wanted,
     port_holder,
     result_from_live,
+    routed_app_names,
     routed_apps,
     row_name,
 )
@@ -42,6 +52,7 @@ from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_validate
     validate_load_balancer,
     validate_static,
 )
+from ansible_collections.alibabacloud.sae.plugins.module_utils._resource import SaeResource
 from ansible_collections.alibabacloud.sae.plugins.module_utils._sae_api import SaeApiError, SaeUnknownOutcomeError
 
 # Hints for the error codes of the ingress operations, in the options' words (the module base adds those of the
@@ -58,42 +69,51 @@ INGRESS_HINTS = {
                          'again once the service answers ListIngresses consistently.',
 }
 
+_APP_ID_RE = re.compile(r'^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$')
 
-class IngressResource:
+
+class IngressResource(SaeResource):
     """One sae_ingress task: find the ingress, decide, act. ``run()`` returns the module result; every
     failure ends in fail_json with a clear message, before any write when it is an input error."""
 
+    result_key = 'ingress'
+    input_errors = (IngressInputError, AppNameError)
+
     def __init__(self, sae):
-        self.sae = sae
-        self.module = sae.module
-        self.params = sae.module.params
+        super().__init__(sae)
         self.wanted = None
         self.rows = None  # the namespace's ListIngresses rows, once read
         sae.add_hints(INGRESS_HINTS)
 
-    def run(self):
-        try:
-            validate_static(self.params)
-            self.wanted = normalize_wanted(self.params)
-            if self.params['state'] == 'present':
-                validate_load_balancer(self.wanted)
-            live = self.find()
-            if self.params['state'] == 'absent':
-                return self.absent(live)
-            return self.present(live)
-        except IngressInputError as err:
-            self.fail(str(err))
-        except SaeApiError as err:
-            self.sae.fail_api(err)
-        return None  # not reached: fail_json exits
+    def validate(self):
+        validate_static(self.params)
+        self.wanted = normalize_wanted(self.params)
+        if self.params['state'] == 'present':
+            validate_load_balancer(self.wanted)
 
-    def fail(self, msg, **kwargs):
-        self.module.fail_json(msg=msg, **kwargs)
+    def fail_api(self, err, msg=None, **result):
+        """An application the service does not know, named by an app_id that is no id, gets a hint to use app_name."""
+        suspects = ['%s.app_id %r' % (label, rule['app_id']) for label, rule in self.labelled_rules()
+                    if rule.get('app_id') and not _APP_ID_RE.match(rule['app_id'])]
+        if msg is None and suspects and err.operation in ('CreateIngress', 'UpdateIngress'):
+            msg = ('%s (%s: not an application id, which looks like 395b60e4-0550-458d-9c54-a265d0361a01; to route '
+                   'to an application by its name, write app_name instead of app_id)' % (err.operation, ', '.join(suspects)))
+        super().fail_api(err, msg=msg, **result)
+
+    def labelled_rules(self):
+        wanted = self.wanted or {}
+        rules = [('default_rule', wanted['default_rule'])] if wanted.get('default_rule') else []
+        return rules + [('rules[%d]' % index, rule) for index, rule in enumerate(wanted.get('rules') or [])]
+
+    def resolve_names(self, names):
+        """Fill in the app_id of every rule of the task named by app_name (one ListApplications read)."""
+        ids_by_name, names_by_id = resolve_app_names(self.api, self.params['namespace_id'], names)
+        self.wanted = with_applications(self.wanted, ids_by_name, names_by_id)
 
     # -- reads ----------------------------------------------------------------------------
 
     def describe(self, ingress_id):
-        data = self.sae.api.describe_ingress(ingress_id)
+        data = self.api.describe_ingress(ingress_id)
         return normalize_live(data) if data else None
 
     def find(self):
@@ -127,7 +147,7 @@ class IngressResource:
                          ', '.join(sorted(set(row['MseGatewayId'] for row in routes)))), ingress_ids=ids)
 
     def list_rows(self):
-        self.rows = self.sae.api.list_ingresses(self.params['namespace_id'])
+        self.rows = self.api.list_ingresses(self.params['namespace_id'])
         return self.rows
 
     def find_named(self, name=None):
@@ -151,7 +171,7 @@ class IngressResource:
 
     def absent(self, live):
         if live is None:
-            return dict(changed=False, ingress={}, diff=dict(before={}, after={}))
+            return self.get_result({}, diff=dict(before={}, after={}))
         if live.get('namespace_id') not in (None, self.params['namespace_id']):
             self.fail('Ingress %s belongs to namespace %s, not %s: nothing was deleted. Check ingress_id and namespace_id.'
                       % (live['id'], live['namespace_id'], self.params['namespace_id']), ingress=result_from_live(live))
@@ -160,8 +180,8 @@ class IngressResource:
                       'delete by id alone.' % (live['id'], live.get('name'), self.params['name']),
                       ingress=result_from_live(live))
         if not self.module.check_mode:
-            self.sae.api.delete_ingress(live['id'])
-        return dict(changed=True, ingress={}, diff=dict(before=diff_view(result_from_live(live)), after={}))
+            self.api.delete_ingress(live['id'])
+        return self.get_result({}, changed=True, diff=dict(before=diff_view(result_from_live(live)), after={}))
 
     def converge(self, live, full=False):
         """`live`: the ingress found; `full`: whether it comes from DescribeIngress (else from a ListIngresses row)."""
@@ -179,23 +199,33 @@ class IngressResource:
             unreported = missing_from_live(live, self.wanted)
         if unreported:
             self.warn_unreported(live, unreported)
-        desired = desired_values(live, self.wanted, self.params['purge_rules'])
-        # A value the service does not report is never compared (with a default or anything else): it travels
-        # with an update made for another option, and never causes one.
-        changes = compute_changes(live, dict((k, v) for k, v in desired.items() if k not in unreported))
+        # Rules compare by the AppName the live ingress reports: names are resolved only for a rule change.
+        self.wanted = with_applications(self.wanted, {}, known_app_names(live))
+        desired, changes = self.plan(live, unreported)
+        names = unresolved_names(desired) if 'rules' in changes or 'default_rule' in changes else []
+        if names:
+            self.resolve_names(names)
+            desired, changes = self.plan(live, unreported)
         if not changes:
-            return dict(changed=False, ingress=result_from_live(live))
+            return self.get_result(result_from_live(live))
         changes.update((option, desired[option]) for option in unreported if option in desired)
         self.check_update(live, changes)
         if not self.module.check_mode:
             params = update_params(changes, desired)
             try:
-                self.sae.api.update_ingress(live['id'], params)
+                self.api.update_ingress(live['id'], params)
             except SaeApiError as err:
                 self.fail_port_taken(err, live)
                 self.fail_no_rules(err, params)
                 raise
         return self.changed(live, predict(live, changes))
+
+    def plan(self, live, unreported):
+        """(desired, changes): the task's values against `live`, and those that differ. A value the service does not
+        report is never compared (with a default or anything else): it travels with an update made for another
+        option, and never causes one."""
+        desired = desired_values(live, self.wanted, self.params['purge_rules'])
+        return desired, compute_changes(live, dict((k, v) for k, v in desired.items() if k not in unreported))
 
     def warn_unreported(self, live, options):
         self.module.warn('The service does not report %s of ingress %s, so the module cannot compare %s: %s sent '
@@ -235,11 +265,14 @@ class IngressResource:
         """Create the wanted ingress (`gone`: the id of the ingress found, then missing, in its place)."""
         validate_effective(self.wanted, None)
         self.check_port_free(self.wanted.get('slb_id'), self.wanted.get('listener_port'), gone)
+        names = unresolved_names(self.wanted)
+        if names:
+            self.resolve_names(names)
         if self.module.check_mode:
             return self.changed(None, self.predict_created())
         params = create_params(self.wanted)
         try:
-            ingress_id = self.sae.api.create_ingress(params)
+            ingress_id = self.api.create_ingress(params)
         except SaeUnknownOutcomeError as err:
             return self.after_uncertain_create(err)
         except SaeApiError as err:
@@ -283,7 +316,7 @@ class IngressResource:
         if name is None:
             return
         try:
-            rows = self.sae.api.list_ingresses(self.params['namespace_id'])
+            rows = self.api.list_ingresses(self.params['namespace_id'])
         except SaeApiError as err:
             self.module.warn('Ingress %s was created; the check for another ingress named %r created at the same time '
                              'failed (%s: %s): check with sae_ingress_info.' % (ingress_id, name, err.code, err.message))
@@ -324,7 +357,7 @@ class IngressResource:
         """The ingress is missing after a create of unknown outcome `err`, and slb_id is set: create it once more.
         Should the first create still land, the service refuses one of the two (same SLB and port)."""
         try:
-            ingress_id = self.sae.api.create_ingress(create_params(self.wanted))
+            ingress_id = self.api.create_ingress(create_params(self.wanted))
         except SaeApiError as again:
             if not isinstance(again, SaeUnknownOutcomeError) and again.code != 'SlbListenerPort.NotAvailable':
                 self.fail_unknown_create(err, again)
@@ -360,13 +393,13 @@ class IngressResource:
         port = self.wanted.get('listener_port')
         holder = port_holder(self.rows, slb_id, port)
         if holder is not None:
-            self.sae.fail_api(err, msg='%s (listener port %s of %s is held by ingress %s, named %r)' % (
+            self.fail_api(err, msg='%s (listener port %s of %s is held by ingress %s, named %r)' % (
                 err.operation, port, slb_id, holder.get('Id'), row_name(holder)))
 
     def changed(self, before, after):
         ingress = result_from_live(after)
-        return dict(changed=True, ingress=ingress,
-                    diff=dict(before=diff_view(result_from_live(before)) if before else {}, after=diff_view(ingress)))
+        return self.get_result(ingress, changed=True,
+                               diff=dict(before=diff_view(result_from_live(before)) if before else {}, after=diff_view(ingress)))
 
 
 _INFO_FILTERS = ('name', 'slb_id', 'listener_port', 'load_balance_type')
@@ -374,13 +407,16 @@ _INFO_FILTERS = ('name', 'slb_id', 'listener_port', 'load_balance_type')
 
 def _matches(data, params, filters=_INFO_FILTERS):
     """Whether an ingress (a DescribeIngress answer or a ListIngresses row) passes every filter of
-    sae_ingress_info that is set (`filters`, and app_id)."""
+    sae_ingress_info that is set (`filters`, app_id and app_name)."""
     live = normalize_live(data)
     if not all(params[option] is None or live.get(option) == params[option] for option in filters):
         return False
     # app_id is matched here, not with ListIngresses' AppId: whether that filter also matches the default rule
     # is not documented, and app_id means "routes to the application" through any rule.
-    return params['app_id'] is None or params['app_id'] in routed_apps(data)
+    if params['app_id'] is not None and params['app_id'] not in routed_apps(data):
+        return False
+    # app_name by the AppName the service reports for every rule: no ListApplications read.
+    return params.get('app_name') is None or params['app_name'] in routed_app_names(data)
 
 
 def _gather(api, params):
@@ -400,7 +436,7 @@ def ingress_info(sae):
     """The sae_ingress_info result: the ingresses the options select, sorted by id."""
     sae.add_hints(INGRESS_HINTS)
     try:
-        found = _gather(sae.api, sae.module.params)
+        found = _gather(sae.connect(), sae.module.params)
     except SaeApiError as err:
         sae.fail_api(err)
     ingresses = sorted((result_from_live(normalize_live(data)) for data in found), key=lambda item: item['id'] or 0)

@@ -161,12 +161,14 @@ def live_rule(rule: Dict[str, Any]) -> Rule:
     """One rule of a DescribeIngress answer or ListIngresses row, in the module's vocabulary.
 
     ``{'AppId': 'a', 'ContainerPort': 8080, 'Domain': 'WWW.Example.com', 'Path': '/', 'RuleActions': []}``
-    -> ``{'app_id': 'a', 'container_port': 8080, 'domain': 'www.example.com', 'path': '/',
-    'backend_protocol': None, 'rewrite_path': None, 'rule_actions': []}``. backend_protocol is None where the
-    service does not report it; rule_actions lists the actions set outside this module (console, saectl).
+    -> ``{'app_id': 'a', 'app_name': None, 'container_port': 8080, 'domain': 'www.example.com', 'path': '/',
+    'backend_protocol': None, 'rewrite_path': None, 'rule_actions': []}``. app_name is the rule's AppName;
+    backend_protocol is None where the service does not report it; rule_actions lists the actions set outside
+    this module (console, saectl).
     """
     return {
         'app_id': _blank_to_none(rule.get('AppId')),
+        'app_name': _blank_to_none(rule.get('AppName')),
         'container_port': _to_int(rule.get('ContainerPort')),
         'domain': _domain(rule.get('Domain')),
         'path': _blank_to_none(rule.get('Path')),
@@ -179,13 +181,15 @@ def live_rule(rule: Dict[str, Any]) -> Rule:
 def wanted_rule(rule: Dict[str, Any]) -> Rule:
     """One rule of the task's O(rules), in the module's vocabulary (no rule_actions).
 
-    ``{'app_id': 'a', 'container_port': 8080, 'domain': 'WWW.Example.com', 'path': '/', 'backend_protocol': None,
-    'rewrite_path': ''}`` -> the same keys, the domain lower-case. A sub-option left unset stays None ("keep the
+    ``{'app_id': 'a', 'app_name': None, 'container_port': 8080, 'domain': 'WWW.Example.com', 'path': '/',
+    'backend_protocol': None, 'rewrite_path': ''}`` -> the same keys, the domain lower-case (the application is
+    named by one of app_id and app_name). A sub-option left unset stays None ("keep the
     live value"); rewrite_path ``''`` asks for no rewrite.
     """
     rewrite_path = rule.get('rewrite_path')
     return {
         'app_id': _blank_to_none(rule.get('app_id')),
+        'app_name': _blank_to_none(rule.get('app_name')),
         'container_port': _to_int(rule.get('container_port')),
         'domain': _domain(rule.get('domain')),
         'path': _blank_to_none(rule.get('path')),
@@ -195,27 +199,28 @@ def wanted_rule(rule: Dict[str, Any]) -> Rule:
     }
 
 
-def _default_rule(app_id: Any, container_port: Any, backend_protocol: Any) -> Rule:
+def _default_rule(app_id: Any, app_name: Any, container_port: Any, backend_protocol: Any) -> Rule:
     return {
         'app_id': _blank_to_none(app_id),
+        'app_name': _blank_to_none(app_name),
         'container_port': _to_int(container_port),
         'backend_protocol': _protocol(backend_protocol),
     }
 
 
 def live_default_rule(rule: Optional[Dict[str, Any]]) -> Optional[Rule]:
-    """``{'AppId': 'a', 'ContainerPort': 8080[, 'BackendProtocol': 'http']}`` -> ``{'app_id': 'a',
-    'container_port': 8080, 'backend_protocol': 'http' or None}``; None stays None."""
+    """``{'AppId': 'a', 'AppName': 'web', 'ContainerPort': 8080[, 'BackendProtocol': 'http']}`` -> ``{'app_id': 'a',
+    'app_name': 'web', 'container_port': 8080, 'backend_protocol': 'http' or None}``; None stays None."""
     if rule is None:
         return None
-    return _default_rule(rule.get('AppId'), rule.get('ContainerPort'), rule.get('BackendProtocol'))
+    return _default_rule(rule.get('AppId'), rule.get('AppName'), rule.get('ContainerPort'), rule.get('BackendProtocol'))
 
 
 def wanted_default_rule(rule: Optional[Dict[str, Any]]) -> Optional[Rule]:
-    """The task's O(default_rule) ``{app_id, container_port, backend_protocol}``, normalised; None stays None."""
+    """The task's O(default_rule) ``{app_id, app_name, container_port, backend_protocol}``, normalised; None stays None."""
     if rule is None:
         return None
-    return _default_rule(rule.get('app_id'), rule.get('container_port'), rule.get('backend_protocol'))
+    return _default_rule(rule.get('app_id'), rule.get('app_name'), rule.get('container_port'), rule.get('backend_protocol'))
 
 
 def _cors_value_set(value: Any) -> bool:
@@ -450,3 +455,9 @@ def routed_apps(row: ApiIngress) -> set:
     """The application ids an ingress (a ListIngresses row or DescribeIngress answer) routes to."""
     rules = [row.get('DefaultRule') or {}] + list(row.get('Rules') or [])
     return set(rule.get('AppId') for rule in rules if isinstance(rule, dict) and rule.get('AppId'))
+
+
+def routed_app_names(row):
+    """The application names (AppName) an ingress (a ListIngresses row or DescribeIngress answer) routes to."""
+    rules = [row.get('DefaultRule') or {}] + list(row.get('Rules') or [])
+    return set(rule.get('AppName') for rule in rules if isinstance(rule, dict) and rule.get('AppName'))

@@ -9,7 +9,7 @@ validate_load_balancer: before any call), and what it says against the live ingr
 
 from __future__ import annotations
 
-from typing import Any, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape import (
     CREATE_ONLY,
@@ -73,6 +73,26 @@ def validate_static(params: Params) -> None:
         raise IngressInputError(' '.join(errors))
 
 
+def _app_label(rule: Dict[str, Any]) -> str:
+    if rule.get('app_name') is not None:
+        return 'app_name %s' % rule['app_name']
+    return 'app_id %s' % rule.get('app_id')
+
+
+def _app_errors(label: str, rule: Dict[str, Any]) -> List[str]:
+    """A rule names its application by exactly one of app_id and app_name, not empty."""
+    app_id, app_name = rule.get('app_id'), rule.get('app_name')
+    if app_id is not None and app_name is not None:
+        return ['%s sets both app_id and app_name: keep one (app_name is resolved to the id of the application of that '
+                'name in namespace_id).' % label]
+    if app_id is None and app_name is None:
+        return ['%s needs app_id or app_name: the application the rule routes to.' % label]
+    option = 'app_id' if app_id is not None else 'app_name'
+    if not (rule[option] or '').strip():
+        return ['%s.%s must not be empty.' % (label, option)]
+    return []
+
+
 def _option_errors(params: Params) -> List[str]:
     """What is wrong with the options that describe the ingress (not checked for state: absent)."""
     errors = []
@@ -90,8 +110,7 @@ def _option_errors(params: Params) -> List[str]:
     default_rule = params.get('default_rule')
     if default_rule is not None:
         _check_range(errors, 'default_rule.container_port', default_rule.get('container_port'), 1, 65535)
-        if not (default_rule.get('app_id') or '').strip():
-            errors.append('default_rule.app_id must not be empty.')
+        errors.extend(_app_errors('default_rule', default_rule))
     rules = params.get('rules')
     if rules is not None:
         if len(rules) > MAX_RULES:
@@ -101,12 +120,11 @@ def _option_errors(params: Params) -> List[str]:
         for index, rule in enumerate(rules):
             label = 'rules[%d]' % index
             _check_range(errors, label + '.container_port', rule.get('container_port'), 1, 65535)
-            if not (rule.get('app_id') or '').strip():
-                errors.append('%s.app_id must not be empty.' % label)
+            errors.extend(_app_errors(label, rule))
             missing = [key for key in ('domain', 'path') if not (rule.get(key) or '').strip()]
             if missing:
-                errors.append('%s (app_id %s) needs %s: every rule routes a domain and a path (for example path: /); '
-                              'send other traffic with default_rule.' % (label, rule.get('app_id'), ' and '.join(missing)))
+                errors.append('%s (%s) needs %s: every rule routes a domain and a path (for example path: /); '
+                              'send other traffic with default_rule.' % (label, _app_label(rule), ' and '.join(missing)))
                 continue
             errors.extend(_domain_and_path_errors(label, rule['domain'], rule['path']))
             key = rule_key(wanted_rule(rule))

@@ -60,6 +60,7 @@ UPDATE_INGRESS = Operation('UpdateIngress', 'PUT', INGRESS_PATH, ('Rules',), _RE
 DESCRIBE_INGRESS = Operation('DescribeIngress', 'GET', INGRESS_PATH, (), _REPEATABLE)
 DELETE_INGRESS = Operation('DeleteIngress', 'DELETE', INGRESS_PATH, (), _REPEATABLE)
 LIST_INGRESSES = Operation('ListIngresses', 'GET', INGRESS_LIST_PATH, (), _REPEATABLE)
+LIST_APPLICATIONS = Operation('ListApplications', 'GET', '/pop/v1/sam/app/listApplications', (), _REPEATABLE)
 
 # "This ingress does not exist", as DescribeIngress answers it: only codes that can be about the ingress. No
 # public page documents the answer to an unknown IngressId: a not-found code of the ingress, or
@@ -106,6 +107,8 @@ ERROR_HINTS = {
 }
 # Code families: every code that starts with one of these takes its hint.
 ERROR_HINT_FAMILIES = ('Throttling', 'InvalidSecurityToken')
+# The page size ListApplications is asked for: within the SDK's documented range (0..10000).
+APPLICATIONS_PAGE_SIZE = 100
 
 
 def is_not_found(err):
@@ -260,6 +263,32 @@ class SaeApi:
             longest = max(longest, len(batch))
         return list(seen.values()), 'more than %d pages' % LIST_MAX_PAGES
 
+    def list_applications(self, namespace_id, app_name=None):
+        """ListApplications in ``namespace_id`` (optionally with its ``AppName`` filter), every page; returns the rows of
+        ``Data.Applications``, each once (by AppId). Whether ``AppName`` matches exactly is not documented: callers
+        match the names themselves. The end of the list: TotalSize reached, an empty or short page, or a page that
+        adds no application (a service that answers a page past the end with the last one)."""
+        seen = {}
+        for page in range(1, LIST_MAX_PAGES + 1):
+            response = self.http.call(LIST_APPLICATIONS, {
+                'NamespaceId': namespace_id,
+                'AppName': app_name,
+                'CurrentPage': page,
+                'PageSize': APPLICATIONS_PAGE_SIZE,
+            })
+            data = _data(response, LIST_APPLICATIONS.action)
+            batch = data.get('Applications') or []
+            if not isinstance(batch, list) or not all(isinstance(row, dict) and row.get('AppId') for row in batch):
+                raise SaeApiError('InvalidResponse', 'Applications is not a list of applications with an AppId in the '
+                                  'answer to ListApplications', request_id=response.get('RequestId'),
+                                  operation=LIST_APPLICATIONS.action)
+            added = [row for row in batch if row['AppId'] not in seen]
+            seen.update((row['AppId'], row) for row in added)
+            total = _int_or_none(data.get('TotalSize'))
+            if not added or len(batch) < APPLICATIONS_PAGE_SIZE or (total is not None and len(seen) >= total):
+                return list(seen.values())
+        raise SaeApiError(INCOMPLETE_LISTING, 'ListApplications in %s did not end after %d pages' % (namespace_id, LIST_MAX_PAGES),
+                          operation=LIST_APPLICATIONS.action)
 
 def connect(endpoint, credentials, timeout=10, retries=None, retry_timeout=DEFAULT_RETRY_TIMEOUT, validate_certs=True,
             ca_path=None):

@@ -136,9 +136,14 @@ options:
     type: dict
     suboptions:
       app_id:
-        description: The SAE application id.
+        description:
+          - The SAE application id. Exactly one of O(default_rule.app_id) and O(default_rule.app_name) is required.
         type: str
-        required: true
+      app_name:
+        description:
+          - The SAE application's name, resolved to its id within O(namespace_id) (see O(rules[].app_name)).
+        type: str
+        version_added: 1.1.0
       container_port:
         description: The application's container port, 1 to 65535.
         type: int
@@ -172,9 +177,20 @@ options:
     elements: dict
     suboptions:
       app_id:
-        description: The SAE application id.
+        description:
+          - The SAE application id. Exactly one of O(rules[].app_id) and O(rules[].app_name) is required.
         type: str
-        required: true
+      app_name:
+        description:
+          - The SAE application's name instead of its id. The name must match exactly one application of O(namespace_id)
+            (canary release applications do not count); no match or several fail the task before any write, naming
+            the rule, the name and the candidates with their ids.
+          - Compared with the application name the live ingress reports, so a task written with names that changes
+            nothing costs no extra call. Only a create, or an update that changes the rules or the default rule, reads
+            the application list (one C(ListApplications) read for every name of the task, check mode included).
+          - Needs the RAM action C(sae:ListApplications).
+        type: str
+        version_added: 1.1.0
       container_port:
         description: The application's container port, 1 to 65535.
         type: int
@@ -544,13 +560,21 @@ ingress:
         app_id:
           description: The application id.
           type: str
+        app_name:
+          description:
+            - The application's name, as the service reports it (predicted from the names the task resolved in check
+              mode and on create).
+            - Null where the module has not read it, for example after creating an ingress by O(default_rule.app_id)
+              or routing to an application by id that the ingress did not route to before; the next run reports it.
+          type: str
+          version_added: 1.1.0
         container_port:
           description: The container port.
           type: int
         backend_protocol:
           description: The backend protocol; null where the service does not report one (all but ALB with HTTPS).
           type: str
-      sample: {app_id: 3f6a2b1c-0d4e-4f5a-9b8c-7d6e5f4a3b21, container_port: 8080, backend_protocol: null}
+      sample: {app_id: 3f6a2b1c-0d4e-4f5a-9b8c-7d6e5f4a3b21, app_name: demo-web, container_port: 8080, backend_protocol: null}
     rules:
       description: The forwarding rules, with the keys of O(rules).
       type: list
@@ -559,6 +583,10 @@ ingress:
         app_id:
           description: The application id.
           type: str
+        app_name:
+          description: The application's name (see RV(ingress.default_rule.app_name)).
+          type: str
+          version_added: 1.1.0
         container_port:
           description: The container port.
           type: int
@@ -585,7 +613,7 @@ ingress:
             action_config:
               description: The action's configuration, a JSON document as the service reports it.
               type: str
-      sample: [{app_id: 3f6a2b1c-0d4e-4f5a-9b8c-7d6e5f4a3b21, container_port: 8080, domain: www.example.com, path: /,
+      sample: [{app_id: 3f6a2b1c-0d4e-4f5a-9b8c-7d6e5f4a3b21, app_name: demo-web, container_port: 8080, domain: www.example.com, path: /,
                 backend_protocol: null, rewrite_path: null, rule_actions: []}]
     created_by_sae:
       description: Whether SAE created the load balancer; null when not read by a list row.
@@ -632,12 +660,14 @@ def argument_spec():
         cert_ids=dict(type='list', elements='str'),
         security_policy_id=dict(type='str'),
         default_rule=dict(type='dict', options=dict(
-            app_id=dict(type='str', required=True),
+            app_id=dict(type='str'),
+            app_name=dict(type='str'),
             container_port=dict(type='int', required=True),
             backend_protocol=backend_protocol,
         )),
         rules=dict(type='list', elements='dict', options=dict(
-            app_id=dict(type='str', required=True),
+            app_id=dict(type='str'),
+            app_name=dict(type='str'),
             container_port=dict(type='int', required=True),
             domain=dict(type='str'),
             path=dict(type='str'),

@@ -14,7 +14,7 @@ description:
     also passes every other option set (O(namespace_id), O(name), O(app_id), O(slb_id), O(listener_port),
     O(load_balance_type)); otherwise the list is empty.
   - Otherwise lists the ingresses of O(namespace_id) (every page of C(ListIngresses); paging is the module's
-    business), keeping those that match every filter set (O(name), O(app_id), O(slb_id), O(listener_port),
+    business), keeping those that match every filter set (O(name), O(app_id), O(app_name), O(slb_id), O(listener_port),
     O(load_balance_type)).
   - Ingresses selected by O(name), and every match with O(details=true), are described in full (one
     C(DescribeIngress) each). For the others, the keys a C(ListIngresses) answer does not carry (C(enable_gzip),
@@ -53,6 +53,12 @@ options:
       - Applied to the rows of C(ListIngresses) by the module, not sent as the API's C(AppId) filter, whose handling of
         the default rule no public reference states.
     type: str
+  app_name:
+    description:
+      - Only ingresses that route to the application of this name (exact), through any rule: compared with the
+        application name the service reports for every rule, so no other call is made.
+    type: str
+    version_added: 1.1.0
   slb_id:
     description:
       - Only ingresses on this CLB or ALB instance.
@@ -160,7 +166,7 @@ ingresses:
       enable_x_forwarded_for_slb_id: false
       enable_x_forwarded_for_slb_port: false
       cors_config: null
-      default_rule: {app_id: 3f6a2b1c-0d4e-4f5a-9b8c-7d6e5f4a3b21, container_port: 8080, backend_protocol: null}
+      default_rule: {app_id: 3f6a2b1c-0d4e-4f5a-9b8c-7d6e5f4a3b21, app_name: demo-web, container_port: 8080, backend_protocol: null}
       rules: []
       created_by_sae: false
       create_time: 1767225600000
@@ -179,6 +185,7 @@ def argument_spec():
         ingress_id=dict(type='int', aliases=['id']),
         name=dict(type='str', aliases=['description']),
         app_id=dict(type='str'),
+        app_name=dict(type='str'),
         slb_id=dict(type='str'),
         listener_port=dict(type='int'),
         load_balance_type=dict(type='str', choices=['clb', 'alb']),

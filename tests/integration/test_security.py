@@ -136,13 +136,13 @@ def test_secrets_never_appear_at_the_highest_verbosity(tmp_path, emulator, mode)
 def test_secret_options_are_no_log_in_every_module():
     # pylint: disable=import-outside-toplevel
     from ansible_collections.alibabacloud.sae.plugins.module_utils._common import sae_argument_spec
-    from ansible_collections.alibabacloud.sae.plugins.modules import sae_ingress, sae_ingress_info
+    from ansible_collections.alibabacloud.sae.plugins.modules import sae_application_info, sae_ingress, sae_ingress_info
 
     shared = sae_argument_spec()
     assert shared['access_key_secret']['no_log'] is True
     assert shared['security_token']['no_log'] is True
     assert shared['access_key_id']['no_log'] is False
-    for module in (sae_ingress, sae_ingress_info):
+    for module in (sae_application_info, sae_ingress, sae_ingress_info):
         spec = dict(shared, **module.argument_spec())
         for option, definition in spec.items():
             names = [option] + list(definition.get('aliases', []))

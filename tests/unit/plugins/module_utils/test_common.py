@@ -160,7 +160,7 @@ def test_endpoint_resolution(harness, args, endpoint):
     args = dict(KEYS, **args)
     module = harness(args)
     assert module.endpoint == endpoint
-    assert module.api.http.endpoint == endpoint
+    assert module.connect().http.endpoint == endpoint
 
 
 def test_endpoint_from_environment(harness, monkeypatch):
@@ -170,7 +170,7 @@ def test_endpoint_from_environment(harness, monkeypatch):
 
 def test_no_region_fails_naming_the_option_and_env(harness):
     with pytest.raises(FailJson) as info:
-        harness(KEYS).api  # pylint: disable=expression-not-assigned
+        harness(KEYS).connect()
     assert 'region' in info.value.args[0]['msg'] and 'ALIBABA_CLOUD_REGION_ID' in info.value.args[0]['msg']
 
 
@@ -184,7 +184,7 @@ def test_no_region_fails_naming_the_option_and_env(harness):
 ])
 def test_bad_region_or_endpoint_fails_cleanly(harness, args):
     with pytest.raises(FailJson) as info:
-        harness(dict(KEYS, **args)).api  # pylint: disable=expression-not-assigned
+        harness(dict(KEYS, **args)).connect()
     msg = info.value.args[0]['msg']
     assert ('endpoint' in msg or 'region' in msg) and 'Traceback' not in msg
 
@@ -200,8 +200,8 @@ def test_bad_region_or_endpoint_fails_cleanly(harness, args):
 ])
 def test_plain_http_warning(harness, endpoint, warned):
     module = harness(dict(KEYS, endpoint=endpoint))
-    module.api  # pylint: disable=pointless-statement
-    module.api  # pylint: disable=pointless-statement
+    module.connect()
+    module.connect()
     assert len(harness.warnings) == (1 if warned else 0)
     if warned:
         assert 'http' in harness.warnings[0] and 'unencrypted' in harness.warnings[0]
@@ -209,15 +209,15 @@ def test_plain_http_warning(harness, endpoint, warned):
 
 def test_validate_certs_false_warns_once_and_client_settings(harness, tmp_path):
     module = harness(dict(KEYS, region='cn-beijing', validate_certs=False, timeout=3, retries=0, retry_timeout=7))
-    api = module.api
-    assert module.api is api and isinstance(api, SaeApi)
+    api = module.connect()
+    assert module.connect() is api and isinstance(api, SaeApi)
     assert len(harness.warnings) == 1 and 'validate_certs' in harness.warnings[0]
     assert (api.http.timeout, api.http.retries, api.http.retry_timeout, api.http.verify) == (3, 0, 7, False)
     assert api.http.version == '2019-05-06'
     bundle = tmp_path / 'ca.pem'
     bundle.write_text('')
     module = harness(dict(KEYS, region='cn-beijing', ca_path=str(bundle)))
-    assert module.api.http.verify == str(bundle)
+    assert module.connect().http.verify == str(bundle)
 
 
 def test_missing_ca_path_fails_cleanly(harness, tmp_path):
@@ -229,12 +229,12 @@ def test_missing_ca_path_fails_cleanly(harness, tmp_path):
 def test_api_is_lazy_and_credentials_errors_fail_cleanly(harness):
     module = harness({'access_key_id': 'only-id', 'region': 'cn-beijing'})
     with pytest.raises(FailJson) as info:
-        module.api  # pylint: disable=pointless-statement
+        module.connect()
     assert 'access_key_secret' in info.value.args[0]['msg']
 
 
 def test_explicit_keys_give_explicit_credentials(harness):
-    creds = harness(dict(KEYS, security_token='tok', region='cn-beijing')).api.http.credentials
+    creds = harness(dict(KEYS, security_token='tok', region='cn-beijing')).connect().http.credentials
     assert creds.source == 'explicit' and creds.get() == ('test-id', 'test-secret', 'tok')
 
 

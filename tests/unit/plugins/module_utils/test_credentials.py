@@ -47,7 +47,7 @@ RUNNER = textwrap.dedent('''
             AnsibleModule.fail_json = fail_json
             with patch_module_args(payload):
                 base = SaeModule(dict(namespace_id=dict(type='str')))
-                creds = base.api.http.credentials
+                creds = base.connect().http.credentials
         out.update(ok=True, value=list(creds.get()), source=creds.source)
     except Failed as exc:
         out.update(ok=False, type='fail_json', error=exc.args[0])

@@ -17,8 +17,8 @@ def test_normalize_live_maps_pascal_case_and_fills_service_defaults():
     assert live['id'] == 7 and live['name'] == live['description'] == 'web'
     assert live['listener_port'] == 80
     assert live['listener_protocol'] == 'HTTP'  # absent on the wire means HTTP
-    assert live['default_rule'] == {'app_id': APP, 'container_port': 8080, 'backend_protocol': None}
-    assert live['rules'][1] == {'app_id': APP2, 'container_port': 8443, 'domain': 'a.example.com', 'path': '/api',
+    assert live['default_rule'] == {'app_id': APP, 'app_name': 'one', 'container_port': 8080, 'backend_protocol': None}
+    assert live['rules'][1] == {'app_id': APP2, 'app_name': 'two', 'container_port': 8443, 'domain': 'a.example.com', 'path': '/api',
                                 'backend_protocol': None, 'rewrite_path': None, 'rule_actions': []}
     assert live['cert_ids'] == []
     alb = shape.normalize_live(ALB_HTTPS)

@@ -1,0 +1,63 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# This file is private to the alibabacloud.sae collection and is not a public API: it may change
+# in any release without notice. Do not import it from other collections.
+
+"""SAE applications: ``ApplicationInfo(sae).run()`` for sae_application_info, and ``resolve_app_names()``, the one
+ListApplications read that turns the application names of an ingress task into ids."""
+
+from __future__ import annotations
+
+from ansible_collections.alibabacloud.sae.plugins.module_utils._application_shape import (
+    AppNameError,
+    names_by_id,
+    normalize_application,
+    resolve_names,
+)
+from ansible_collections.alibabacloud.sae.plugins.module_utils._resource import SaeResource
+
+
+class ApplicationInputError(ValueError):
+    """A sae_application_info argument that cannot work; the message names the option and the fix."""
+
+
+def resolve_app_names(api, namespace_id, wanted):
+    """``(ids_by_name, names_by_id)`` for ``wanted`` (``[(label, name)]``): one ListApplications read of the whole
+    namespace, every page (the AppName filter takes one name, and its matching is not documented). Raises
+    AppNameError before any write when a name matches no application or several."""
+    rows = api.list_applications(namespace_id)
+    return resolve_names(rows, wanted, namespace_id), names_by_id(rows)
+
+
+class ApplicationInfo(SaeResource):
+    """One sae_application_info task: the applications of namespace_id that pass the filters, sorted by name."""
+
+    result_key = 'applications'
+    input_errors = (ApplicationInputError, AppNameError)
+
+    def validate(self):
+        namespace_id = self.params['namespace_id']
+        region, colon, name = namespace_id.partition(':')
+        if not region.strip() or (colon and not name.strip()) or namespace_id != namespace_id.strip():
+            raise ApplicationInputError("namespace_id must look like '<region>:<name>' (for example 'cn-beijing:prod') "
+                                        "or be a bare region for the default namespace, got %r." % namespace_id)
+        if self.params['app_name'] is not None and not self.params['app_name'].strip():
+            raise ApplicationInputError('app_name must not be empty: leave it out to list every application.')
+        if self.params['app_ids'] is not None and not [item for item in self.params['app_ids'] if item.strip()]:
+            raise ApplicationInputError('app_ids must list at least one application id: leave it out to list every '
+                                        'application.')
+
+    def find(self):
+        # AppName narrows the read; it may match more than the exact name (not documented), so the rows are
+        # matched again here. app_ids are matched here too: the format FieldType appIds expects is not documented.
+        return self.api.list_applications(self.params['namespace_id'], app_name=self.params['app_name'])
+
+    def present(self, found):
+        apps = [normalize_application(row) for row in found]
+        if self.params['app_name'] is not None:
+            apps = [app for app in apps if app['app_name'] == self.params['app_name']]
+        if self.params['app_ids'] is not None:
+            wanted = set(item.strip() for item in self.params['app_ids'])
+            apps = [app for app in apps if app['app_id'] in wanted]
+        apps.sort(key=lambda app: (app['app_name'] or '', app['base_app_id'] or '', app['app_id'] or ''))
+        return self.get_result(apps)

@@ -1,0 +1,219 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: sae_application_info
+short_description: List the applications of an Alibaba Cloud SAE namespace
+version_added: 1.1.0
+description:
+  - Returns the Serverless App Engine (SAE) applications of O(namespace_id), each with its id and name, to find the
+    O(alibabacloud.sae.sae_ingress#module:rules[].app_id) of an application or check the
+    O(alibabacloud.sae.sae_ingress#module:rules[].app_name) an ingress task uses.
+  - Reads every page of C(ListApplications) (paging is the module's business) and keeps the applications that match
+    every filter set (O(app_name), O(app_ids)).
+  - Canary release applications are returned too, with RV(applications[].base_app_id) set to the application they
+    are a canary of; M(alibabacloud.sae.sae_ingress) never resolves a name to one of them.
+  - Read-only. Needs the RAM action C(sae:ListApplications).
+author:
+  - Alibaba Cloud SAE collection maintainers (@alibabacloud)
+extends_documentation_fragment:
+  - alibabacloud.sae.common
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads, so it runs the same way in check mode.
+  diff_mode:
+    support: N/A
+    description: The module changes nothing.
+  platform:
+    platforms: alibabacloud
+    support: full
+    description: Calls the SAE OpenAPI (version 2019-05-06) from the Ansible controller or execution node.
+  action_group:
+    description: Use C(group/alibabacloud.sae.all) in O(ignore:module_defaults) to set the shared options once.
+    support: full
+    membership:
+      - alibabacloud.sae.all
+options:
+  namespace_id:
+    description:
+      - The namespace to list, C(<region>:<name>) or a bare region for the default namespace.
+      - When O(region) is not set, the region is taken from the part before the colon.
+    type: str
+    required: true
+  app_name:
+    description:
+      - Only the applications with exactly this name (sent as the API's C(AppName) filter to narrow the read, and
+        matched exactly by the module whatever that filter matches).
+    type: str
+  app_ids:
+    description:
+      - Only the applications with these ids.
+    type: list
+    elements: str
+seealso:
+  - module: alibabacloud.sae.sae_ingress
+  - name: SAE ListApplications API
+    description: The API reference of the fields this module returns.
+    link: https://www.alibabacloud.com/help/en/sae/serverless-app-engine-upgrade/developer-reference/api-sae-2019-05-06-listapplications
+"""
+
+EXAMPLES = r"""
+# The names below are those of the local SAE emulator's applications; use your own namespace and names.
+
+- name: Every application of a namespace
+  alibabacloud.sae.sae_application_info:
+    namespace_id: cn-beijing:demo
+  register: demo_apps
+
+- name: Show their names and ids
+  ansible.builtin.debug:
+    msg: "{{ demo_apps.applications | items2dict(key_name='app_name', value_name='app_id') }}"
+
+- name: The application named demo-web, with its canaries
+  alibabacloud.sae.sae_application_info:
+    namespace_id: cn-beijing:demo
+    app_name: demo-web
+  register: web_app
+
+- name: Two applications by id
+  alibabacloud.sae.sae_application_info:
+    namespace_id: cn-beijing:demo
+    app_ids:
+      - 395b60e4-0550-458d-9c54-a265d0361a01
+      - 666403ce-d25b-47cf-87fe-497565d2c4b2
+"""
+
+RETURN = r"""
+applications:
+  description:
+    - The applications found, sorted by name (an application before its canaries).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    app_id:
+      description: The application id.
+      type: str
+      sample: 395b60e4-0550-458d-9c54-a265d0361a01
+    app_name:
+      description: The application name.
+      type: str
+      sample: demo-web
+    app_description:
+      description: The application description; null when empty.
+      type: str
+      sample: null
+    namespace_id:
+      description: The namespace.
+      type: str
+      sample: cn-beijing:demo
+    namespace_name:
+      description: The namespace's name.
+      type: str
+      sample: demo
+    region_id:
+      description: The region.
+      type: str
+      sample: cn-beijing
+    base_app_id:
+      description: For a canary release application, the id of the application it is a canary of; else null.
+      type: str
+      sample: null
+    instances:
+      description: The number of instances the application is set to run.
+      type: int
+      sample: 2
+    running_instances:
+      description: The number of instances running.
+      type: int
+      sample: 2
+    app_type:
+      description: How the application is deployed, for example C(Image).
+      type: str
+      sample: Image
+    programming_language:
+      description: The application's programming language, for example C(java).
+      type: str
+      sample: java
+    cpu:
+      description: The CPU of each instance, in millicores.
+      type: int
+      sample: 500
+    mem:
+      description: The memory of each instance, in MB.
+      type: int
+      sample: 1024
+    image_url:
+      description: The image of an application deployed from an image; else null.
+      type: str
+      sample: registry.cn-beijing.aliyuncs.com/demo/demo-web:1.0
+    package_url:
+      description: The package of an application deployed from a package; else null.
+      type: str
+      sample: null
+    vpc_id:
+      description: The VPC of the application.
+      type: str
+      sample: vpc-2zedemo0000000000001
+    app_deleting_status:
+      description: Whether the application is being deleted.
+      type: bool
+      sample: false
+    children:
+      description: The canary release applications of this application.
+      type: list
+      elements: dict
+      contains:
+        app_id:
+          description: The canary's id.
+          type: str
+        app_name:
+          description: The canary's name.
+          type: str
+        base_app_id:
+          description: The id of this application.
+          type: str
+        instances:
+          description: The number of instances the canary is set to run.
+          type: int
+        running_instances:
+          description: The number of the canary's instances running.
+          type: int
+      sample: []
+    tags:
+      description: The application's tags.
+      type: list
+      elements: dict
+      contains:
+        key:
+          description: The tag key.
+          type: str
+        value:
+          description: The tag value.
+          type: str
+      sample: []
+"""
+
+from ansible_collections.alibabacloud.sae.plugins.module_utils._common import SaeModule
+from ansible_collections.alibabacloud.sae.plugins.module_utils._application_resource import ApplicationInfo
+
+
+def argument_spec():
+    return dict(
+        namespace_id=dict(type='str', required=True),
+        app_name=dict(type='str'),
+        app_ids=dict(type='list', elements='str'),
+    )
+
+
+def main():
+    sae = SaeModule(argument_spec=argument_spec(), supports_check_mode=True)
+    sae.module.exit_json(**ApplicationInfo(sae).run())
+
+
+if __name__ == '__main__':
+    main()
