@@ -325,10 +325,11 @@ seealso:
 """
 
 EXAMPLES = r"""
-# The ids below are those of the local SAE emulator that `make demo` starts (tests/sae_emulator), so every
-# example runs against it unchanged; use your own namespace, load balancer, certificate and application ids.
+# The ids and names below are those of the local SAE emulator that `make demo` starts (tests/sae_emulator), so
+# every example runs against it unchanged, each on a listener of its own; use your own namespace, load balancer,
+# certificate and application names or ids.
 
-- name: Route www.example.com to two applications through a CLB HTTP listener
+- name: Route www.example.com to two applications, named, through a CLB HTTP listener
   alibabacloud.sae.sae_ingress:
     namespace_id: cn-beijing:demo
     name: web
@@ -336,20 +337,20 @@ EXAMPLES = r"""
     listener_port: 80
     listener_protocol: HTTP
     default_rule:
-      app_id: 395b60e4-0550-458d-9c54-a265d0361a01
+      app_name: demo-web
       container_port: 8080
     rules:
       - domain: www.example.com
         path: /
-        app_id: 395b60e4-0550-458d-9c54-a265d0361a01
+        app_name: demo-web
         container_port: 8080
       - domain: www.example.com
         path: /api
-        app_id: 666403ce-d25b-47cf-87fe-497565d2c4b2
+        app_name: demo-api
         container_port: 8080
   register: web
 
-- name: Terminate HTTPS on a CLB listener
+- name: Terminate HTTPS on a CLB listener, the application given by id
   alibabacloud.sae.sae_ingress:
     namespace_id: cn-beijing:demo
     name: web-https
@@ -382,7 +383,7 @@ EXAMPLES = r"""
       - domain: shop.example.com
         path: /v1/orders
         rewrite_path: /orders
-        app_id: 666403ce-d25b-47cf-87fe-497565d2c4b2
+        app_name: demo-api
         container_port: 8080
         backend_protocol: http
     cors_config:
@@ -417,7 +418,7 @@ EXAMPLES = r"""
     rules:
       - domain: status.example.com
         path: /
-        app_id: bbf3a590-6d13-46fe-8ca9-c947a20b5d73
+        app_name: demo-admin
         container_port: 8080
 
 - name: Change the request timeout of an ingress known by id
@@ -426,11 +427,14 @@ EXAMPLES = r"""
     ingress_id: "{{ web.ingress.id }}"
     request_timeout: 120
 
+# The keys come from variables of an Ansible Vault file (ansible-vault encrypt_string, or a vaulted vars file);
+# without module_defaults, the modules read ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET
+# from the environment themselves.
 - name: Set credentials and region once for every module of the collection
   module_defaults:
     group/alibabacloud.sae.all:
-      access_key_id: "{{ lookup('ansible.builtin.env', 'ALIBABA_CLOUD_ACCESS_KEY_ID') }}"
-      access_key_secret: "{{ lookup('ansible.builtin.env', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET') }}"
+      access_key_id: "{{ vault_sae_access_key_id }}"
+      access_key_secret: "{{ vault_sae_access_key_secret }}"
       region: cn-beijing
   block:
     - name: Keep idle connections to the shop ingress for 30 seconds

@@ -97,11 +97,16 @@ EXAMPLES = r"""
     ingress_id: "{{ web_info.ingresses[0].id }}"
     region: cn-beijing
 
-- name: Every ingress of a namespace that routes to an application
+- name: Every ingress of a namespace that routes to an application, by its name
+  alibabacloud.sae.sae_ingress_info:
+    namespace_id: cn-beijing:demo
+    app_name: demo-api
+  register: routed
+
+- name: The same by the application's id
   alibabacloud.sae.sae_ingress_info:
     namespace_id: cn-beijing:demo
     app_id: 666403ce-d25b-47cf-87fe-497565d2c4b2
-  register: routed
 
 - name: Show their listener ports
   ansible.builtin.debug:

@@ -18,4 +18,5 @@ def test_demo_creates_then_reports_ok():
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert 'Demo summary: first run changed=1, second run changed=0.' in proc.stdout
     assert '+    "request_timeout": 120,' in proc.stdout
+    assert 'routes to demo-web, demo-api' in proc.stdout  # the applications, named in the playbook and the result
     assert 'Traceback' not in proc.stderr

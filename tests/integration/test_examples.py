@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import os
+import re
+import textwrap
 
 import yaml
 
@@ -36,24 +38,86 @@ def test_examples_run_against_the_emulator_and_are_idempotent(play, emulator_fac
     # The service as documented: the examples set fields that some variants do not report (test_resource_answers.py).
     emulator = emulator_factory(variants={})
     tasks = []
-    for task in examples('sae_ingress') + examples('sae_ingress_info'):
+    for task in examples('sae_ingress') + examples('sae_ingress_info') + examples('sae_application_info'):
         tasks.extend([task, again(task)])
     env = {
         'ALIBABA_CLOUD_ACCESS_KEY_ID': sae_emulator.DEFAULT_ACCESS_KEY_ID,
         'ALIBABA_CLOUD_ACCESS_KEY_SECRET': sae_emulator.DEFAULT_ACCESS_KEY_SECRET,
         'ALIBABA_CLOUD_SAE_ENDPOINT': emulator.url,
     }
-    run = play(tasks, emulator=None, env=env, ignore_errors=False)
+    # The module_defaults example reads its keys from Vault variables.
+    vault = ['-e', 'vault_sae_access_key_id=%s' % sae_emulator.DEFAULT_ACCESS_KEY_ID,
+             '-e', 'vault_sae_access_key_secret=%s' % sae_emulator.DEFAULT_ACCESS_KEY_SECRET]
+    run = play(tasks, emulator=None, env=env, ignore_errors=False, args=vault)
     assert run.rc == 0 and 'failed' not in [record['status'] for record in run.records], run
     changed = [record['task'] for record in run.records if record['result'].get('changed')]
     # Every sae_ingress example changes something the first time (the eight of sae_ingress and the recipe of
     # sae_ingress_info), and nothing when run again at once.
     assert len(changed) == 9 and not [name for name in changed if name.endswith('(again)')], changed
     assert [entry['operation'] for entry in writes(emulator)].count('DeleteIngress') == 1
-    assert 'ListIngresses' in operations(emulator)
+    assert 'ListIngresses' in operations(emulator) and 'ListApplications' in operations(emulator)
+    results = dict((record['task'], record['result']) for record in run.records)
+    assert [app['app_id'] for app in results['The application named demo-web, with its canaries']['applications']] == [
+        sae_emulator.APP_WEB_ID, sae_emulator.APP_WEB_CANARY_ID]
     names = sorted(ingress['Description'] for ingress in emulator.ingresses.values())
     assert names == ['internal-api', 'shop', 'web']
     web = next(i for i in emulator.ingresses.values() if i['Description'] == 'web')
     assert web['RequestTimeout'] == 120 and len(web['Rules']) == 3 and web['IdleTimeout'] == 30
     shop = next(i for i in emulator.ingresses.values() if i['Description'] == 'shop')
     assert shop['IdleTimeout'] == 30 and shop['EnableGzip'] is True
+
+
+# -- every example on a listener of its own ------------------------------------------------------------
+
+ROOT = os.path.dirname(MODULES_DIR.rstrip(os.sep).rsplit(os.sep, 1)[0])
+TEMPLATE = re.compile(r'^\{\{\s*(\w+)\s*\}\}$')
+
+
+def _ingress_tasks(tasks, variables):
+    for item in tasks or []:
+        if 'block' in item:
+            yield from _ingress_tasks(item['block'], variables)
+        args = item.get('alibabacloud.sae.sae_ingress')
+        if isinstance(args, dict) and args.get('listener_port') is not None and args.get('state') != 'absent':
+            resolved = {}
+            for key in ('name', 'slb_id', 'listener_port'):
+                value = args.get(key)
+                match = TEMPLATE.match(value) if isinstance(value, str) else None
+                resolved[key] = variables.get(match.group(1), value) if match else value
+            yield resolved
+
+
+def example_listeners():
+    """(source, name, slb_id, listener_port) of every sae_ingress example that creates or converges an ingress."""
+    found = []
+    for module in ('sae_ingress', 'sae_ingress_info', 'sae_application_info'):
+        found += [('%s EXAMPLES' % module, args) for args in _ingress_tasks(examples(module), {})]
+    directory = os.path.join(ROOT, 'examples')
+    for name in sorted(os.listdir(directory)):
+        with open(os.path.join(directory, name), encoding='utf-8') as handle:
+            for play in yaml.safe_load(handle):
+                found += [(name, args) for args in _ingress_tasks(play.get('tasks'), play.get('vars') or {})]
+    with open(os.path.join(ROOT, 'docs', 'docsite', 'rst', 'recipes.rst'), encoding='utf-8') as handle:
+        blocks = re.findall(r'\.\. code-block:: yaml\n\n((?:    .*\n|\n)+)', handle.read())
+    for block in blocks:
+        loaded = yaml.safe_load(textwrap.dedent(block))
+        tasks = loaded.get('tasks') if isinstance(loaded, dict) else loaded
+        found += [('recipes.rst', args) for args in _ingress_tasks(tasks, {})]
+    return found
+
+
+def test_examples_and_recipes_use_a_listener_each():
+    """Run one after another against one account, no two examples fight over a listener or an ingress name."""
+    found = example_listeners()
+    sources = set(source for source, _args in found)
+    assert {'sae_ingress EXAMPLES', 'blue_green.yml', 'ingress.yml', 'recipes.rst'} <= sources, sources
+    names_on, listeners_of = {}, {}
+    for source, args in found:
+        listener = (args['slb_id'], args['listener_port'])
+        if args['slb_id'] is None:  # an ALB that SAE creates: a load balancer of its own
+            listener = ('created for %s' % args['name'], args['listener_port'])
+        names_on.setdefault(listener, set()).add(args['name'])
+        listeners_of.setdefault(args['name'], set()).add(listener)
+    shared = dict((listener, names) for listener, names in names_on.items() if len(names) > 1)
+    moved = dict((name, listeners) for name, listeners in listeners_of.items() if len(listeners) > 1)
+    assert not shared and not moved, (shared, moved)

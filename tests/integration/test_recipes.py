@@ -11,7 +11,8 @@ from sae_emulator import inventory as inv
 from harness import ALB, CLB, NS, operations, run_playbook, seed, writes  # pylint: disable=import-error
 
 EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), 'examples')
-BLUE, GREEN = inv.APP_WEB_ID, inv.APP_ADMIN_ID
+BLUE, GREEN = inv.APP_WEB_ID, inv.APP_WEB_GREEN_ID
+NAMES = {BLUE: inv.APP_WEB_NAME, GREEN: inv.APP_WEB_GREEN_NAME}
 
 
 def run_example(tmp_path, emulator, playbook, *extra_vars):
@@ -42,7 +43,10 @@ def test_blue_green_switches_every_rule_in_one_update_after_a_preview(tmp_path, 
         assert preview['ingress'] == switched['ingress']
         assert [e['operation'] for e in writes(emulator)] == ['UpdateIngress']  # the preview wrote nothing
         assert set(apps(emulator, ingress_id)) == {app}
-        assert '[%r, %r] -> [%r, %r]' % ((BLUE, BLUE, GREEN, GREEN) if app == GREEN else (GREEN, GREEN, BLUE, BLUE)) in run.stdout
+        before, after = (BLUE, GREEN) if app == GREEN else (GREEN, BLUE)
+        assert "[%r, %r] -> [%r, %r]" % (NAMES[before], NAMES[before], NAMES[after], NAMES[after]) in run.stdout
+        assert operations(emulator) == ['ListIngresses', 'ListApplications'] * 2 + ['UpdateIngress']
+        assert 'unsafe' not in run.stdout + run.stderr and '[WARNING]' not in run.stderr, run
         again = run_example(tmp_path, emulator, 'blue_green.yml', 'color=%s' % color)[0]['Switch to %s' % color]
         assert not again['changed']
 

@@ -131,7 +131,11 @@ def test_diff_output(play, emulator):
 
 
 def test_info_returns_the_same_shape(run_tasks, emulator):
-    created = run_tasks(task(CLB)).result['ingress']
+    # Written with application names, so the create knows them (a create by app_id does not read them).
+    by_name = dict(CLB, default_rule={'app_name': inv.APP_WEB_NAME, 'container_port': 8080},
+                   rules=[{'domain': 'www.example.com', 'path': '/', 'app_name': inv.APP_WEB_NAME, 'container_port': 8080},
+                          {'domain': 'www.example.com', 'path': '/api', 'app_id': inv.APP_API_ID, 'container_port': 8443}])
+    created = run_tasks(task(by_name)).result['ingress']
     run = run_tasks([
         {'name': 'by id', 'alibabacloud.sae.sae_ingress_info': {'ingress_id': created['id'], 'region': inv.REGION}},
         {'name': 'by name', 'alibabacloud.sae.sae_ingress_info': {'namespace_id': NS, 'name': 'web'}},
@@ -178,7 +182,8 @@ BAD_INPUT = [
      'at most 40'),
     ({'rules': [{'domain': 'a', 'path': '/', 'app_id': inv.APP_WEB_ID, 'container_port': 1, 'rewrite_path': '/x'}]},
      'rewrite_path'),
-    ({'rules': [{'domain': 'a', 'path': '/'}]}, 'app_id'),
+    ({'rules': [{'domain': 'a', 'path': '/'}]}, 'container_port'),
+    ({'rules': [{'domain': 'a', 'path': '/', 'container_port': 8080}]}, 'rules[0] needs app_id or app_name'),
     ({'cert_ids': [inv.ALB_CERT_ID]}, 'cert_ids'),
     ({'load_balance_type': 'alb', 'slb_id': inv.ALB_INTERNET_ID, 'cert_id': inv.CLB_CERT_ID}, 'cert_id'),
     ({'listener_protocol': 'HTTPS'}, 'cert_id'),

@@ -28,7 +28,7 @@ import threading
 from .errors import SAE_COMMON_ERRORS
 
 FAULT_KINDS = ('throttle', 'unavailable', 'internal', 'reset', 'apply_then_drop', 'latency', 'callback', 'error', 'stuck_page')
-OPERATIONS = ('CreateIngress', 'UpdateIngress', 'DescribeIngress', 'DeleteIngress', 'ListIngresses')
+OPERATIONS = ('CreateIngress', 'UpdateIngress', 'DescribeIngress', 'DeleteIngress', 'ListIngresses', 'ListApplications')
 
 
 class Fault:
