@@ -55,7 +55,7 @@ options:
     type: str
   app_name:
     description:
-      - Only ingresses that route to the application of this name (exact), through any rule: compared with the
+      - Only ingresses that route to the application of this name (exact), through any rule. Compared with the
         application name the service reports for every rule, so no other call is made.
     type: str
     version_added: 1.1.0
