@@ -161,7 +161,8 @@ class IngressResource(SaeResource):
 
     # -- decide and act -------------------------------------------------------------------
 
-    def present(self, live):
+    def present(self, found):
+        live = found  # the live ingress, or None
         if live is None:
             if self.params['ingress_id'] is not None:
                 self.fail('No ingress has ingress_id %s. An id cannot be chosen at creation: remove ingress_id and set '
@@ -169,7 +170,8 @@ class IngressResource(SaeResource):
             return self.create()
         return self.converge(live, full=self.params['ingress_id'] is not None)
 
-    def absent(self, live):
+    def absent(self, found):
+        live = found
         if live is None:
             return self.get_result({}, diff=dict(before={}, after={}))
         if live.get('namespace_id') not in (None, self.params['namespace_id']):

@@ -121,3 +121,17 @@ def test_examples_and_recipes_use_a_listener_each():
     shared = dict((listener, names) for listener, names in names_on.items() if len(names) > 1)
     moved = dict((name, listeners) for name, listeners in listeners_of.items() if len(listeners) > 1)
     assert not shared and not moved, (shared, moved)
+
+
+def test_examples_take_keys_from_vault_variables_not_the_environment():
+    """An environment lookup copied into task arguments puts the key where ansible-core may print it; the modules read
+    the environment themselves."""
+    sources = []
+    for module in ('sae_ingress', 'sae_ingress_info', 'sae_application_info'):
+        with open(os.path.join(MODULES_DIR, module + '.py'), encoding='utf-8') as handle:
+            sources.append(handle.read())
+    for name in os.listdir(os.path.join(ROOT, 'examples')):
+        with open(os.path.join(ROOT, 'examples', name), encoding='utf-8') as handle:
+            sources.append(handle.read())
+    assert not [source for source in sources if "lookup('ansible.builtin.env'" in source or 'lookup("env"' in source]
+    assert any('{{ vault_sae_access_key_secret }}' in source for source in sources)

@@ -62,9 +62,7 @@ def test_a_name_of_two_applications_lists_both_ids():
 def test_names_by_id_include_the_children():
     assert apps.names_by_id(ROWS[:1]) == {'id-web': 'web', 'id-web-canary': 'web'}
 
-
 # -- the plan ------------------------------------------------------------------------------------------
-
 
 
 @pytest.mark.parametrize('kwargs, changed', [
@@ -93,8 +91,8 @@ def test_a_changed_name_has_no_id_until_resolved_then_compares_by_id():
     desired = plan.desired_values(live, resolved)
     changes = plan.compute_changes(live, desired)
     assert [(r['app_id'], r['app_name']) for r in changes['rules']] == [(APP, 'one'), ('app-3', 'three')]
-    assert plan.update_params(changes, desired)['Rules'][1] == {'appId': 'app-3', 'containerPort': 8443,
-                                                                 'domain': 'a.example.com', 'path': '/api'}
+    sent = plan.update_params(changes, desired)['Rules'][1]
+    assert sent == {'appId': 'app-3', 'containerPort': 8443, 'domain': 'a.example.com', 'path': '/api'}
     # a name the service does not report resolves to the live id: no change
     same = plan.with_applications(wanted, {'one': APP, 'three': APP2}, {})
     assert plan.compute_changes(live, plan.desired_values(live, same)) == {}
