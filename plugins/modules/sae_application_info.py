@@ -21,22 +21,8 @@ author:
   - Alibaba Cloud SAE collection maintainers (@alibabacloud)
 extends_documentation_fragment:
   - alibabacloud.sae.common
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads, so it runs the same way in check mode.
-  diff_mode:
-    support: N/A
-    description: The module changes nothing.
-  platform:
-    platforms: alibabacloud
-    support: full
-    description: Calls the SAE OpenAPI (version 2019-05-06) from the Ansible controller or execution node.
-  action_group:
-    description: Use C(group/alibabacloud.sae.all) in O(ignore:module_defaults) to set the shared options once.
-    support: full
-    membership:
-      - alibabacloud.sae.all
+  - alibabacloud.sae.attributes
+  - alibabacloud.sae.attributes.info_module
 options:
   namespace_id:
     description:
