@@ -7,9 +7,11 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils import _application_shape as apps
+from ansible_collections.alibabacloud.sae.plugins.module_utils import _sae_api
 from ansible_collections.alibabacloud.sae.plugins.module_utils import _ingress_plan as plan
 from ansible_collections.alibabacloud.sae.plugins.module_utils import _ingress_shape as shape
 from ansible_collections.alibabacloud.sae.plugins.module_utils import _ingress_validate as validate
+from ansible_collections.alibabacloud.sae.plugins.module_utils._sae_api import SaeApi, SaeApiError
 from ansible_collections.alibabacloud.sae.tests.unit.plugins.module_utils.ingress_data import APP, APP2, DESCRIBE, params, rule
 
 ROWS = [
@@ -115,3 +117,52 @@ def test_a_rule_names_its_application_once(app, message):
     with pytest.raises(validate.IngressInputError) as err:
         validate.validate_static(params(rules=[dict(rule('a.example.com', '/'), **app)]))
     assert message in str(err.value)
+
+
+# -- ListApplications, every page ------------------------------------------------------------------------
+
+class Answers:
+    """An HttpClient stand-in: answers ListApplications from a list of Data objects, recording the params."""
+
+    def __init__(self, *pages):
+        self.pages = list(pages)
+        self.calls = []
+
+    def call(self, operation, params):
+        self.calls.append((operation.action, dict(params)))
+        return {'RequestId': 'r', 'Code': '200', 'Success': True, 'Data': self.pages.pop(0)}
+
+
+def page(ids, total=None):
+    data = {'Applications': [{'AppId': app_id, 'AppName': 'n-' + app_id} for app_id in ids]}
+    if total is not None:
+        data['TotalSize'] = total
+    return data
+
+
+def test_list_applications_reads_to_total_size_each_application_once():
+    size = _sae_api.APPLICATIONS_PAGE_SIZE
+    first = ['a%d' % n for n in range(size)]
+    # page 2 repeats an application of page 1 (the list moved between the reads): read once, the end still proven
+    http = Answers(page(first, total=size + 2), page(['a0', 'b1', 'b2'], total=size + 2))
+    rows = SaeApi(http).list_applications('cn-beijing:prod', app_name='web')
+    assert [row['AppId'] for row in rows] == first + ['b1', 'b2']
+    assert [params['CurrentPage'] for dummy, params in http.calls] == [1, 2]
+    assert http.calls[0] == ('ListApplications', {'NamespaceId': 'cn-beijing:prod', 'AppName': 'web', 'CurrentPage': 1,
+                                                  'PageSize': size})
+
+
+def test_list_applications_without_total_size_reads_past_a_capped_page():
+    # a service that caps pages at 50 and gives no TotalSize: a short page ends the list only after a longer one
+    http = Answers(page(['a%d' % n for n in range(50)]), page(['b%d' % n for n in range(50)]), page(['c1']))
+    assert len(SaeApi(http).list_applications('ns')) == 101 and len(http.calls) == 3
+
+
+@pytest.mark.parametrize('pages', [
+    [page(['a1', 'a2'], total=5), page(['a1', 'a2'], total=5)],  # stuck on page 1, short of TotalSize
+    [page(['a%d' % n for n in range(100)]), page(['a%d' % n for n in range(100)])],  # full page repeated, no total
+])
+def test_list_applications_that_cannot_prove_the_end_fails(pages):
+    with pytest.raises(SaeApiError) as err:
+        SaeApi(Answers(*pages)).list_applications('ns')
+    assert err.value.code == 'IncompleteListing' and err.value.operation == 'ListApplications'
