@@ -266,9 +266,10 @@ class SaeApi:
     def list_applications(self, namespace_id, app_name=None):
         """ListApplications in ``namespace_id`` (optionally with its ``AppName`` filter), every page; returns the rows of
         ``Data.Applications``, each once (by AppId). Whether ``AppName`` matches exactly is not documented: callers
-        match the names themselves. The end of the list: TotalSize reached, an empty or short page, or a page that
-        adds no application (a service that answers a page past the end with the last one)."""
-        seen = {}
+        match the names themselves. The end of the list: TotalSize reached; without TotalSize, an empty page, one
+        shorter than an earlier one, or a page 2 that repeats a page 1 of another size than asked (no paging at all).
+        Pages that stop adding applications otherwise raise SaeApiError ``IncompleteListing``."""
+        seen, first_ids, longest = {}, None, 0
         for page in range(1, LIST_MAX_PAGES + 1):
             response = self.http.call(LIST_APPLICATIONS, {
                 'NamespaceId': namespace_id,
@@ -282,13 +283,25 @@ class SaeApi:
                 raise SaeApiError('InvalidResponse', 'Applications is not a list of applications with an AppId in the '
                                   'answer to ListApplications', request_id=response.get('RequestId'),
                                   operation=LIST_APPLICATIONS.action)
+            ids = [row['AppId'] for row in batch]
             added = [row for row in batch if row['AppId'] not in seen]
             seen.update((row['AppId'], row) for row in added)
+            first_ids = ids if first_ids is None else first_ids
             total = _int_or_none(data.get('TotalSize'))
-            if not added or len(batch) < APPLICATIONS_PAGE_SIZE or (total is not None and len(seen) >= total):
+            if total is not None and len(seen) >= total:
                 return list(seen.values())
-        raise SaeApiError(INCOMPLETE_LISTING, 'ListApplications in %s did not end after %d pages' % (namespace_id, LIST_MAX_PAGES),
-                          operation=LIST_APPLICATIONS.action)
+            if total is None and (not batch or len(batch) < longest):
+                return list(seen.values())
+            if not added:
+                if total is None and page == 2 and ids == first_ids and len(batch) != APPLICATIONS_PAGE_SIZE:
+                    return list(seen.values())  # the service does not page: page 1 was the whole list
+                break
+            longest = max(longest, len(batch))
+        # A name is resolved only from a complete list: a second application of the name may be on a page not read.
+        raise SaeApiError(INCOMPLETE_LISTING, 'the answers of ListApplications in %s do not show that every application '
+                          'was read (%d read), so no application name was resolved and nothing was changed'
+                          % (namespace_id, len(seen)), operation=LIST_APPLICATIONS.action)
+
 
 def connect(endpoint, credentials, timeout=10, retries=None, retry_timeout=DEFAULT_RETRY_TIMEOUT, validate_certs=True,
             ca_path=None):
