@@ -134,4 +134,14 @@ requirements:
   - python >= 3.9
   - requests
   - alibabacloud-credentials (only for a profile or the default credentials chain, not with explicit keys)
+seealso:
+  - name: Credentials guide
+    link: https://github.com/alibabacloud/ansible-collection-sae/blob/main/docs/docsite/rst/credentials.rst
+    description: Every place the modules take credentials from, in order, and the RAM actions they need.
+  - name: Region, namespace and endpoint guide
+    link: https://github.com/alibabacloud/ansible-collection-sae/blob/main/docs/docsite/rst/endpoints.rst
+    description: Region, namespace and endpoint; TLS, proxies, timeouts and retries.
+  - name: Troubleshooting guide
+    link: https://github.com/alibabacloud/ansible-collection-sae/blob/main/docs/docsite/rst/troubleshooting.rst
+    description: What each error code the modules report means, and what to do about it.
 '''

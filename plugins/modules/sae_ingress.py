@@ -319,6 +319,12 @@ notes:
     one ingress. Without O(slb_id) (an ALB created by SAE) the service has nothing to detect the race with.
 seealso:
   - module: alibabacloud.sae.sae_ingress_info
+  - name: Idempotency guide
+    link: https://github.com/alibabacloud/ansible-collection-sae/blob/main/docs/docsite/rst/idempotency.rst
+    description: How the module finds the ingress and compares each option with the live one.
+  - name: Recipes guide
+    link: https://github.com/alibabacloud/ansible-collection-sae/blob/main/docs/docsite/rst/recipes.rst
+    description: Many ingresses of a large namespace, and a blue/green switch in one update.
   - name: SAE CreateIngress API
     description: The API reference of the fields this module manages.
     link: https://www.alibabacloud.com/help/en/sae/serverless-app-engine-upgrade/developer-reference/api-sae-2019-05-06-createingress

@@ -83,6 +83,9 @@ options:
     version_added: 1.1.0
 seealso:
   - module: alibabacloud.sae.sae_ingress
+  - name: Recipes guide
+    link: https://github.com/alibabacloud/ansible-collection-sae/blob/main/docs/docsite/rst/recipes.rst
+    description: Reading a large namespace once, then managing its ingresses by id.
 """
 
 EXAMPLES = r"""
