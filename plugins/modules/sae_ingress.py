@@ -9,34 +9,19 @@ module: sae_ingress
 short_description: Create, update or delete an Alibaba Cloud SAE ingress (CLB or ALB routing rules)
 version_added: 1.0.0
 description:
-  - Manages one Serverless App Engine (SAE) ingress, the set of routing rules that puts a CLB or ALB listener in front of
-    SAE applications.
-  - The ingress is found by O(ingress_id), or else by O(name) inside O(namespace_id) (every page of C(ListIngresses)
-    is read), or else, when neither is set, by its listener, O(slb_id) with O(listener_port); such a task finds,
-    creates and deletes the ingress on that listener. Two ingresses with the same name make the task fail with their
-    ids; set O(ingress_id) then.
-  - Idempotent. Only the options a task sets are compared with the live ingress, after normalising both sides
-    (values the service fills in, types, letter case, order of O(rules) and O(cert_ids)). An option left unset is
-    never changed. When nothing differs no write call is made and the task reports C(ok).
-  - A field the service does not report is never compared, with a default or anything else. Some service versions
-    leave C(enable_gzip), the C(enable_x_forwarded_for*) flags or C(idle_timeout) out of their answers; a task that
-    sets one then warns once that it cannot be compared, and the value is sent when the ingress is created or along
-    with a change of another option, never on its own.
-  - When something differs, one C(UpdateIngress) call carries the options that differ (the full rule list when the
-    rules differ, since the API replaces it; O(listener_port) only when it changes; the task's certificate whenever
-    the listener protocol is sent). An option that someone else changes between the module's read and its write
-    keeps that change until the next run puts it back.
-  - O(namespace_id), O(slb_id) and O(load_balance_type) cannot change once the ingress exists. A task that asks for
-    another value fails before any write and names each field with its live and wanted value.
-  - Input errors (ranges, choices, a missing O(default_rule) or O(listener_port) on create, duplicate rules, domains
-    and paths SAE refuses, options that do not fit the load balancer type) fail before any API call, with a message
-    that names the option. So do conflicts the lookup's listing shows, such as a create or a O(listener_port) change, onto a
-    listener another ingress holds (named in the message), and a merged rule list over 40 with
-    O(purge_rules=false).
-  - A create whose outcome is unknown (timeout, connection reset or server error after the request was sent) is not
-    repeated blindly; the module looks the ingress up again and only creates it if it is still missing. A create
-    that loses a race to an identical task (C(SlbListenerPort.NotAvailable) while an ingress with this name appeared)
-    converges to that ingress instead of failing.
+  - Creates, updates or deletes one Serverless App Engine (SAE) ingress, the routing rules that put a CLB or ALB
+    listener in front of SAE applications.
+  - Finds the ingress by O(ingress_id), else by O(name) in O(namespace_id), else by its listener (O(slb_id) with
+    O(listener_port)). Two ingresses with the same name make the task fail with their ids; set O(ingress_id) then.
+  - Only the options the task sets are compared with the live ingress and changed; an option left unset is never
+    touched. A task that matches the live ingress makes no write and reports C(ok), and check mode and diff mode show
+    what a run would do. How each option is compared, and what the module does with fields the service does not
+    report, is in the R(idempotency guide, ansible_collections.alibabacloud.sae.docsite.idempotency).
+  - O(namespace_id), O(slb_id) and O(load_balance_type) cannot change once the ingress exists.
+  - Bad input, and conflicts the module can see (a listener another ingress holds), fail before any change, with a
+    message that names the option. A refusal of the service returns its code in RV(error), and the
+    R(troubleshooting guide, ansible_collections.alibabacloud.sae.docsite.troubleshooting) says what each one means.
+    Retries, and what is never repeated blindly (a create whose answer was lost), follow the retry policy in the notes.
 author:
   - Alibaba Cloud SAE collection maintainers (@alibabacloud)
 extends_documentation_fragment:
@@ -649,6 +634,57 @@ ingress:
       description: The protocol of the MSE gateway route; null as for RV(ingress.mse_gateway_id).
       type: str
       sample: null
+error:
+  description:
+    - What the failed API call was answered, as data. Test RV(error.code) to react to one error in a playbook; the
+      R(troubleshooting guide, ansible_collections.alibabacloud.sae.docsite.troubleshooting) says what each code means.
+  returned: when an API call fails
+  type: dict
+  contains:
+    code:
+      description:
+        - The error code of the answer, for example V(SlbListenerPort.NotAvailable) or V(Throttling.User); or, for a
+          call that got no usable answer, the module's own (V(ConnectTimeout), V(ReadTimeout), V(ConnectionError),
+          V(SSLError), V(RequestError), V(CredentialsError), V(InvalidResponse), V(IncompleteListing)).
+      returned: always
+      type: str
+      sample: SlbListenerPort.NotAvailable
+    message:
+      description: The message of the answer, or what went wrong without one.
+      returned: always
+      type: str
+      sample: The listener port is not available.
+    request_id:
+      description: The RequestId of the answer, to give to support; null when no answer came.
+      returned: always
+      type: str
+      sample: 2A3B8C3E-6F1D-5C7B-9E0A-4D2F1B6C8A90
+    status:
+      description: The HTTP status of the answer; null when no answer came.
+      returned: always
+      type: int
+      sample: 400
+    operation:
+      description: The API operation that failed, for example V(CreateIngress).
+      returned: always
+      type: str
+      sample: CreateIngress
+followup_error:
+  description:
+    - After a create whose outcome is unknown (RV(error)), the error of the lookup that followed it, in the shape of
+      RV(error). The ingress may exist; a rerun finds it and converges.
+  returned: when a create's outcome is unknown and the lookup after it failed too
+  type: dict
+  sample: {code: Throttling.User, message: Request was denied due to user flow control., request_id: 5C1E2D3F-0A4B-4C6D-8E9F-A1B2C3D4E5F6,
+           status: 400, operation: ListIngresses}
+ingress_ids:
+  description:
+    - The ids of the ingresses the task could mean, when it cannot choose one (several ingresses with O(name), or a
+      O(name) that only routes of MSE gateways have). Set O(ingress_id) to one of them.
+  returned: when the ingress to manage is ambiguous
+  type: list
+  elements: int
+  sample: [87, 93]
 """
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils._common import SaeModule

@@ -181,6 +181,41 @@ ingresses:
       mse_gateway_id: null
       mse_gateway_port: null
       mse_gateway_protocol: null
+error:
+  description:
+    - What the failed API call was answered, as data. Test RV(error.code) to react to one error in a playbook; the
+      R(troubleshooting guide, ansible_collections.alibabacloud.sae.docsite.troubleshooting) says what each code means.
+  returned: when an API call fails
+  type: dict
+  contains:
+    code:
+      description:
+        - The error code of the answer, for example V(SlbListenerPort.NotAvailable) or V(Throttling.User); or, for a
+          call that got no usable answer, the module's own (V(ConnectTimeout), V(ReadTimeout), V(ConnectionError),
+          V(SSLError), V(RequestError), V(CredentialsError), V(InvalidResponse), V(IncompleteListing)).
+      returned: always
+      type: str
+      sample: SlbListenerPort.NotAvailable
+    message:
+      description: The message of the answer, or what went wrong without one.
+      returned: always
+      type: str
+      sample: The listener port is not available.
+    request_id:
+      description: The RequestId of the answer, to give to support; null when no answer came.
+      returned: always
+      type: str
+      sample: 2A3B8C3E-6F1D-5C7B-9E0A-4D2F1B6C8A90
+    status:
+      description: The HTTP status of the answer; null when no answer came.
+      returned: always
+      type: int
+      sample: 400
+    operation:
+      description: The API operation that failed, for example V(CreateIngress).
+      returned: always
+      type: str
+      sample: CreateIngress
 """
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils._common import SaeModule
