@@ -83,105 +83,166 @@ applications:
   contains:
     app_id:
       description: The application id.
+      returned: always
       type: str
       sample: 395b60e4-0550-458d-9c54-a265d0361a01
     app_name:
       description: The application name.
+      returned: always
       type: str
       sample: demo-web
     app_description:
       description: The application description; null when empty.
+      returned: always
       type: str
       sample: null
     namespace_id:
       description: The namespace.
+      returned: always
       type: str
       sample: cn-beijing:demo
     namespace_name:
       description: The namespace's name.
+      returned: always
       type: str
       sample: demo
     region_id:
       description: The region.
+      returned: always
       type: str
       sample: cn-beijing
     base_app_id:
       description: For a canary release application, the id of the application it is a canary of; else null.
+      returned: always
       type: str
       sample: null
     instances:
       description: The number of instances the application is set to run.
+      returned: always
       type: int
       sample: 2
     running_instances:
       description: The number of instances running.
+      returned: always
       type: int
       sample: 2
     app_type:
       description: How the application is deployed, for example C(Image).
+      returned: always
       type: str
       sample: Image
     programming_language:
       description: The application's programming language, for example C(java).
+      returned: always
       type: str
       sample: java
     cpu:
       description: The CPU of each instance, in millicores.
+      returned: always
       type: int
       sample: 500
     mem:
       description: The memory of each instance, in MB.
+      returned: always
       type: int
       sample: 1024
     image_url:
       description: The image of an application deployed from an image; else null.
+      returned: always
       type: str
       sample: registry.cn-beijing.aliyuncs.com/demo/demo-web:1.0
     package_url:
       description: The package of an application deployed from a package; else null.
+      returned: always
       type: str
       sample: null
     vpc_id:
       description: The VPC of the application.
+      returned: always
       type: str
       sample: vpc-2zedemo0000000000001
     app_deleting_status:
       description: Whether the application is being deleted.
+      returned: always
       type: bool
       sample: false
     children:
       description: The canary release applications of this application.
+      returned: always
       type: list
       elements: dict
       contains:
         app_id:
           description: The canary's id.
+          returned: always
           type: str
         app_name:
           description: The canary's name.
+          returned: always
           type: str
         base_app_id:
           description: The id of this application.
+          returned: always
           type: str
         instances:
           description: The number of instances the canary is set to run.
+          returned: always
           type: int
         running_instances:
           description: The number of the canary's instances running.
+          returned: always
           type: int
       sample: []
     tags:
       description: The application's tags.
+      returned: always
       type: list
       elements: dict
       contains:
         key:
           description: The tag key.
+          returned: always
           type: str
         value:
           description: The tag value.
+          returned: always
           type: str
       sample: []
+error:
+  description:
+    - What the failed API call was answered, as data. Test RV(error.code) to react to one error in a playbook; the
+      R(troubleshooting guide, ansible_collections.alibabacloud.sae.docsite.troubleshooting) says what each code means.
+  returned: when an API call fails
+  type: dict
+  contains:
+    code:
+      description:
+        - The error code of the answer, for example V(SlbListenerPort.NotAvailable) or V(Throttling.User); or, for a
+          call that got no usable answer, the module's own (V(ConnectTimeout), V(ReadTimeout), V(ConnectionError),
+          V(SSLError), V(RequestError), V(CredentialsError), V(InvalidResponse), V(IncompleteListing)).
+      returned: always
+      type: str
+      sample: SlbListenerPort.NotAvailable
+    message:
+      description: The message of the answer, or what went wrong without one.
+      returned: always
+      type: str
+      sample: The listener port is not available.
+    request_id:
+      description: The RequestId of the answer, to give to support; null when no answer came.
+      returned: always
+      type: str
+      sample: 2A3B8C3E-6F1D-5C7B-9E0A-4D2F1B6C8A90
+    status:
+      description: The HTTP status of the answer; null when no answer came.
+      returned: always
+      type: int
+      sample: 400
+    operation:
+      description: The API operation that failed, for example V(CreateIngress).
+      returned: always
+      type: str
+      sample: CreateIngress
 """
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils._common import SaeModule

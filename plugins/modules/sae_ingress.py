@@ -316,9 +316,8 @@ seealso:
 """
 
 EXAMPLES = r"""
-# The ids and names below are those of the local SAE emulator that `make demo` starts (tests/sae_emulator), so
-# every example runs against it unchanged, each on a listener of its own; use your own namespace, load balancer,
-# certificate and application names or ids.
+# The ids and names below are examples, each example on a listener of its own: use your own namespace, load
+# balancer, certificate and application names or ids.
 
 - name: Route www.example.com to two applications, named, through a CLB HTTP listener
   alibabacloud.sae.sae_ingress:
@@ -455,22 +454,27 @@ ingress:
   contains:
     id:
       description: The ingress id; null in check mode for an ingress not created yet.
+      returned: when O(state=present)
       type: int
       sample: 87
     name:
       description: The routing rule's name; null for an ingress without one (created by its listener).
+      returned: when O(state=present)
       type: str
       sample: web
     description:
       description: The same as RV(ingress.name) (the API calls the name C(Description)).
+      returned: when O(state=present)
       type: str
       sample: web
     namespace_id:
       description: The namespace.
+      returned: when O(state=present)
       type: str
       sample: cn-beijing:prod
     slb_id:
       description: The load balancer id; null in check mode for the ALB that SAE would create.
+      returned: when O(state=present)
       type: str
       sample: lb-2zeclbinternet001
     slb_type:
@@ -478,82 +482,100 @@ ingress:
         - Whether the load balancer faces the internet or the VPC.
         - Null when not read, after a create or in its check-mode prediction on an O(slb_id) that no ingress of
           the namespace listing uses (the service reports it only for an existing ingress).
+      returned: when O(state=present)
       type: str
       sample: internet
     load_balance_type:
       description: V(clb) or V(alb).
+      returned: when O(state=present)
       type: str
       sample: clb
     listener_port:
       description: The listener port.
+      returned: when O(state=present)
       type: int
       sample: 80
     listener_protocol:
       description: V(HTTP) or V(HTTPS).
+      returned: when O(state=present)
       type: str
       sample: HTTP
     cert_id:
       description: The CLB certificate; null when none.
+      returned: when O(state=present)
       type: str
       sample: null
     cert_ids:
       description: The ALB certificates, sorted.
+      returned: when O(state=present)
       type: list
       elements: str
       sample: []
     security_policy_id:
       description: The TLS security policy; null when none, or not read by a list row.
+      returned: when O(state=present)
       type: str
       sample: null
     request_timeout:
       description: The request timeout in seconds.
+      returned: when O(state=present)
       type: int
       sample: 60
     idle_timeout:
       description: The idle timeout in seconds; null where the service does not report it (unless this task sent it).
+      returned: when O(state=present)
       type: int
       sample: 15
     enable_gzip:
       description: Whether responses are compressed. Null when not read by a list row, after a create that does not set it (the service
         documents no default), or where the service does not report it (unless this task sent it).
+      returned: when O(state=present)
       type: bool
       sample: false
     enable_x_forwarded_for:
       description: Whether C(X-Forwarded-For) is added. Null when not read by a list row, after a create that does not set it (the service
         documents no default), or where the service does not report it (unless this task sent it).
+      returned: when O(state=present)
       type: bool
       sample: false
     enable_x_forwarded_for_client_src_port:
       description: Whether the client source port header is added. Null when not read by a list row, after a create that does not set it (the service
         documents no default), or where the service does not report it (unless this task sent it).
+      returned: when O(state=present)
       type: bool
       sample: false
     enable_x_forwarded_for_proto:
       description: Whether C(X-Forwarded-Proto) is added. Null when not read by a list row, after a create that does not set it (the service
         documents no default), or where the service does not report it (unless this task sent it).
+      returned: when O(state=present)
       type: bool
       sample: false
     enable_x_forwarded_for_slb_id:
       description: Whether C(SLB-ID) is added. Null when not read by a list row, after a create that does not set it (the service
         documents no default), or where the service does not report it (unless this task sent it).
+      returned: when O(state=present)
       type: bool
       sample: false
     enable_x_forwarded_for_slb_port:
       description: Whether C(X-Forwarded-Port) is added. Null when not read by a list row, after a create that does not set it (the service
         documents no default), or where the service does not report it (unless this task sent it).
+      returned: when O(state=present)
       type: bool
       sample: false
     cors_config:
       description: The CORS settings, with the keys of O(cors_config); null when never set.
+      returned: when O(state=present)
       type: dict
       sample: {enable: true, allow_origin: ["*"], allow_methods: [GET], allow_headers: [], expose_headers: [],
                allow_credentials: false, max_age: 600}
     default_rule:
       description: The default rule.
+      returned: when O(state=present)
       type: dict
       contains:
         app_id:
           description: The application id.
+          returned: always
           type: str
         app_name:
           description:
@@ -561,77 +583,96 @@ ingress:
               mode and on create).
             - Null where the module has not read it, for example after creating an ingress by O(default_rule.app_id)
               or routing to an application by id that the ingress did not route to before; the next run reports it.
+          returned: always
           type: str
           version_added: 1.1.0
         container_port:
           description: The container port.
+          returned: always
           type: int
         backend_protocol:
           description: The backend protocol; null where the service does not report one (all but ALB with HTTPS).
+          returned: always
           type: str
       sample: {app_id: 3f6a2b1c-0d4e-4f5a-9b8c-7d6e5f4a3b21, app_name: demo-web, container_port: 8080, backend_protocol: null}
     rules:
       description: The forwarding rules, with the keys of O(rules).
+      returned: when O(state=present)
       type: list
       elements: dict
       contains:
         app_id:
           description: The application id.
+          returned: always
           type: str
         app_name:
           description: The application's name (see RV(ingress.default_rule.app_name)).
+          returned: always
           type: str
           version_added: 1.1.0
         container_port:
           description: The container port.
+          returned: always
           type: int
         domain:
           description: The domain, lower-case.
+          returned: always
           type: str
         path:
           description: The path.
+          returned: always
           type: str
         backend_protocol:
           description: The backend protocol; null where the service does not report one (all but ALB with HTTPS).
+          returned: always
           type: str
         rewrite_path:
           description: The rewrite path (ALB).
+          returned: always
           type: str
         rule_actions:
           description: Actions of the rule set outside this module (console, C(saectl)), such as redirects.
+          returned: always
           type: list
           elements: dict
           contains:
             action_type:
               description: The action type, for example C(redirect).
+              returned: always
               type: str
             action_config:
               description: The action's configuration, a JSON document as the service reports it.
+              returned: always
               type: str
       sample: [{app_id: 3f6a2b1c-0d4e-4f5a-9b8c-7d6e5f4a3b21, app_name: demo-web, container_port: 8080, domain: www.example.com, path: /,
                 backend_protocol: null, rewrite_path: null, rule_actions: []}]
     created_by_sae:
       description: Whether SAE created the load balancer; null when not read by a list row.
+      returned: when O(state=present)
       type: bool
       sample: false
     create_time:
       description:
         - When the ingress was created, in milliseconds since the epoch, as C(ListIngresses) reports it; null when
           the ingress was read with C(DescribeIngress) only (by O(ingress_id), or just created).
+      returned: when O(state=present)
       type: int
       sample: 1767225600000
     mse_gateway_id:
       description:
         - The MSE gateway of a gateway route (C(ListIngresses) lists them beside the ingresses);
           null for an SAE ingress, which is all this module manages, and when not read from C(ListIngresses).
+      returned: when O(state=present)
       type: str
       sample: null
     mse_gateway_port:
       description: The port of the MSE gateway route; null as for RV(ingress.mse_gateway_id).
+      returned: when O(state=present)
       type: int
       sample: null
     mse_gateway_protocol:
       description: The protocol of the MSE gateway route; null as for RV(ingress.mse_gateway_id).
+      returned: when O(state=present)
       type: str
       sample: null
 error:

@@ -145,8 +145,8 @@ EXAMPLES = r"""
 RETURN = r"""
 ingresses:
   description:
-    - The ingresses found, ordered by id, each in the shape of RV(alibabacloud.sae.sae_ingress#module:ingress)
-      (see that module for every key).
+    - The ingresses found, ordered by id, each in the shape of RV(alibabacloud.sae.sae_ingress#module:ingress), with
+      the keys below.
     - Routes of MSE gateways that C(ListIngresses) lists are included, with C(mse_gateway_id), C(mse_gateway_port)
       and C(mse_gateway_protocol) set; C(create_time) comes with every listed ingress.
   returned: always
@@ -181,6 +181,249 @@ ingresses:
       mse_gateway_id: null
       mse_gateway_port: null
       mse_gateway_protocol: null
+  contains:
+    id:
+      description: The ingress id.
+      returned: always
+      type: int
+      sample: 87
+    name:
+      description:
+      - The routing rule's name.
+      - Null for an ingress without one.
+      returned: always
+      type: str
+      sample: web
+    description:
+      description: The same as RV(ingresses[].name) (the API calls the name C(Description)).
+      returned: always
+      type: str
+      sample: web
+    namespace_id:
+      description: The namespace.
+      returned: always
+      type: str
+      sample: cn-beijing:prod
+    slb_id:
+      description: The load balancer id.
+      returned: always
+      type: str
+      sample: lb-2zeclbinternet001
+    slb_type:
+      description: Whether the load balancer faces the internet or the VPC.
+      returned: always
+      type: str
+      sample: internet
+    load_balance_type:
+      description: V(clb) or V(alb).
+      returned: always
+      type: str
+      sample: clb
+    listener_port:
+      description: The listener port.
+      returned: always
+      type: int
+      sample: 80
+    listener_protocol:
+      description: V(HTTP) or V(HTTPS).
+      returned: always
+      type: str
+      sample: HTTP
+    cert_id:
+      description:
+      - The CLB certificate.
+      - Null when none.
+      returned: always
+      type: str
+      sample: null
+    cert_ids:
+      description: The ALB certificates, sorted.
+      returned: always
+      type: list
+      elements: str
+      sample: []
+    security_policy_id:
+      description:
+      - The TLS security policy.
+      - Null unless the ingress was described in full (O(ingress_id), O(name) or O(details=true)), and when none.
+      returned: always
+      type: str
+      sample: null
+    request_timeout:
+      description: The request timeout in seconds.
+      returned: always
+      type: int
+      sample: 60
+    idle_timeout:
+      description:
+      - The idle timeout in seconds.
+      - Null where the service does not report it.
+      returned: always
+      type: int
+      sample: 15
+    enable_gzip:
+      description:
+      - Whether responses are compressed.
+      - Null unless the ingress was described in full (O(ingress_id), O(name) or O(details=true)), and where the service
+        does not report it.
+      returned: always
+      type: bool
+      sample: false
+    enable_x_forwarded_for:
+      description:
+      - Whether C(X-Forwarded-For) is added.
+      - Null unless the ingress was described in full (O(ingress_id), O(name) or O(details=true)), and where the service
+        does not report it.
+      returned: always
+      type: bool
+      sample: false
+    enable_x_forwarded_for_client_src_port:
+      description:
+      - Whether the client source port header is added.
+      - Null unless the ingress was described in full (O(ingress_id), O(name) or O(details=true)), and where the service
+        does not report it.
+      returned: always
+      type: bool
+      sample: false
+    enable_x_forwarded_for_proto:
+      description:
+      - Whether C(X-Forwarded-Proto) is added.
+      - Null unless the ingress was described in full (O(ingress_id), O(name) or O(details=true)), and where the service
+        does not report it.
+      returned: always
+      type: bool
+      sample: false
+    enable_x_forwarded_for_slb_id:
+      description:
+      - Whether C(SLB-ID) is added.
+      - Null unless the ingress was described in full (O(ingress_id), O(name) or O(details=true)), and where the service
+        does not report it.
+      returned: always
+      type: bool
+      sample: false
+    enable_x_forwarded_for_slb_port:
+      description:
+      - Whether C(X-Forwarded-Port) is added.
+      - Null unless the ingress was described in full (O(ingress_id), O(name) or O(details=true)), and where the service
+        does not report it.
+      returned: always
+      type: bool
+      sample: false
+    cors_config:
+      description:
+      - The CORS settings, with the keys of O(alibabacloud.sae.sae_ingress#module:cors_config).
+      - Null when never set.
+      returned: always
+      type: dict
+      sample: {enable: true, allow_origin: ['*'], allow_methods: [GET], allow_headers: [], expose_headers: [], allow_credentials: false,
+        max_age: 600}
+    default_rule:
+      description: The default rule.
+      returned: always
+      type: dict
+      sample: {app_id: 3f6a2b1c-0d4e-4f5a-9b8c-7d6e5f4a3b21, app_name: demo-web, container_port: 8080, backend_protocol: null}
+      contains:
+        app_id:
+          description: The application id.
+          returned: always
+          type: str
+        app_name:
+          description: The application's name, as the service reports it.
+          returned: always
+          type: str
+        container_port:
+          description: The container port.
+          returned: always
+          type: int
+        backend_protocol:
+          description: The backend protocol; null where the service does not report one (all but ALB with HTTPS).
+          returned: always
+          type: str
+    rules:
+      description: The forwarding rules, with the keys of O(alibabacloud.sae.sae_ingress#module:rules).
+      returned: always
+      type: list
+      elements: dict
+      sample: [{app_id: 3f6a2b1c-0d4e-4f5a-9b8c-7d6e5f4a3b21, app_name: demo-web, container_port: 8080, domain: www.example.com,
+        path: /, backend_protocol: null, rewrite_path: null, rule_actions: []}]
+      contains:
+        app_id:
+          description: The application id.
+          returned: always
+          type: str
+        app_name:
+          description: The application's name (see RV(ingresses[].default_rule.app_name)).
+          returned: always
+          type: str
+        container_port:
+          description: The container port.
+          returned: always
+          type: int
+        domain:
+          description: The domain, lower-case.
+          returned: always
+          type: str
+        path:
+          description: The path.
+          returned: always
+          type: str
+        backend_protocol:
+          description: The backend protocol; null where the service does not report one (all but ALB with HTTPS).
+          returned: always
+          type: str
+        rewrite_path:
+          description: The rewrite path (ALB).
+          returned: always
+          type: str
+        rule_actions:
+          description: Actions of the rule set outside this module (console, C(saectl)), such as redirects.
+          returned: always
+          type: list
+          elements: dict
+          contains:
+            action_type:
+              description: The action type, for example C(redirect).
+              returned: always
+              type: str
+            action_config:
+              description: The action's configuration, a JSON document as the service reports it.
+              returned: always
+              type: str
+    created_by_sae:
+      description:
+      - Whether SAE created the load balancer.
+      - Null unless the ingress was described in full (O(ingress_id), O(name) or O(details=true)).
+      returned: always
+      type: bool
+      sample: false
+    create_time:
+      description:
+      - When the ingress was created, in milliseconds since the epoch, as C(ListIngresses) reports it.
+      - Null for an ingress described by O(ingress_id), which C(DescribeIngress) alone reports.
+      returned: always
+      type: int
+      sample: 1767225600000
+    mse_gateway_id:
+      description:
+      - The MSE gateway of a gateway route (C(ListIngresses) lists them beside the ingresses).
+      - Null for an SAE ingress.
+      returned: always
+      type: str
+      sample: null
+    mse_gateway_port:
+      description:
+      - The port of the MSE gateway route.
+      - Null for an SAE ingress.
+      returned: always
+      type: int
+      sample: null
+    mse_gateway_protocol:
+      description:
+      - The protocol of the MSE gateway route.
+      - Null for an SAE ingress.
+      returned: always
+      type: str
+      sample: null
 error:
   description:
     - What the failed API call was answered, as data. Test RV(error.code) to react to one error in a playbook; the

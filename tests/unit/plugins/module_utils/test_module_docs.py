@@ -49,3 +49,56 @@ def test_the_action_group_the_docs_name_holds_every_module():
         namespace, name, short = group.split('.')
         assert (namespace, name) == ('alibabacloud', 'sae')
         assert sorted(groups[short]) == MODULES
+
+
+def _specs(contains, where):
+    """(path, spec) of every return value under ``contains``, recursively."""
+    for key, spec in (contains or {}).items():
+        path = '%s.%s' % (where, key) if where else key
+        yield path, spec
+        yield from _specs(spec.get('contains'), path)
+
+
+@pytest.mark.parametrize('module', MODULES)
+def test_every_return_value_says_when_it_is_returned(module):
+    source = importlib.import_module('ansible_collections.alibabacloud.sae.plugins.modules.%s' % module)
+    missing = [path for path, spec in _specs(yaml.safe_load(source.RETURN), '') if not spec.get('returned')]
+    assert not missing, '%s: no returned: on %s' % (module, ', '.join(missing))
+
+
+def _shape(contains):
+    return dict((key, (spec['type'], spec.get('elements'), _shape(spec.get('contains') or {}))) for key, spec in contains.items())
+
+
+def test_the_info_module_documents_every_key_of_an_ingress():
+    # sae_ingress_info returns its ingresses in the shape sae_ingress returns its ingress: the same keys, each
+    # documented in both modules.
+    ingress = yaml.safe_load(importlib.import_module(
+        'ansible_collections.alibabacloud.sae.plugins.modules.sae_ingress').RETURN)['ingress']['contains']
+    ingresses = yaml.safe_load(importlib.import_module(
+        'ansible_collections.alibabacloud.sae.plugins.modules.sae_ingress_info').RETURN)['ingresses']['contains']
+    assert _shape(ingresses) == _shape(ingress)
+
+
+class _Failed(Exception):
+    pass
+
+
+@pytest.mark.parametrize('module', MODULES)
+def test_the_error_a_failed_call_returns_is_documented(module, monkeypatch):
+    from ansible.module_utils.basic import AnsibleModule  # pylint: disable=import-outside-toplevel
+    from ansible_collections.alibabacloud.sae.plugins.module_utils._common import SaeModule  # pylint: disable=import-outside-toplevel
+    from ansible_collections.alibabacloud.sae.plugins.module_utils._sae_api import SaeApiError  # pylint: disable=import-outside-toplevel
+    from ansible_collections.alibabacloud.sae.tests.unit.plugins.module_utils.module_args import patch_module_args  # pylint: disable=import-outside-toplevel
+
+    def fail_json(self, **kwargs):  # pylint: disable=unused-argument
+        raise _Failed(kwargs)
+
+    monkeypatch.setattr(AnsibleModule, 'fail_json', fail_json)
+    with patch_module_args({'namespace_id': 'cn-beijing:prod'}):
+        sae = SaeModule(dict(namespace_id=dict(type='str')))
+    with pytest.raises(_Failed) as info:
+        sae.fail_api(SaeApiError('Throttling.User', 'slow down', request_id='R-1', status=400, operation='ListIngresses'))
+    source = importlib.import_module('ansible_collections.alibabacloud.sae.plugins.modules.%s' % module)
+    documented = yaml.safe_load(source.RETURN)['error']
+    assert sorted(info.value.args[0]['error']) == sorted(documented['contains'])
