@@ -280,6 +280,18 @@ def writes(emulator):
     return [entry for entry in emulator.log if entry['operation'] in WRITES]
 
 
+def agree(first, second):
+    """Whether two results say the same wherever both give a value: a value one of them has not read (None),
+    at any depth of dicts and lists, is not compared."""
+    if first is None or second is None:
+        return True
+    if isinstance(first, dict) and isinstance(second, dict):
+        return set(first) == set(second) and all(agree(first[key], second[key]) for key in first)
+    if isinstance(first, list) and isinstance(second, list):
+        return len(first) == len(second) and all(agree(a, b) for a, b in zip(first, second))
+    return first == second
+
+
 def operations(emulator):
     return [entry['operation'] for entry in emulator.log]
 
