@@ -11,8 +11,9 @@ version_added: 1.0.0
 description:
   - Creates, updates or deletes one Serverless App Engine (SAE) ingress, the routing rules that put a CLB or ALB
     listener in front of SAE applications.
-  - Finds the ingress by O(ingress_id), else by O(name) in O(namespace_id), else by its listener (O(slb_id) with
-    O(listener_port)). Two ingresses with the same name make the task fail with their ids; set O(ingress_id) then.
+  - Finds the ingress by O(ingress_id), else by O(name) in O(namespace_id), else by its listener, O(slb_id) with
+    O(listener_port), which without O(name) and O(ingress_id) also creates (with no name) and deletes it. Two
+    ingresses with the same name make the task fail with their ids; set O(ingress_id) then.
   - Only the options the task sets are compared with the live ingress and changed; an option left unset is never
     touched. A task that matches the live ingress makes no write and reports C(ok), and check mode and diff mode show
     what a run would do. How each option is compared, and what the module does with fields the service does not
