@@ -158,7 +158,7 @@ docs: venv collection-link
 	rm -rf $(DOCSITE) && mkdir -p $(DOCSITE) && chmod 755 $(DOCSITE)
 	PATH=$(BIN):$$PATH $(BIN)/antsibull-docs sphinx-init --use-current --lenient --fail-on-error --dest-dir $(DOCSITE) \
 		alibabacloud.sae > /dev/null
-	cd $(DOCSITE) && PATH=$(BIN):$$PATH ./build.sh > build.log 2>&1 || { cat build.log; exit 1; }
+	cd $(DOCSITE) && NO_COLOR=1 PATH=$(BIN):$$PATH ./build.sh > build.log 2>&1 || { cat build.log; exit 1; }
 	$(BIN)/python hacking/docsite_warnings.py $(DOCSITE)/build.log
 	$(BIN)/pytest -p no:cacheprovider -q tests/docsite --docsite $(DOCSITE)/build/html
 	@echo "the docsite: $(DOCSITE)/build/html/index.html"

@@ -7,11 +7,14 @@ Offline, intersphinx cannot fetch the inventories of docs.python.org, jinja and 
 inventory, and the references that only those inventories resolve stay unresolved. antsibull-docs writes such
 references on every module page and on its environment variables page (E(ANSIBLE_...) in the docs, the labels of
 ansible-core's own documentation); they resolve on docs.ansible.com. Any other warning or error fails.
+Sphinx colours its warnings when the environment asks for it (FORCE_COLOR, a terminal): the colour codes are removed
+before a line is judged.
 """
 
 import re
 import sys
 
+ANSI_ESCAPE = re.compile(r'\x1b\[[0-9;]*[A-Za-z]')
 INTERSPHINX = (
     re.compile(r'WARNING: failed to reach any of the inventories'),
     re.compile(r"WARNING: 'envvar' reference target not found: ANSIBLE_[A-Z_]+ \[ref\.envvar\]$"),
@@ -21,7 +24,7 @@ INTERSPHINX = (
 
 def main(path):
     with open(path, encoding='utf-8') as handle:
-        lines = handle.read().splitlines()
+        lines = ANSI_ESCAPE.sub('', handle.read()).splitlines()
     allowed, other = [], []
     for line in lines:
         if 'WARNING' not in line and 'ERROR' not in line and 'CRITICAL' not in line:
