@@ -609,16 +609,15 @@ class Emulator:
     @staticmethod
     def _send(handler, status, body_obj, request_id, extra_headers=None):
         payload = json.dumps(body_obj, separators=(',', ':'), ensure_ascii=False).encode('utf-8')
+        headers = [('Server', handler.version_string()), ('Date', handler.date_time_string()),
+                   ('Content-Type', 'application/json;charset=utf-8'), ('Content-Length', str(len(payload))),
+                   ('x-acs-request-id', request_id)] + list((extra_headers or {}).items())
+        head = ['%s %d %s' % (handler.protocol_version, status, handler.responses.get(status, ('',))[0])]
+        head += ['%s: %s' % header for header in headers]
+        handler.log_request(status)
         try:
-            handler.send_response(status)
-            handler.send_header('Content-Type', 'application/json;charset=utf-8')
-            handler.send_header('Content-Length', str(len(payload)))
-            handler.send_header('x-acs-request-id', request_id)
-            for name, value in (extra_headers or {}).items():
-                handler.send_header(name, value)
-            # Headers and body in one segment: two small writes would meet Nagle and delayed ACKs.
-            handler._headers_buffer.append(b'\r\n' + payload)
-            handler.flush_headers()
+            # Status line, headers and body in one write: two small writes would meet Nagle and delayed ACKs.
+            handler.wfile.write(('\r\n'.join(head) + '\r\n\r\n').encode('latin-1') + payload)
         except OSError:
             handler.close_connection = True
 
