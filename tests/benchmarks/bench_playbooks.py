@@ -319,7 +319,7 @@ def scale(workdir, namespace_size=500, managed=100, forks=10):
         handle.write('\n'.join(lines) + '\n')
     page_size = list_page_size()
     pages = -(-namespace_size // page_size)
-    emulators = {pattern: sae_emulator.Emulator(inventory=sae_emulator.default_inventory()) for pattern in SCALE_PATTERNS}
+    emulators = {pattern: sae_emulator.Emulator(inventory=inv.default_inventory()) for pattern in SCALE_PATTERNS}
     results = {pattern: {} for pattern in SCALE_PATTERNS}
     try:
         for emulator in emulators.values():

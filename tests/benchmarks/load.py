@@ -37,6 +37,7 @@ activate()
 
 import sae_emulator  # noqa: E402
 from sae_emulator import inventory as inv  # noqa: E402
+from sae_emulator.errors import THROTTLING_USER  # noqa: E402
 import bench_playbooks  # noqa: E402
 # pylint: enable=wrong-import-position,import-error
 
@@ -123,7 +124,7 @@ def run_fleet(workdir, name, emulator, inventory_file, forks, request_timeout, o
     ops = {}
     for entry in log:
         ops[entry['operation']] = ops.get(entry['operation'], 0) + 1
-    throttled = sum(1 for entry in log if entry['code'] == sae_emulator.THROTTLING_USER)
+    throttled = sum(1 for entry in log if entry['code'] == THROTTLING_USER)
     failed = [r for r in records if r['status'] != 'ok']
     names = {}
     for record_ in emulator.ingresses.values():

@@ -16,10 +16,11 @@ from alibabacloud_tea_openapi.models import Config
 from alibabacloud_tea_openapi.utils import Utils
 
 import sae_emulator as se
+from sae_emulator.server import API_VERSION, INGRESS_PATH, ROUTES
 
 ALGORITHM = 'ACS3-HMAC-SHA256'
 FORM = 'application/x-www-form-urlencoded'
-OPERATION_ROUTES = {action: (method, path) for (method, path), action in se.ROUTES.items()}
+OPERATION_ROUTES = {action: (method, path) for (method, path), action in ROUTES.items()}
 
 
 def sdk_client(emu, key_id=se.DEFAULT_ACCESS_KEY_ID, secret=se.DEFAULT_ACCESS_KEY_SECRET, token=None):
@@ -58,7 +59,7 @@ class RawClient:
 
     def prepare(self, action, query=None, form=None, method=None, path=None, date=None, nonce=None, headers=None,
                 body=None, content_type=FORM, sign=True, signed_names=None):
-        route_method, route_path = OPERATION_ROUTES.get(action, ('GET', se.INGRESS_PATH))
+        route_method, route_path = OPERATION_ROUTES.get(action, ('GET', INGRESS_PATH))
         method = method or route_method
         path = path or route_path
         query = {key: str(value) for key, value in (query or {}).items()}
@@ -68,7 +69,7 @@ class RawClient:
         body = body or b''
         all_headers = {
             'host': self.emu.endpoint,
-            'x-acs-version': se.API_VERSION,
+            'x-acs-version': API_VERSION,
             'x-acs-action': action,
             'user-agent': 'AlibabaCloud (Linux; x86_64) Python/3.11 Core/0.4.3 TeaDSL/2',
             'x-acs-date': date or utc_date(now=self.emu.clock()),

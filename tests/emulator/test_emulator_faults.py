@@ -8,6 +8,10 @@ from alibabacloud_sae20190506 import models
 from alibabacloud_tea_openapi.exceptions import ThrottlingException
 
 import sae_emulator as se
+from sae_emulator.errors import (
+    CONNECTION_DROPPED, CONNECTION_RESET, INTERNAL_ERROR, PORT_NOT_AVAILABLE, SAE_COMMON_ERRORS,
+    SERVICE_UNAVAILABLE, SIGNATURE_MISMATCH, THROTTLING_USER,
+)
 
 
 @pytest.fixture
@@ -18,14 +22,14 @@ def seeded(emu, kit):
 def test_throttle_counts_matching_requests(raw, kit, emu, seeded):
     handle = emu.faults.arm('throttle', operation='DescribeIngress', times=2)
     assert raw.list().status_code == 200  # another operation: not consumed
-    body = kit.assert_error(raw.describe(seeded), 400, se.THROTTLING_USER)
+    body = kit.assert_error(raw.describe(seeded), 400, THROTTLING_USER)
     assert 'ErrorCode' not in body  # a gateway error, not an SAE one
-    kit.assert_error(raw.describe(seeded), 400, se.THROTTLING_USER)
+    kit.assert_error(raw.describe(seeded), 400, THROTTLING_USER)
     assert raw.describe(seeded).status_code == 200
     assert (handle.hits, handle.remaining, emu.faults.armed) == (2, 0, [])
     assert [(e['operation'], e['code'], e['fault']) for e in emu.log] == [
-        ('ListIngresses', None, None), ('DescribeIngress', se.THROTTLING_USER, 'throttle'),
-        ('DescribeIngress', se.THROTTLING_USER, 'throttle'), ('DescribeIngress', None, None)]
+        ('ListIngresses', None, None), ('DescribeIngress', THROTTLING_USER, 'throttle'),
+        ('DescribeIngress', THROTTLING_USER, 'throttle'), ('DescribeIngress', None, None)]
 
 
 def test_throttle_variants_and_sdk_view(emu, sdk, seeded):
@@ -35,7 +39,7 @@ def test_throttle_variants_and_sdk_view(emu, sdk, seeded):
     assert (caught.value.code, caught.value.retry_after, caught.value.status_code) == ('Throttling.Api', 3, 400)
 
 
-@pytest.mark.parametrize('kind, status, code', [('unavailable', 503, se.SERVICE_UNAVAILABLE), ('internal', 500, se.INTERNAL_ERROR)])
+@pytest.mark.parametrize('kind, status, code', [('unavailable', 503, SERVICE_UNAVAILABLE), ('internal', 500, INTERNAL_ERROR)])
 def test_server_errors(raw, kit, emu, kind, status, code):
     emu.faults.arm(kind, operation='CreateIngress')
     kit.assert_error(raw.create(kit.clb_fields()), status, code)
@@ -51,7 +55,7 @@ def test_reset_applies_nothing(raw, kit, emu):
     assert emu.ingresses == {}
     entry = emu.log[-1]
     assert (entry['operation'], entry['status'], entry['code'], entry['applied'], entry['fault']) == (
-        'CreateIngress', None, se.CONNECTION_RESET, False, 'reset')
+        'CreateIngress', None, CONNECTION_RESET, False, 'reset')
 
 
 @pytest.mark.parametrize('rst', [False, True])
@@ -61,10 +65,10 @@ def test_apply_then_drop(raw, kit, emu, rst):
         raw.create(kit.clb_fields())
     assert len(emu.ingresses) == 1
     entry = emu.log[-1]
-    assert (entry['code'], entry['applied'], entry['status']) == (se.CONNECTION_DROPPED, True, None)
+    assert (entry['code'], entry['applied'], entry['status']) == (CONNECTION_DROPPED, True, None)
     assert entry['ingress_id'] == next(iter(emu.ingresses))
     # The retry that does not look first hits the port now taken by its own earlier attempt.
-    kit.assert_error(raw.create(kit.clb_fields()), 400, se.PORT_NOT_AVAILABLE)
+    kit.assert_error(raw.create(kit.clb_fields()), 400, PORT_NOT_AVAILABLE)
 
 
 def test_latency(raw, emu, seeded):
@@ -93,17 +97,17 @@ def test_callback_failure_is_reported(raw, kit, emu, seeded):
         raise RuntimeError('test bug')
 
     emu.faults.arm('callback', fn=boom)
-    kit.assert_error(raw.describe(seeded), 500, se.INTERNAL_ERROR)
+    kit.assert_error(raw.describe(seeded), 500, INTERNAL_ERROR)
     assert 'RuntimeError: test bug' in emu.log[-1]['callback_error']
 
 
 def test_arming_order_any_operation_and_forever(raw, kit, emu, seeded):
     emu.faults.arm('throttle', operation='DescribeIngress')
     forever = emu.faults.arm('unavailable', times=None)
-    kit.assert_error(raw.describe(seeded), 400, se.THROTTLING_USER)
+    kit.assert_error(raw.describe(seeded), 400, THROTTLING_USER)
     while forever.hits < 6:
-        kit.assert_error(raw.describe(seeded), 503, se.SERVICE_UNAVAILABLE)
-        kit.assert_error(raw.list(), 503, se.SERVICE_UNAVAILABLE)
+        kit.assert_error(raw.describe(seeded), 503, SERVICE_UNAVAILABLE)
+        kit.assert_error(raw.list(), 503, SERVICE_UNAVAILABLE)
     assert (len(emu.log), forever.remaining) == (7, None)
     emu.faults.clear()
     assert raw.describe(seeded).status_code == 200
@@ -111,12 +115,12 @@ def test_arming_order_any_operation_and_forever(raw, kit, emu, seeded):
 
 def test_rejected_requests_consume_no_fault(emu, kit, seeded):
     handle = emu.faults.arm('throttle')
-    kit.assert_error(kit.RawClient(emu, secret='wrong').describe(seeded), 403, se.SIGNATURE_MISMATCH)
+    kit.assert_error(kit.RawClient(emu, secret='wrong').describe(seeded), 403, SIGNATURE_MISMATCH)
     assert handle.hits == 0
-    kit.assert_error(kit.RawClient(emu).describe(seeded), 400, se.THROTTLING_USER)
+    kit.assert_error(kit.RawClient(emu).describe(seeded), 400, THROTTLING_USER)
 
 
-@pytest.mark.parametrize('code, status', sorted((code, status) for code, (status, _message) in se.SAE_COMMON_ERRORS.items()))
+@pytest.mark.parametrize('code, status', sorted((code, status) for code, (status, _message) in SAE_COMMON_ERRORS.items()))
 def test_error_answers_a_code_of_the_common_list(raw, kit, emu, code, status):
     emu.faults.arm('error', operation='CreateIngress', code=code)
     body = kit.assert_error(raw.create(kit.clb_fields()), status, code)

@@ -10,6 +10,7 @@ from alibabacloud_sae20190506 import models
 from alibabacloud_tea_openapi.exceptions import ClientException
 
 import sae_emulator as se
+from sae_emulator.errors import ApiError, OBVIOUSLY, WITH_MESSAGE
 
 CORS = {'Enable': 'true', 'AllowOrigin': 'https://a.example.com,https://b.example.com', 'AllowMethods': 'GET,POST',
         'AllowHeaders': 'X-A,X-B', 'ExposeHeaders': 'X-Id', 'AllowCredentials': 'on', 'MaxAge': '600'}
@@ -146,7 +147,7 @@ def test_set_rule_actions_behind_the_clients_back(emu, raw, kit):
         emu.set_rule_actions(ingress_id, 'nope.example.com', '/', [])
     with pytest.raises(KeyError):
         emu.set_rule_actions(999999, 'api.example.com', '/v1', [])
-    with pytest.raises(se.ApiError):
+    with pytest.raises(ApiError):
         emu.set_rule_actions(ingress_id, 'api.example.com', '/v1', [{'ActionConfig': '{}'}])
 
 
@@ -171,16 +172,16 @@ def test_rules_resent_by_update_replace_the_list_and_drop_actions(emu, raw, kit)
     ({'Rules': [{'appId': se.APP_STAGING_ID, 'containerPort': 8080, 'domain': 'a.example.com', 'path': '/'}]}, 'Rules.appId'),
 ])
 def test_application_of_another_namespace_is_refused(emu, raw, kit, sdk, overrides, where):
-    body = kit.assert_error(raw.create(kit.clb_fields(**overrides)), 400, se.WITH_MESSAGE)
+    body = kit.assert_error(raw.create(kit.clb_fields(**overrides)), 400, WITH_MESSAGE)
     assert where in body['Message'] and se.APP_STAGING_ID in body['Message'] and 'namespace' in body['Message']
     ingress_id = emu.seed_ingress(**kit.clb_fields())
-    kit.assert_error(raw.update(ingress_id, overrides), 400, se.WITH_MESSAGE)
+    kit.assert_error(raw.update(ingress_id, overrides), 400, WITH_MESSAGE)
     assert emu.ingresses[ingress_id]['DefaultRule']['AppId'] == se.APP_WEB_ID
     with pytest.raises(ClientException) as caught:
         sdk.create_ingress(models.CreateIngressRequest(
             namespace_id=se.NAMESPACE_ID, slb_id=se.CLB_INTERNET_ID, listener_port=82,
             default_rule=json.dumps({'appId': se.APP_STAGING_ID, 'containerPort': 8080}), rules='[]'))
-    assert (caught.value.code, caught.value.status_code) == (se.WITH_MESSAGE, 400)
+    assert (caught.value.code, caught.value.status_code) == (WITH_MESSAGE, 400)
 
 
 def test_application_of_its_own_namespace_is_fine(raw, kit, emu):
@@ -220,17 +221,17 @@ def test_cors_module_form_accepted_and_replaced_as_a_whole(emu, raw, kit):
     ['Enable', 'true'],
 ])
 def test_cors_other_forms_refused(raw, kit, emu, cors):
-    body = kit.assert_error(raw.create(kit.clb_fields(CorsConfig=json.dumps(cors))), 400, se.OBVIOUSLY)
+    body = kit.assert_error(raw.create(kit.clb_fields(CorsConfig=json.dumps(cors))), 400, OBVIOUSLY)
     assert 'CorsConfig' in body['Message']
     ingress_id = emu.seed_ingress(**kit.clb_fields(ListenerPort=81))
-    kit.assert_error(raw.update(ingress_id, {'CorsConfig': json.dumps(cors)}), 400, se.OBVIOUSLY)
+    kit.assert_error(raw.update(ingress_id, {'CorsConfig': json.dumps(cors)}), 400, OBVIOUSLY)
 
 
 # ---------------------------------------------------------------- unknown ids (default variant)
 
 def test_describe_unknown_id_default_answer(sdk, raw, kit):
-    body = kit.assert_error(raw.describe(31337), 400, se.WITH_MESSAGE)
-    assert body['ErrorCode'] == se.WITH_MESSAGE and body['Success'] is False
+    body = kit.assert_error(raw.describe(31337), 400, WITH_MESSAGE)
+    assert body['ErrorCode'] == WITH_MESSAGE and body['Success'] is False
     with pytest.raises(ClientException) as caught:
         sdk.describe_ingress(models.DescribeIngressRequest(ingress_id=31337))
-    assert (caught.value.code, caught.value.status_code) == (se.WITH_MESSAGE, 400)
+    assert (caught.value.code, caught.value.status_code) == (WITH_MESSAGE, 400)

@@ -9,6 +9,8 @@ import pytest
 import requests
 
 import sae_emulator as se
+from sae_emulator.errors import THROTTLING_USER
+from sae_emulator.flow_control import FlowControl, parse_limit
 
 TESTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -27,7 +29,7 @@ def admitted(flow, operation, times, key='key'):
 
 def test_token_bucket_per_key_and_operation():
     clock = Clock()
-    flow = se.FlowControl(clock=clock)
+    flow = FlowControl(clock=clock)
     assert flow.admit('key', 'ListIngresses')  # off: everything passes
     flow.set(2, burst=3)
     assert admitted(flow, 'ListIngresses', 4) == [True, True, True, False]
@@ -49,31 +51,31 @@ def test_token_bucket_per_key_and_operation():
     ('ListIngresses=5/2', ('ListIngresses', 5.0, 2.0)),
 ])
 def test_parse_limit(text, parsed):
-    assert se.parse_limit(text) == parsed
+    assert parse_limit(text) == parsed
 
 
 @pytest.mark.parametrize('text', ['', 'fast', '0', '10/0', 'Nope=1', 'ListIngresses=x'])
 def test_parse_limit_refuses(text):
     with pytest.raises(ValueError):
-        se.parse_limit(text)
+        parse_limit(text)
 
 
 def test_throttled_requests_answer_throttling_user_and_apply_nothing(make_emulator, kit):
     emu = make_emulator(rate_limits=['CreateIngress=0.001/1'])
     raw = kit.RawClient(emu)
     assert raw.create(kit.clb_fields()).status_code == 200
-    body = kit.assert_error(raw.create(kit.clb_fields(ListenerPort=81)), 400, se.THROTTLING_USER)
+    body = kit.assert_error(raw.create(kit.clb_fields(ListenerPort=81)), 400, THROTTLING_USER)
     assert body['Message'] == 'Request was denied due to user flow control.' and 'ErrorCode' not in body
     assert raw.list().status_code == 200  # no limit on ListIngresses
     sts = kit.RawClient(emu, key_id=se.STS_ACCESS_KEY_ID, secret=se.STS_ACCESS_KEY_SECRET, token=se.STS_SECURITY_TOKEN)
     assert sts.create(kit.clb_fields(ListenerPort=82)).status_code == 200  # a bucket of its own
     assert len(emu.ingresses) == 2
-    throttled = [entry for entry in emu.log if entry['code'] == se.THROTTLING_USER]
+    throttled = [entry for entry in emu.log if entry['code'] == THROTTLING_USER]
     assert [(e['operation'], e['applied'], e.get('flow_control'), e['fault']) for e in throttled] == [
         ('CreateIngress', False, True, None)]
     # a throttled request consumes no fault
     fault = emu.faults.arm('internal', operation='CreateIngress')
-    kit.assert_error(raw.create(kit.clb_fields(ListenerPort=83)), 400, se.THROTTLING_USER)
+    kit.assert_error(raw.create(kit.clb_fields(ListenerPort=83)), 400, THROTTLING_USER)
     assert fault.hits == 0
 
 
@@ -83,7 +85,7 @@ def test_flow_control_admin_endpoint(emu, raw, kit):
     answer = requests.put(url, params={'limit': 'ListIngresses=0.001/1'}, timeout=5)
     assert answer.json()['limits'] == {'ListIngresses': {'rate': 0.001, 'burst': 1.0}}
     assert raw.list().status_code == 200
-    kit.assert_error(raw.list(), 400, se.THROTTLING_USER)
+    kit.assert_error(raw.list(), 400, THROTTLING_USER)
     assert requests.get(url, timeout=5).json()['throttled'] == {'ListIngresses': 1}
     assert requests.put(url, params={'limit': 'fast'}, timeout=5).status_code == 400
     assert requests.delete(url, timeout=5).json()['limits'] == {}

@@ -9,6 +9,9 @@ from alibabacloud_sae20190506 import models
 from alibabacloud_tea_openapi.exceptions import ClientException
 
 import sae_emulator as se
+from sae_emulator.errors import (
+    ACCESS_KEY_NOT_FOUND, INGRESS_NOT_FOUND_CODE, INGRESS_NOT_FOUND_STATUS, OBVIOUSLY, PAGE_SIZE_MAX, TOKEN_MISMATCH,
+)
 
 
 def model_fields(cls):
@@ -100,7 +103,7 @@ def test_clb_lifecycle(emu, sdk):
     assert deleted.body.data.ingress_id == ingress_id
     with pytest.raises(ClientException) as caught:
         sdk.describe_ingress(models.DescribeIngressRequest(ingress_id=ingress_id))
-    assert (caught.value.code, caught.value.status_code) == (se.INGRESS_NOT_FOUND_CODE, se.INGRESS_NOT_FOUND_STATUS)
+    assert (caught.value.code, caught.value.status_code) == (INGRESS_NOT_FOUND_CODE, INGRESS_NOT_FOUND_STATUS)
     assert 'does not exist' in caught.value.message
     assert [entry['operation'] for entry in emu.write_calls()] == ['CreateIngress', 'UpdateIngress', 'DeleteIngress']
     assert [entry['applied'] for entry in emu.write_calls()] == [True, True, True]
@@ -182,11 +185,11 @@ def test_list_pagination_and_filters(emu, sdk):
     assert seen == ids
     empty = sdk.list_ingresses(models.ListIngressesRequest(namespace_id=se.NAMESPACE_ID, current_page=4)).body.data
     assert (empty.ingress_list, empty.total_size) == ([], 23)
-    big = sdk.list_ingresses(models.ListIngressesRequest(namespace_id=se.NAMESPACE_ID, page_size=se.PAGE_SIZE_MAX)).body.data
+    big = sdk.list_ingresses(models.ListIngressesRequest(namespace_id=se.NAMESPACE_ID, page_size=PAGE_SIZE_MAX)).body.data
     assert [row.id for row in big.ingress_list] == ids
     with pytest.raises(ClientException) as caught:
-        sdk.list_ingresses(models.ListIngressesRequest(namespace_id=se.NAMESPACE_ID, page_size=se.PAGE_SIZE_MAX + 1))
-    assert caught.value.code == se.OBVIOUSLY
+        sdk.list_ingresses(models.ListIngressesRequest(namespace_id=se.NAMESPACE_ID, page_size=PAGE_SIZE_MAX + 1))
+    assert caught.value.code == OBVIOUSLY
     by_app = sdk.list_ingresses(models.ListIngressesRequest(namespace_id=se.NAMESPACE_ID, app_id=se.APP_API_ID, page_size=50)).body.data
     assert [row.id for row in by_app.ingress_list] == ids[0::2]
     by_rule_app = sdk.list_ingresses(models.ListIngressesRequest(namespace_id=se.NAMESPACE_ID, app_id=se.APP_ADMIN_ID)).body.data
@@ -224,7 +227,7 @@ def test_sts_credentials(emu, kit):
     with pytest.raises(ClientException) as caught:
         kit.sdk_client(emu, se.STS_ACCESS_KEY_ID, se.STS_ACCESS_KEY_SECRET).list_ingresses(
             models.ListIngressesRequest(namespace_id=se.NAMESPACE_ID))
-    assert caught.value.code == se.TOKEN_MISMATCH
+    assert caught.value.code == TOKEN_MISMATCH
 
 
 def test_custom_credentials(make_emulator, kit):
@@ -235,7 +238,7 @@ def test_custom_credentials(make_emulator, kit):
         models.ListIngressesRequest(namespace_id=se.NAMESPACE_ID)).body.success
     with pytest.raises(ClientException) as caught:
         kit.sdk_client(emu).list_ingresses(models.ListIngressesRequest(namespace_id=se.NAMESPACE_ID))
-    assert (caught.value.code, caught.value.status_code) == (se.ACCESS_KEY_NOT_FOUND, 404)
+    assert (caught.value.code, caught.value.status_code) == (ACCESS_KEY_NOT_FOUND, 404)
 
 
 def test_booleans_in_both_spellings(emu, kit):
@@ -245,8 +248,8 @@ def test_booleans_in_both_spellings(emu, kit):
         assert response.status_code == 200, response.text
         record = emu.ingresses[response.json()['Data']['IngressId']]
         assert (record['EnableGzip'], record['EnableXForwardedFor']) == (expected, expected)
-    kit.assert_error(raw.create(kit.clb_fields(ListenerPort=3000, EnableGzip='yes')), 400, se.OBVIOUSLY)
-    kit.assert_error(raw.create(kit.clb_fields(ListenerPort=3000, EnableXForwardedForSlbPort='1')), 400, se.OBVIOUSLY)
+    kit.assert_error(raw.create(kit.clb_fields(ListenerPort=3000, EnableGzip='yes')), 400, OBVIOUSLY)
+    kit.assert_error(raw.create(kit.clb_fields(ListenerPort=3000, EnableXForwardedForSlbPort='1')), 400, OBVIOUSLY)
 
 
 # -- ListApplications ----------------------------------------------------------------------------
@@ -294,7 +297,7 @@ def test_list_applications_filters_and_paging(emu, sdk):
     assert len(seen) == len(set(seen)) == 5
     with pytest.raises(ClientException) as caught:
         list_applications(sdk, namespace_id=se.NAMESPACE_ID, page_size=10001)
-    assert caught.value.code == se.OBVIOUSLY
+    assert caught.value.code == OBVIOUSLY
     assert [entry['operation'] for entry in emu.log] == ['ListApplications'] * 9
 
 

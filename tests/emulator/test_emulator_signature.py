@@ -12,6 +12,11 @@ from hypothesis import strategies as st
 
 import sae_emulator as se
 from sae_emulator import signature
+from sae_emulator.errors import (
+    ACCESS_KEY_NOT_FOUND, BODY_HASH_MISMATCH_CODE, INCOMPLETE_SIGNATURE, INVALID_ACTION, INVALID_VERSION,
+    NONCE_USED, SIGNATURE_MISMATCH, TIMESTAMP_EXPIRED, TIMESTAMP_FORMAT, TOKEN_MALFORMED, TOKEN_MISMATCH,
+)
+from sae_emulator.server import DEFAULT_CREDENTIALS, INGRESS_LIST_PATH, INGRESS_PATH
 
 VECTOR_QUERY = {
     'Description': 'my ingress 测试 *~', 'EnableGzip': 'True', 'ListenerPort': '443', 'ListenerProtocol': 'HTTPS',
@@ -36,7 +41,7 @@ def test_published_vector():
     assert signature.canonical_query(wire_query) == (
         'Description=my%20ingress%20%E6%B5%8B%E8%AF%95%20%2A~&EnableGzip=True&ListenerPort=443&ListenerProtocol=HTTPS'
         '&NamespaceId=cn-beijing%3Ademo&SlbId=lb-abc123')
-    canonical = signature.canonical_request('POST', se.INGRESS_PATH, wire_query, VECTOR_HEADERS, VECTOR_SIGNED,
+    canonical = signature.canonical_request('POST', INGRESS_PATH, wire_query, VECTOR_HEADERS, VECTOR_SIGNED,
                                             VECTOR_HEADERS['x-acs-content-sha256'][0])
     assert hashlib.sha256(canonical.encode()).hexdigest() == '7e42e7b577480d0e0faa12744fdb0d37ae7663bd22657f40ef4fa6b191b4bbf8'
     assert signature.compute_signature('testsecret', signature.string_to_sign(canonical)) == (
@@ -67,7 +72,7 @@ def _create_request(raw, kit, **kwargs):
 def test_tampered_query_character(raw, kit, emu):
     request = _create_request(raw, kit)
     request.raw_query = request.raw_query.replace('tamper+me', 'tamper+mE')
-    body = kit.assert_error(raw.send(request), 403, se.SIGNATURE_MISMATCH)
+    body = kit.assert_error(raw.send(request), 403, SIGNATURE_MISMATCH)
     assert 'string to sign' in body['Message']
     assert emu.ingresses == {}
 
@@ -75,30 +80,30 @@ def test_tampered_query_character(raw, kit, emu):
 def test_tampered_signed_header(raw, kit):
     request = _create_request(raw, kit)
     request.headers['user-agent'] += ' evil'
-    kit.assert_error(raw.send(request), 403, se.SIGNATURE_MISMATCH)
+    kit.assert_error(raw.send(request), 403, SIGNATURE_MISMATCH)
 
 
 def test_tampered_body_byte(raw, kit, emu):
     request = _create_request(raw, kit)
     request.body = request.body.replace(b'8080', b'8081')
-    body = kit.assert_error(raw.send(request), 403, se.BODY_HASH_MISMATCH_CODE)
+    body = kit.assert_error(raw.send(request), 403, BODY_HASH_MISMATCH_CODE)
     assert 'x-acs-content-sha256' in body['Message']
     # Even with a matching body hash the signature no longer matches.
     request = _create_request(raw, kit)
     request.body = request.body.replace(b'8080', b'8081')
     request.headers['x-acs-content-sha256'] = hashlib.sha256(request.body).hexdigest()
-    kit.assert_error(raw.send(request), 403, se.SIGNATURE_MISMATCH)
+    kit.assert_error(raw.send(request), 403, SIGNATURE_MISMATCH)
     assert emu.ingresses == {}
     assert [(e['operation'], e['code'], e['applied']) for e in emu.calls('CreateIngress')] == [
-        ('CreateIngress', se.BODY_HASH_MISMATCH_CODE, False), ('CreateIngress', se.SIGNATURE_MISMATCH, False)]
+        ('CreateIngress', BODY_HASH_MISMATCH_CODE, False), ('CreateIngress', SIGNATURE_MISMATCH, False)]
 
 
 def test_expired_and_malformed_dates(raw, kit, emu):
     now = emu.clock()
-    kit.assert_error(raw.call('ListIngresses', {'NamespaceId': se.NAMESPACE_ID}, date=kit.utc_date(-16 * 60, now)), 400, se.TIMESTAMP_EXPIRED)
-    kit.assert_error(raw.call('ListIngresses', {'NamespaceId': se.NAMESPACE_ID}, date=kit.utc_date(16 * 60, now)), 400, se.TIMESTAMP_EXPIRED)
+    kit.assert_error(raw.call('ListIngresses', {'NamespaceId': se.NAMESPACE_ID}, date=kit.utc_date(-16 * 60, now)), 400, TIMESTAMP_EXPIRED)
+    kit.assert_error(raw.call('ListIngresses', {'NamespaceId': se.NAMESPACE_ID}, date=kit.utc_date(16 * 60, now)), 400, TIMESTAMP_EXPIRED)
     assert raw.call('ListIngresses', {'NamespaceId': se.NAMESPACE_ID}, date=kit.utc_date(-14 * 60, now)).status_code == 200
-    kit.assert_error(raw.call('ListIngresses', {'NamespaceId': se.NAMESPACE_ID}, date='2024-01-02 03:04:05'), 400, se.TIMESTAMP_FORMAT)
+    kit.assert_error(raw.call('ListIngresses', {'NamespaceId': se.NAMESPACE_ID}, date='2024-01-02 03:04:05'), 400, TIMESTAMP_FORMAT)
 
 
 def test_injected_clock(make_emulator, kit):
@@ -106,7 +111,7 @@ def test_injected_clock(make_emulator, kit):
     raw = kit.RawClient(emu)
     assert raw.call('ListIngresses', {'NamespaceId': se.NAMESPACE_ID}, date='2024-01-02T03:04:05Z').status_code == 200
     assert raw.call('ListIngresses', {'NamespaceId': se.NAMESPACE_ID}, date='2024-01-02T03:18:00Z').status_code == 200
-    kit.assert_error(raw.call('ListIngresses', {'NamespaceId': se.NAMESPACE_ID}, date='2024-01-02T03:20:06Z'), 400, se.TIMESTAMP_EXPIRED)
+    kit.assert_error(raw.call('ListIngresses', {'NamespaceId': se.NAMESPACE_ID}, date='2024-01-02T03:20:06Z'), 400, TIMESTAMP_EXPIRED)
     ingress_id = emu.seed_ingress(**kit.clb_fields())
     assert emu.ingresses[ingress_id]['CreateTime'] == 1704164645000
 
@@ -114,12 +119,12 @@ def test_injected_clock(make_emulator, kit):
 def test_reused_nonce(raw, kit, emu):
     request = raw.prepare('ListIngresses', {'NamespaceId': se.NAMESPACE_ID})
     assert raw.send(request).status_code == 200
-    kit.assert_error(raw.send(request), 400, se.NONCE_USED)
+    kit.assert_error(raw.send(request), 400, NONCE_USED)
     # A fresh signature with the same nonce is refused too; a new nonce is fine.
     nonce = request.headers['x-acs-signature-nonce']
-    kit.assert_error(raw.call('ListIngresses', {'NamespaceId': se.NAMESPACE_ID}, nonce=nonce), 400, se.NONCE_USED)
+    kit.assert_error(raw.call('ListIngresses', {'NamespaceId': se.NAMESPACE_ID}, nonce=nonce), 400, NONCE_USED)
     assert raw.call('ListIngresses', {'NamespaceId': se.NAMESPACE_ID}, nonce=uuid.uuid4().hex).status_code == 200
-    assert [entry['code'] for entry in emu.log] == [None, se.NONCE_USED, se.NONCE_USED, None]
+    assert [entry['code'] for entry in emu.log] == [None, NONCE_USED, NONCE_USED, None]
 
 
 def test_nonce_forgotten_after_31_minutes(make_emulator, kit):
@@ -128,7 +133,7 @@ def test_nonce_forgotten_after_31_minutes(make_emulator, kit):
     raw = kit.RawClient(emu)
     assert raw.call('ListIngresses', {'NamespaceId': se.NAMESPACE_ID}, nonce='n-1').status_code == 200
     now[0] += 30 * 60
-    kit.assert_error(raw.call('ListIngresses', {'NamespaceId': se.NAMESPACE_ID}, nonce='n-1'), 400, se.NONCE_USED)
+    kit.assert_error(raw.call('ListIngresses', {'NamespaceId': se.NAMESPACE_ID}, nonce='n-1'), 400, NONCE_USED)
     now[0] += 2 * 60
     assert raw.call('ListIngresses', {'NamespaceId': se.NAMESPACE_ID}, nonce='n-1').status_code == 200
 
@@ -136,7 +141,7 @@ def test_nonce_forgotten_after_31_minutes(make_emulator, kit):
 def test_unsigned_acs_header(raw, kit):
     request = raw.prepare('ListIngresses', {'NamespaceId': se.NAMESPACE_ID})
     request.headers['x-acs-extra'] = 'sneaky'
-    body = kit.assert_error(raw.send(request), 400, se.INCOMPLETE_SIGNATURE)
+    body = kit.assert_error(raw.send(request), 400, INCOMPLETE_SIGNATURE)
     assert 'x-acs-extra' in body['Message']
 
 
@@ -144,7 +149,7 @@ def test_unsigned_acs_header(raw, kit):
 def test_required_header_not_signed(raw, kit, left_out):
     names = set(_create_request(raw, kit, sign=False).headers) - {left_out}
     request = _create_request(raw, kit, signed_names=names)
-    body = kit.assert_error(raw.send(request), 400, se.INCOMPLETE_SIGNATURE)
+    body = kit.assert_error(raw.send(request), 400, INCOMPLETE_SIGNATURE)
     assert left_out in body['Message']
 
 
@@ -152,7 +157,7 @@ def test_required_header_not_signed(raw, kit, left_out):
 def test_required_header_missing(raw, kit, missing):
     request = raw.prepare('ListIngresses', {'NamespaceId': se.NAMESPACE_ID})
     del request.headers[missing]
-    body = kit.assert_error(raw.send(request), 400, se.INCOMPLETE_SIGNATURE)
+    body = kit.assert_error(raw.send(request), 400, INCOMPLETE_SIGNATURE)
     assert missing in body['Message']
 
 
@@ -169,39 +174,39 @@ def test_malformed_authorization(raw, kit, authorization):
         del request.headers['Authorization']
     else:
         request.headers['Authorization'] = authorization
-    kit.assert_error(raw.send(request), 400, se.INCOMPLETE_SIGNATURE)
+    kit.assert_error(raw.send(request), 400, INCOMPLETE_SIGNATURE)
 
 
 def test_wrong_secret_and_unknown_key(emu, kit):
-    kit.assert_error(kit.RawClient(emu, secret='not-the-secret').list(), 403, se.SIGNATURE_MISMATCH)
-    kit.assert_error(kit.RawClient(emu, key_id='LTAInobody').list(), 404, se.ACCESS_KEY_NOT_FOUND)
+    kit.assert_error(kit.RawClient(emu, secret='not-the-secret').list(), 403, SIGNATURE_MISMATCH)
+    kit.assert_error(kit.RawClient(emu, key_id='LTAInobody').list(), 404, ACCESS_KEY_NOT_FOUND)
     assert [entry['access_key_id'] for entry in emu.log] == [se.DEFAULT_ACCESS_KEY_ID, 'LTAInobody']
 
 
 def test_sts_tokens_bound_to_their_key(make_emulator, kit):
-    emu = make_emulator(credentials=dict(se.DEFAULT_CREDENTIALS, **{'STS.other': {'secret': 'other-secret', 'security_token': 'other-token'}}))
+    emu = make_emulator(credentials=dict(DEFAULT_CREDENTIALS, **{'STS.other': {'secret': 'other-secret', 'security_token': 'other-token'}}))
     ok = kit.RawClient(emu, se.STS_ACCESS_KEY_ID, se.STS_ACCESS_KEY_SECRET, se.STS_SECURITY_TOKEN)
     assert ok.list().status_code == 200
     wrong_token = kit.RawClient(emu, se.STS_ACCESS_KEY_ID, se.STS_ACCESS_KEY_SECRET, 'other-token')
-    kit.assert_error(wrong_token.list(), 400, se.TOKEN_MISMATCH)
+    kit.assert_error(wrong_token.list(), 400, TOKEN_MISMATCH)
     no_token = kit.RawClient(emu, se.STS_ACCESS_KEY_ID, se.STS_ACCESS_KEY_SECRET)
-    kit.assert_error(no_token.list(), 400, se.TOKEN_MISMATCH)
+    kit.assert_error(no_token.list(), 400, TOKEN_MISMATCH)
     token_on_permanent_key = kit.RawClient(emu, token=se.STS_SECURITY_TOKEN)
-    kit.assert_error(token_on_permanent_key.list(), 400, se.TOKEN_MISMATCH)
+    kit.assert_error(token_on_permanent_key.list(), 400, TOKEN_MISMATCH)
     forged = kit.RawClient(emu, se.STS_ACCESS_KEY_ID, se.STS_ACCESS_KEY_SECRET, 'forged-token')
-    kit.assert_error(forged.list(), 400, se.TOKEN_MALFORMED)
+    kit.assert_error(forged.list(), 400, TOKEN_MALFORMED)
     request = ok.prepare('ListIngresses', {'NamespaceId': se.NAMESPACE_ID}, headers={'x-acs-accesskey-id': 'STS.other'})
-    kit.assert_error(ok.send(request), 400, se.TOKEN_MISMATCH)
+    kit.assert_error(ok.send(request), 400, TOKEN_MISMATCH)
 
 
 def test_version_action_and_path(raw, kit, emu):
-    kit.assert_error(raw.call('ListIngresses', {'NamespaceId': se.NAMESPACE_ID}, headers={'x-acs-version': '2017-08-01'}), 400, se.INVALID_VERSION)
-    kit.assert_error(raw.call('DescribeIngress', {'NamespaceId': se.NAMESPACE_ID}, method='GET', path=se.INGRESS_LIST_PATH), 404, se.INVALID_ACTION)
-    kit.assert_error(raw.call('DescribeApplication', {'AppId': se.APP_WEB_ID}, path=se.INGRESS_PATH), 404, se.INVALID_ACTION)
-    kit.assert_error(raw.call('ListIngresses', {}, method='POST', path=se.INGRESS_LIST_PATH), 404, se.INVALID_ACTION)
-    kit.assert_error(raw.call('ListIngresses', {}, path='/pop/v1/sam/ingress/Nope'), 404, se.INVALID_ACTION)
+    kit.assert_error(raw.call('ListIngresses', {'NamespaceId': se.NAMESPACE_ID}, headers={'x-acs-version': '2017-08-01'}), 400, INVALID_VERSION)
+    kit.assert_error(raw.call('DescribeIngress', {'NamespaceId': se.NAMESPACE_ID}, method='GET', path=INGRESS_LIST_PATH), 404, INVALID_ACTION)
+    kit.assert_error(raw.call('DescribeApplication', {'AppId': se.APP_WEB_ID}, path=INGRESS_PATH), 404, INVALID_ACTION)
+    kit.assert_error(raw.call('ListIngresses', {}, method='POST', path=INGRESS_LIST_PATH), 404, INVALID_ACTION)
+    kit.assert_error(raw.call('ListIngresses', {}, path='/pop/v1/sam/ingress/Nope'), 404, INVALID_ACTION)
     response = requests.get(emu.url + '/', timeout=5)
-    kit.assert_error(response, 404, se.INVALID_ACTION)
+    kit.assert_error(response, 404, INVALID_ACTION)
     assert [entry['operation'] for entry in emu.log] == ['ListIngresses', None, None, None, None, None]
 
 

@@ -10,6 +10,10 @@ from alibabacloud_sae20190506 import models
 from alibabacloud_tea_openapi.exceptions import ClientException
 
 import sae_emulator as se
+from sae_emulator.errors import (
+    ACCESS_KEY_NOT_FOUND, INGRESS_NOT_FOUND_404_CODE, INVALID_ACTION, NOT_EMPTY, OBVIOUSLY, PORT_NOT_AVAILABLE,
+    SIGNATURE_MISMATCH, WITH_MESSAGE,
+)
 
 TESTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 UNKNOWN = 424242
@@ -117,38 +121,38 @@ def test_cli_variant_flags():
 def test_not_found_with_message(variant_emu, kit):
     emu, raw, sdk = variant_emu(not_found='with_message')
     for response in (raw.describe(UNKNOWN), raw.delete(UNKNOWN), raw.update(UNKNOWN, {'Description': 'x'})):
-        body = kit.assert_error(response, 400, se.WITH_MESSAGE)
-        assert body['ErrorCode'] == se.WITH_MESSAGE and str(UNKNOWN) in body['Message']
+        body = kit.assert_error(response, 400, WITH_MESSAGE)
+        assert body['ErrorCode'] == WITH_MESSAGE and str(UNKNOWN) in body['Message']
     error = sdk_error(sdk.describe_ingress, models.DescribeIngressRequest(ingress_id=UNKNOWN))
-    assert (error.status_code, error.code) == (400, se.WITH_MESSAGE)
+    assert (error.status_code, error.code) == (400, WITH_MESSAGE)
 
 
 def test_not_found_404(variant_emu, kit):
     emu, raw, sdk = variant_emu(not_found='404')
     for response in (raw.describe(UNKNOWN), raw.delete(UNKNOWN), raw.update(UNKNOWN, {'Description': 'x'})):
-        body = kit.assert_error(response, 404, se.INGRESS_NOT_FOUND_404_CODE)
-        assert body['ErrorCode'] == se.INGRESS_NOT_FOUND_404_CODE and body['Success'] is False
+        body = kit.assert_error(response, 404, INGRESS_NOT_FOUND_404_CODE)
+        assert body['ErrorCode'] == INGRESS_NOT_FOUND_404_CODE and body['Success'] is False
     error = sdk_error(sdk.delete_ingress, models.DeleteIngressRequest(ingress_id=UNKNOWN))
     assert (error.status_code, error.code) == (404, 'InvalidIngress.NotFound')
     # Distinguishable from the gateway's 404s: an unknown key, an unknown action.
-    unknown_key = kit.assert_error(kit.RawClient(emu, key_id='LTAInobody').describe(UNKNOWN), 404, se.ACCESS_KEY_NOT_FOUND)
-    unknown_action = kit.assert_error(raw.call('DescribeIngress', {'IngressId': UNKNOWN}, method='PATCH'), 404, se.INVALID_ACTION)
+    unknown_key = kit.assert_error(kit.RawClient(emu, key_id='LTAInobody').describe(UNKNOWN), 404, ACCESS_KEY_NOT_FOUND)
+    unknown_action = kit.assert_error(raw.call('DescribeIngress', {'IngressId': UNKNOWN}, method='PATCH'), 404, INVALID_ACTION)
     assert 'ErrorCode' not in unknown_key and 'ErrorCode' not in unknown_action
-    assert len({se.INGRESS_NOT_FOUND_404_CODE, se.ACCESS_KEY_NOT_FOUND, se.INVALID_ACTION}) == 3
+    assert len({INGRESS_NOT_FOUND_404_CODE, ACCESS_KEY_NOT_FOUND, INVALID_ACTION}) == 3
     # A malformed id is still a parameter error.
-    kit.assert_error(raw.describe('abc'), 400, se.OBVIOUSLY)
+    kit.assert_error(raw.describe('abc'), 400, OBVIOUSLY)
 
 
 def test_not_found_code_in_error_code(variant_emu):
     emu, raw, sdk = variant_emu(not_found='code_in_error_code')
     for response in (raw.describe(UNKNOWN), raw.delete(UNKNOWN), raw.update(UNKNOWN, {'Description': 'x'})):
         body = response.json()
-        assert (response.status_code, body['Code'], body['ErrorCode'], body['Success']) == (400, '400', se.WITH_MESSAGE, False)
-    assert emu.log[-1]['code'] == se.WITH_MESSAGE
+        assert (response.status_code, body['Code'], body['ErrorCode'], body['Success']) == (400, '400', WITH_MESSAGE, False)
+    assert emu.log[-1]['code'] == WITH_MESSAGE
     error = sdk_error(sdk.describe_ingress, models.DescribeIngressRequest(ingress_id=UNKNOWN))
-    assert (error.status_code, error.code, error.data['ErrorCode']) == (400, '400', se.WITH_MESSAGE)
+    assert (error.status_code, error.code, error.data['ErrorCode']) == (400, '400', WITH_MESSAGE)
     # Other business errors keep their code in Code.
-    assert raw.create({'ListenerPort': 80}).json()['Code'] == se.NOT_EMPTY
+    assert raw.create({'ListenerPort': 80}).json()['Code'] == NOT_EMPTY
 
 
 @pytest.mark.parametrize('not_found', se.VARIANTS['not_found'])
@@ -179,7 +183,7 @@ def test_update_port_resend_refused(variant_emu, kit):
     emu, raw, sdk = variant_emu(update_port_resend='refused')
     ingress_id = emu.seed_ingress(**kit.clb_fields(ListenerPort=80))
     error = sdk_error(sdk.update_ingress, models.UpdateIngressRequest(ingress_id=ingress_id, listener_port='80', request_timeout=30))
-    assert (error.status_code, error.code) == (400, se.PORT_NOT_AVAILABLE)
+    assert (error.status_code, error.code) == (400, PORT_NOT_AVAILABLE)
     assert se.CLB_INTERNET_ID in error.message and '80' in error.message
     assert emu.ingresses[ingress_id]['RequestTimeout'] == 60
     # Without the port, or with another free port, it goes through.
@@ -201,7 +205,7 @@ def test_page_size_max_refused_above(variant_emu, kit, largest):
     data = sdk.list_ingresses(models.ListIngressesRequest(namespace_id=se.NAMESPACE_ID, page_size=largest)).body.data
     assert (data.page_size, data.total_size, [row.id for row in data.ingress_list]) == (largest, largest + 1, ids[:largest])
     error = sdk_error(sdk.list_ingresses, models.ListIngressesRequest(namespace_id=se.NAMESPACE_ID, page_size=largest + 1))
-    assert (error.status_code, error.code) == (400, se.OBVIOUSLY) and 'PageSize' in error.message
+    assert (error.status_code, error.code) == (400, OBVIOUSLY) and 'PageSize' in error.message
 
 
 def test_page_size_over_max_capped(variant_emu, kit):
@@ -211,7 +215,7 @@ def test_page_size_over_max_capped(variant_emu, kit):
     assert (first.page_size, first.total_size, len(first.ingress_list)) == (50, 120, 50)
     third = sdk.list_ingresses(models.ListIngressesRequest(namespace_id=se.NAMESPACE_ID, page_size=100, current_page=3)).body.data
     assert [row.id for row in third.ingress_list] == ids[100:]
-    kit.assert_error(raw.list(PageSize=0), 400, se.OBVIOUSLY)
+    kit.assert_error(raw.list(PageSize=0), 400, OBVIOUSLY)
 
 
 def _page(sdk, page, size):
@@ -285,22 +289,22 @@ def test_rule_actions_honoured(variant_emu, kit):
     plain = [kit.clb_fields()['Rules'][0]]
     assert raw.update(ingress_id, {'Rules': plain}).status_code == 200
     assert raw.describe(ingress_id).json()['Data']['Rules'][0]['RuleActions'] == []
-    kit.assert_error(raw.update(ingress_id, {'Rules': [dict(plain[0], ruleActions='nope')]}), 400, se.OBVIOUSLY)
-    kit.assert_error(raw.update(ingress_id, {'Rules': [dict(plain[0], ruleActions=[{'actionConfig': '{}'}])]}), 400, se.OBVIOUSLY)
+    kit.assert_error(raw.update(ingress_id, {'Rules': [dict(plain[0], ruleActions='nope')]}), 400, OBVIOUSLY)
+    kit.assert_error(raw.update(ingress_id, {'Rules': [dict(plain[0], ruleActions=[{'actionConfig': '{}'}])]}), 400, OBVIOUSLY)
 
 
 # ---------------------------------------------------------------- business_error_code
 
-@pytest.mark.parametrize('where, expected_code', [('in_code', se.NOT_EMPTY), ('in_error_code_only', '400')])
+@pytest.mark.parametrize('where, expected_code', [('in_code', NOT_EMPTY), ('in_error_code_only', '400')])
 def test_business_error_code(variant_emu, kit, where, expected_code):
     emu, raw, sdk = variant_emu(business_error_code=where)
     body = raw.create({'ListenerPort': 80}).json()
-    assert (body['Code'], body['ErrorCode']) == (expected_code, se.NOT_EMPTY)
+    assert (body['Code'], body['ErrorCode']) == (expected_code, NOT_EMPTY)
     error = sdk_error(sdk.create_ingress, models.CreateIngressRequest(listener_port=80))
     assert (error.status_code, error.code) == (400, expected_code)
     # Gateway errors are not SAE errors: always their code in Code, no ErrorCode.
     gateway = kit.RawClient(emu, secret='wrong').list().json()
-    assert gateway['Code'] == se.SIGNATURE_MISMATCH and 'ErrorCode' not in gateway
+    assert gateway['Code'] == SIGNATURE_MISMATCH and 'ErrorCode' not in gateway
 
 
 # ---------------------------------------------------------------- domain_case, late_fields, empty_rules
@@ -344,7 +348,7 @@ def test_empty_rules(variant_emu, kit, empty_rules):
         assert raw.update(with_rule, {'Rules': []}).status_code == 200
         assert emu.ingresses[with_rule]['Rules'] == []
     else:
-        body = kit.assert_error(response, 400, se.NOT_EMPTY)
+        body = kit.assert_error(response, 400, NOT_EMPTY)
         assert 'Rules' in body['Message'] and list(emu.ingresses) == [with_rule]
-        kit.assert_error(raw.update(with_rule, {'Rules': []}), 400, se.NOT_EMPTY)
+        kit.assert_error(raw.update(with_rule, {'Rules': []}), 400, NOT_EMPTY)
         assert len(emu.ingresses[with_rule]['Rules']) == 1

@@ -20,6 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import sae_emulator
 from sae_emulator import inventory as inv
+from sae_emulator.errors import THROTTLING_USER
+from sae_emulator.flow_control import FlowControl
 
 import harness  # pylint: disable=import-error
 
@@ -94,7 +96,7 @@ class RequestClock:
 
 
 def test_fleet_converges_under_flow_control_and_an_outage(tmp_path, emulator):
-    emulator.flow_control = sae_emulator.FlowControl(clock=RequestClock())
+    emulator.flow_control = FlowControl(clock=RequestClock())
     emulator.flow_control.set(RATE, BURST)
 
     created, log = run_phase(tmp_path, emulator, 'create')
@@ -103,7 +105,7 @@ def test_fleet_converges_under_flow_control_and_an_outage(tmp_path, emulator):
     # each task: one page of ListIngresses and one CreateIngress answered; the throttled ones retried
     assert len(answered(log, 'ListIngresses')) == FLEET and len(answered(log, 'CreateIngress')) == FLEET
     assert sum(1 for entry in log if entry['applied']) == FLEET
-    throttled = [entry for entry in log if entry['code'] == sae_emulator.THROTTLING_USER]
+    throttled = [entry for entry in log if entry['code'] == THROTTLING_USER]
     assert throttled and all(entry.get('flow_control') and not entry['applied'] for entry in throttled)
     names = sorted(record['Description'] for record in emulator.ingresses.values())
     assert names == ['fleet-%03d' % index for index in range(FLEET)]  # no duplicate, none missing

@@ -18,6 +18,10 @@ import yaml
 
 import sae_emulator
 from sae_emulator import inventory as inv
+from sae_emulator.errors import (
+    CONNECTION_RESET, INGRESS_NOT_FOUND_404_CODE, INGRESS_NOT_FOUND_CODE, INTERNAL_ERROR, PORT_NOT_AVAILABLE,
+    SERVICE_UNAVAILABLE, THROTTLING_USER,
+)
 
 import harness  # pylint: disable=import-error
 from harness import CLB, NS, operations, seed, task, writes  # pylint: disable=import-error
@@ -39,10 +43,10 @@ CONFIGS = {'clb': CLB, 'alb-by-sae': ALB_BY_SAE}
 
 # Log codes of each transient fault kind (a reset sends no answer: the emulator logs its own code).
 TRANSIENT = {
-    'throttle': sae_emulator.THROTTLING_USER,
-    'unavailable': sae_emulator.SERVICE_UNAVAILABLE,
-    'internal': sae_emulator.INTERNAL_ERROR,
-    'reset': sae_emulator.CONNECTION_RESET,
+    'throttle': THROTTLING_USER,
+    'unavailable': SERVICE_UNAVAILABLE,
+    'internal': INTERNAL_ERROR,
+    'reset': CONNECTION_RESET,
 }
 # What the module reports for each kind when it gives up.
 REPORTED = {
@@ -122,7 +126,7 @@ def test_lost_answers_of_update_and_delete_are_retried_without_harm(run_tasks, e
     assert [(e['fault'], e['applied']) for e in deletes] == [('apply_then_drop', True), (None, False)]
     # the repeat finds the ingress gone, in the form the emulator's variant gives (tests/sae_emulator/FIDELITY.md)
     variants = emulator.variants
-    gone = sae_emulator.INGRESS_NOT_FOUND_404_CODE if variants['not_found'] == '404' else sae_emulator.INGRESS_NOT_FOUND_CODE
+    gone = INGRESS_NOT_FOUND_404_CODE if variants['not_found'] == '404' else INGRESS_NOT_FOUND_CODE
     assert deletes[1]['code'] == (None if variants['delete_unknown'] == 'success' else gone)
     assert emulator.ingresses == {}
 
@@ -240,7 +244,7 @@ def test_create_answer_slower_than_the_timeout_leaves_one_ingress(run_tasks, emu
     # The two answers are logged in whichever order their threads finish.
     creates = entries(emulator, 'CreateIngress')
     outcomes = {e['fault']: (e['applied'], e['code']) for e in creates}
-    assert len(creates) == 2 and outcomes == {None: (True, None), 'callback': (False, sae_emulator.PORT_NOT_AVAILABLE)}
+    assert len(creates) == 2 and outcomes == {None: (True, None), 'callback': (False, PORT_NOT_AVAILABLE)}
     assert list(emulator.ingresses) == [result['ingress']['id']]
 
 
@@ -287,7 +291,7 @@ def test_create_timeout_then_first_create_lands_converges(run_tasks, emulator):
     result = run_tasks(task(CLB), defaults={'retries': 5, 'timeout': 1}).result
     _wait_for(lambda: len(entries(emulator, 'CreateIngress')) >= 2)
     assert len(emulator.ingresses) == 1
-    assert [e['code'] for e in entries(emulator, 'CreateIngress')] == [None, sae_emulator.PORT_NOT_AVAILABLE]
+    assert [e['code'] for e in entries(emulator, 'CreateIngress')] == [None, PORT_NOT_AVAILABLE]
     assert not result['failed'] and result['changed'] is True, result
     assert list(emulator.ingresses) == [result['ingress']['id']]
 
@@ -378,7 +382,7 @@ def test_two_runs_racing_to_create_end_with_one_ingress(tmp_path, emulator, roun
     assert operations(emulator)[:3] == ['ListIngresses', 'ListIngresses', 'CreateIngress']
     creates = entries(emulator, 'CreateIngress')
     assert sorted(e['applied'] for e in creates) == [False, True]
-    assert [e['code'] for e in creates if not e['applied']] == [sae_emulator.PORT_NOT_AVAILABLE]
+    assert [e['code'] for e in creates if not e['applied']] == [PORT_NOT_AVAILABLE]
     assert [e['operation'] for e in writes(emulator)] == ['CreateIngress', 'CreateIngress']
 
 
