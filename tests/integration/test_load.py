@@ -18,7 +18,6 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import sae_emulator
 from sae_emulator import inventory as inv
 from sae_emulator.errors import THROTTLING_USER
 from sae_emulator.flow_control import FlowControl
