@@ -75,13 +75,12 @@ $(ANSIBLE_COLLECTIONS_PATH)/ansible_collections/alibabacloud/sae:
 
 collection-link: $(ANSIBLE_COLLECTIONS_PATH)/ansible_collections/alibabacloud/sae
 
-# The virtualenv of galaxy-importer is created beside .venv, on the core .venv's creation leaves idle. Then every
-# step is a job of its own, two at a time (pytest's two workers count as one), the longest first, so that both
-# cores stay busy to the end.
+# Every step is a job of its own, two at a time (pytest's two workers count as one), the longest first, in one make
+# run: the virtualenv of galaxy-importer is created beside .venv, on the core .venv's creation leaves idle, and pytest
+# starts as soon as .venv is ready, so that both cores stay busy to the end.
 TEST_JOBS := pytest units-integration sanity galaxy-importer lint docs smoke docs-lint repo-lint changelog-lint
 test:
 	@$(if $(NEW_PYTHON),:,echo "make test: no Python 3.12 or later found: everything runs on Python $(PYTHON_VERSION) with ansible-core $(CORE); ansible-core $(subst $(space), and ,$(NEEDS_PYTHON_312)) are not tested")
-	$(MAKE) --no-print-directory -j2 --output-sync=target venv galaxy-importer-venv actionlint collection-link
 	$(MAKE) --no-print-directory -j2 --output-sync=target $(TEST_JOBS)
 	@echo "make test: all checks passed"
 
@@ -197,7 +196,7 @@ build-check: venv
 # run off, its ansible-lint on), from a virtualenv of its own.
 $(GALAXY_IMPORTER)/.installed: requirements-galaxy-importer.txt
 	$(PYTHON) -m venv $(GALAXY_IMPORTER)
-	$(GALAXY_IMPORTER)/bin/python -m pip install --quiet -r requirements-galaxy-importer.txt
+	$(GALAXY_IMPORTER)/bin/python -m pip install --quiet --no-compile -r requirements-galaxy-importer.txt
 	touch $@
 
 galaxy-importer-venv: $(GALAXY_IMPORTER)/.installed

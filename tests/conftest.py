@@ -11,3 +11,14 @@ if TESTS_DIR not in sys.path:
 from collection_link import activate  # noqa: E402 pylint: disable=wrong-import-position
 
 COLLECTIONS_PATH = activate()
+
+
+def pytest_configure(config):
+    config.addinivalue_line('markers', 'long: a test of tens of seconds (ansible-playbook runs, waits on the emulator); '
+                                       'run first, so that no worker is left with one at the end of the run')
+
+
+def pytest_collection_modifyitems(items):
+    """The tests marked long first, in their collection order, then the rest: with pytest-xdist's workers (`make
+    pytest`), the long ones start at once and the short ones fill the gaps, instead of a long one starting last."""
+    items.sort(key=lambda item: item.get_closest_marker('long') is None)

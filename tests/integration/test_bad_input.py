@@ -358,6 +358,7 @@ class ModuleRunner:
         assert self.emulator.server_errors == [], context
 
 
+@pytest.mark.long
 @pytest.mark.parametrize('shard', sorted(SHARDS))
 def test_arbitrary_arguments_end_in_a_clean_result(tmp_path, shard):
     with sae_emulator.Emulator() as emulator:
@@ -407,6 +408,7 @@ CORE_DEFECT_INPUTS = [
 ]
 
 
+@pytest.mark.long
 def test_values_ansible_core_raises_on_fail_cleanly(play, emulator):
     tasks = [{'name': '%s=%r' % (option, value), 'alibabacloud.sae.sae_ingress': dict(VALID, **{option: value})}
              for option, value, _said in CORE_DEFECT_INPUTS]

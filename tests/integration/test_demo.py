@@ -7,9 +7,12 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
+@pytest.mark.long
 def test_demo_creates_then_reports_ok():
     env = dict(os.environ)
     env['PATH'] = os.path.dirname(sys.executable) + os.pathsep + env.get('PATH', '')

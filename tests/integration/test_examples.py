@@ -7,6 +7,7 @@ import os
 import re
 import textwrap
 
+import pytest
 import yaml
 
 import sae_emulator
@@ -34,12 +35,21 @@ def again(task):
     return copy
 
 
+def writes_ingresses(task):
+    """True for a task (or a block holding one) of sae_ingress, the one module that can change anything."""
+    if 'block' in task:
+        return any(writes_ingresses(inner) for inner in task['block'])
+    return 'alibabacloud.sae.sae_ingress' in task
+
+
+@pytest.mark.long
 def test_examples_run_against_the_emulator_and_are_idempotent(play, emulator_factory):
     # The service as documented: the examples set fields that some variants do not report (test_resource_answers.py).
     emulator = emulator_factory(variants={})
     tasks = []
+    # Each task that can change something runs twice; the read-only ones (the info modules, set_fact, debug) once.
     for task in examples('sae_ingress') + examples('sae_ingress_info') + examples('sae_application_info'):
-        tasks.extend([task, again(task)])
+        tasks.extend([task, again(task)] if writes_ingresses(task) else [task])
     env = {
         'ALIBABA_CLOUD_ACCESS_KEY_ID': sae_emulator.DEFAULT_ACCESS_KEY_ID,
         'ALIBABA_CLOUD_ACCESS_KEY_SECRET': sae_emulator.DEFAULT_ACCESS_KEY_SECRET,

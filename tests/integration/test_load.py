@@ -18,6 +18,8 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from sae_emulator import inventory as inv
 from sae_emulator.errors import THROTTLING_USER
 from sae_emulator.flow_control import FlowControl
@@ -94,6 +96,7 @@ class RequestClock:
             return self.now
 
 
+@pytest.mark.long
 def test_fleet_converges_under_flow_control_and_an_outage(tmp_path, emulator):
     emulator.flow_control = FlowControl(clock=RequestClock())
     emulator.flow_control.set(RATE, BURST)

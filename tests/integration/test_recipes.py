@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 import sae_emulator
 from sae_emulator import inventory as inv
 
@@ -32,6 +34,7 @@ def apps(emulator, ingress_id):
     return [record['DefaultRule']['AppId']] + [rule['AppId'] for rule in record['Rules']]
 
 
+@pytest.mark.long
 def test_blue_green_switches_every_rule_in_one_update_after_a_preview(tmp_path, emulator):
     ingress_id = run_example(tmp_path, emulator, 'blue_green.yml')[0]['Switch to blue']['ingress']['id']
     assert set(apps(emulator, ingress_id)) == {BLUE}
@@ -51,6 +54,7 @@ def test_blue_green_switches_every_rule_in_one_update_after_a_preview(tmp_path, 
         assert not again['changed']
 
 
+@pytest.mark.long
 def test_many_ingresses_cost_one_read_each_plus_the_pages_once(tmp_path, emulator):
     web, shop = seed(emulator, CLB), seed(emulator, ALB)
     for port in range(1000, 1098):  # 100 ingresses in all: two pages of ListIngresses
