@@ -148,11 +148,14 @@ class _AnsibleModule(AnsibleModule):
 
 
 def error_hint(err, hints, families=ERROR_HINT_FAMILIES):
-    """A one-line hint for ``err`` from ``hints`` (error code -> hint; a code that starts with one of ``families``
-    takes that family's hint), or None."""
+    """A one-line hint for ``err`` from ``hints`` (error code -> hint; ``Operation/code`` -> the hint of that code
+    from that operation alone, which goes first; a code that starts with one of ``families`` takes that family's
+    hint), or None."""
     if isinstance(err, SaeUnknownOutcomeError):
         return UNKNOWN_OUTCOME_HINT
     code = err.code or ''
+    if '%s/%s' % (err.operation, code) in hints:
+        return hints['%s/%s' % (err.operation, code)]
     for family in families:
         if code.startswith(family) and family in hints:
             return hints[family]

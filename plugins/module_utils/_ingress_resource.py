@@ -65,8 +65,11 @@ INGRESS_HINTS = {
     'Exceed.IngressRule': 'an ingress has at most 40 rules: remove some from rules.',
     'SlbListenerPort.NotAvailable': 'the port is taken on that SLB by another ingress: pick another listener_port or remove that ingress.',
     'SSLCert.NotFound': 'no certificate with that id: check cert_id / cert_ids and region.',
-    'IncompleteListing': 'set ingress_id to address the ingress directly (one DescribeIngress, no listing), or run '
-                         'again once the service answers ListIngresses consistently.',
+    'ListIngresses/IncompleteListing': 'set ingress_id to address the ingress directly (one DescribeIngress, no '
+                                       'listing), or run again once the service answers ListIngresses consistently.',
+    'ListApplications/IncompleteListing': 'give app_id instead of app_name in default_rule and rules (no '
+                                          'ListApplications call), or run again once the service answers '
+                                          'ListApplications consistently.',
 }
 
 _APP_ID_RE = re.compile(r'^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$')

@@ -104,11 +104,18 @@ ERROR_HINTS = {
     'InvalidApplication.NotFound': 'no such application: check the app_id of default_rule and rules.',
     'InvalidNamespaceId.NotFound': 'no namespace with that id in this region: check namespace_id and region.',
     'InvalidVpcId.NotFound': "the VPC of the namespace was not found: check the namespace's VPC in the SAE console.",
+    INCOMPLETE_LISTING: 'the pages of the listing did not add up, so nothing was concluded from it: run again once the '
+                        'service answers it consistently.',
 }
 # Code families: every code that starts with one of these takes its hint.
 ERROR_HINT_FAMILIES = ('Throttling', 'InvalidSecurityToken')
 # The page size ListApplications is asked for: within the SDK's documented range (0..10000).
 APPLICATIONS_PAGE_SIZE = 100
+# The listings read page by page: the list in Data, the field that tells its rows apart, what a row is (one, many).
+LISTINGS = {
+    LIST_INGRESSES.action: ('IngressList', 'Id', 'ingress', 'ingresses'),
+    LIST_APPLICATIONS.action: ('Applications', 'AppId', 'application', 'applications'),
+}
 
 
 def is_not_found(err):
@@ -205,9 +212,10 @@ class SaeApi:
         if they leave a doubt (a full page repeated, as from a service that answers a page past the end with the
         last one), once more at a page size whose pages end elsewhere.
         """
-        rows, doubt = self._read_pages(namespace_id, LIST_PAGE_SIZE)
+        params = {'NamespaceId': namespace_id}
+        rows, doubt = self._read_pages(LIST_INGRESSES, params, LIST_PAGE_SIZE)
         if doubt:
-            rows, doubt = self._read_pages(namespace_id, LIST_PAGE_SIZE - 1)
+            rows, doubt = self._read_pages(LIST_INGRESSES, params, LIST_PAGE_SIZE - 1)
         if doubt:
             raise SaeApiError(INCOMPLETE_LISTING, 'the answers of ListIngresses in %s do not show that every ingress was '
                               'read (%s, at page sizes %d and %d), so no ingress is taken to be absent and nothing was '
@@ -215,30 +223,44 @@ class SaeApi:
                               operation=LIST_INGRESSES.action)
         return rows
 
-    def _read_pages(self, namespace_id, size):
-        """Every page at ``size``: ``(rows, None)`` when the answers prove the list complete, else ``(rows, why)``.
+    def list_applications(self, namespace_id, app_name=None):
+        """ListApplications in ``namespace_id`` (optionally with its ``AppName`` filter): the rows of
+        ``Data.Applications``, every page, each once (by AppId). Whether ``AppName`` matches exactly is not
+        documented: callers match the names themselves. Raises SaeApiError ``IncompleteListing`` when the answers do
+        not show that every application was read: a name is resolved only from a complete list, since a second
+        application of the name may be on a page not read."""
+        params = {'NamespaceId': namespace_id, 'AppName': app_name}
+        rows, doubt = self._read_pages(LIST_APPLICATIONS, params, APPLICATIONS_PAGE_SIZE)
+        if doubt:
+            raise SaeApiError(INCOMPLETE_LISTING, 'the answers of ListApplications in %s do not show that every '
+                              'application was read (%s), so no application name was resolved and nothing was changed'
+                              % (namespace_id, doubt), operation=LIST_APPLICATIONS.action)
+        return rows
 
-        Rows are told apart by Id; the proof, in order: TotalSize (when the service gives it) reached; an empty
-        page; a page shorter than an earlier one (pages of a constant size end with the short one); page 2
-        repeating page 1 with another number of rows than asked (the service does not page: its answer does not
-        depend on CurrentPage, and is not cut at the size asked, so it is the whole list). A page that repeats
-        rows already read in any other way, or runs short of TotalSize, leaves a doubt.
+    def _read_pages(self, operation, params, size):
+        """Every page of a listing at ``size``: ``(rows, None)`` when the answers prove the list complete, else
+        ``(rows, why)``. LISTINGS names the list in ``Data`` and the field that tells its rows apart.
+
+        The proof, in order: TotalSize (when the service gives it) reached; an empty page; a page shorter than an
+        earlier one (pages of a constant size end with the short one); page 2 repeating page 1 with another number
+        of rows than asked (the service does not page: its answer does not depend on CurrentPage, and is not cut at
+        the size asked, so it is the whole list). A page that repeats rows already read in any other way, or runs
+        short of TotalSize, leaves a doubt.
         """
+        rows_key, id_key, one, many = LISTINGS[operation.action]
         seen = {}
         first_ids = None
         longest = 0
         for page in range(1, LIST_MAX_PAGES + 1):
-            response = self.http.call(LIST_INGRESSES, {
-                'NamespaceId': namespace_id,
-                'CurrentPage': page,
-                'PageSize': size,
-            })
-            data = _data(response, LIST_INGRESSES.action)
-            batch = data.get('IngressList') or []
-            if not isinstance(batch, list) or not all(isinstance(row, dict) and 'Id' in row for row in batch):
-                raise SaeApiError('InvalidResponse', 'IngressList is not a list of ingresses with an Id in the answer '
-                                  'to ListIngresses', request_id=response.get('RequestId'), operation=LIST_INGRESSES.action)
-            ids = [str(row['Id']) for row in batch]
+            response = self.http.call(operation, dict(params, CurrentPage=page, PageSize=size))
+            data = _data(response, operation.action)
+            batch = data.get(rows_key) or []
+            if not isinstance(batch, list) or not all(isinstance(row, dict) and row.get(id_key) not in (None, '')
+                                                      for row in batch):
+                raise SaeApiError('InvalidResponse', '%s is not a list of %s with an %s in the answer to %s'
+                                  % (rows_key, many, id_key, operation.action), request_id=response.get('RequestId'),
+                                  operation=operation.action)
+            ids = [str(row[id_key]) for row in batch]
             added = 0
             for key, row in zip(ids, batch):
                 if key not in seen:
@@ -251,56 +273,17 @@ class SaeApi:
                 if len(seen) >= total:
                     return list(seen.values()), None
                 if not added:
-                    return list(seen.values()), 'page %d added no ingress while TotalSize is %d and %d were read' % (
-                        page, total, len(seen))
+                    return list(seen.values()), 'page %d added no %s while TotalSize is %d and %d were read' % (
+                        page, one, total, len(seen))
                 continue
             if not batch or len(batch) < longest:
                 return list(seen.values()), None
             if not added:
                 if page == 2 and ids == first_ids and len(batch) != size:
                     return list(seen.values()), None
-                return list(seen.values()), 'page %d repeated ingresses already read, without a TotalSize' % page
+                return list(seen.values()), 'page %d repeated %s already read, without a TotalSize' % (page, many)
             longest = max(longest, len(batch))
         return list(seen.values()), 'more than %d pages' % LIST_MAX_PAGES
-
-    def list_applications(self, namespace_id, app_name=None):
-        """ListApplications in ``namespace_id`` (optionally with its ``AppName`` filter), every page; returns the rows of
-        ``Data.Applications``, each once (by AppId). Whether ``AppName`` matches exactly is not documented: callers
-        match the names themselves. The end of the list: TotalSize reached; without TotalSize, an empty page, one
-        shorter than an earlier one, or a page 2 that repeats a page 1 of another size than asked (no paging at all).
-        Pages that stop adding applications otherwise raise SaeApiError ``IncompleteListing``."""
-        seen, first_ids, longest = {}, None, 0
-        for page in range(1, LIST_MAX_PAGES + 1):
-            response = self.http.call(LIST_APPLICATIONS, {
-                'NamespaceId': namespace_id,
-                'AppName': app_name,
-                'CurrentPage': page,
-                'PageSize': APPLICATIONS_PAGE_SIZE,
-            })
-            data = _data(response, LIST_APPLICATIONS.action)
-            batch = data.get('Applications') or []
-            if not isinstance(batch, list) or not all(isinstance(row, dict) and row.get('AppId') for row in batch):
-                raise SaeApiError('InvalidResponse', 'Applications is not a list of applications with an AppId in the '
-                                  'answer to ListApplications', request_id=response.get('RequestId'),
-                                  operation=LIST_APPLICATIONS.action)
-            ids = [row['AppId'] for row in batch]
-            added = [row for row in batch if row['AppId'] not in seen]
-            seen.update((row['AppId'], row) for row in added)
-            first_ids = ids if first_ids is None else first_ids
-            total = _int_or_none(data.get('TotalSize'))
-            if total is not None and len(seen) >= total:
-                return list(seen.values())
-            if total is None and (not batch or len(batch) < longest):
-                return list(seen.values())
-            if not added:
-                if total is None and page == 2 and ids == first_ids and len(batch) != APPLICATIONS_PAGE_SIZE:
-                    return list(seen.values())  # the service does not page: page 1 was the whole list
-                break
-            longest = max(longest, len(batch))
-        # A name is resolved only from a complete list: a second application of the name may be on a page not read.
-        raise SaeApiError(INCOMPLETE_LISTING, 'the answers of ListApplications in %s do not show that every application '
-                          'was read (%d read), so no application name was resolved and nothing was changed'
-                          % (namespace_id, len(seen)), operation=LIST_APPLICATIONS.action)
 
 
 def connect(endpoint, credentials, timeout=10, retries=None, retry_timeout=DEFAULT_RETRY_TIMEOUT, validate_certs=True,

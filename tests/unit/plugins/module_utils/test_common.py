@@ -337,3 +337,16 @@ def test_plugin_files_carry_the_header(relative):
     if relative.split(os.sep)[0] == 'module_utils':
         # Private files say so, in the same words, right under the licence line.
         assert tuple(lines[1:4]) == ('#',) + PRIVATE_LINES, relative
+
+
+def test_an_incomplete_listing_gets_the_hint_of_the_listing_that_failed(harness):
+    """The way around an incomplete ListIngresses (ingress_id) does not avoid ListApplications (app_id does), and
+    sae_application_info, which has neither, gets the service-wide hint."""
+    ingress = harness()
+    ingress.add_hints(INGRESS_HINTS)
+    listing = 'IncompleteListing'
+    assert 'set ingress_id' in _common.error_hint(SaeApiError(listing, 'x', operation='ListIngresses'), ingress.hints)
+    by_names = _common.error_hint(SaeApiError(listing, 'x', operation='ListApplications'), ingress.hints)
+    assert 'app_id instead of app_name' in by_names and 'ingress_id' not in by_names
+    applications = _common.error_hint(SaeApiError(listing, 'x', operation='ListApplications'), harness().hints)
+    assert 'run again' in applications and 'app_id' not in applications and 'ingress_id' not in applications
