@@ -241,11 +241,12 @@ class SaeApi:
         """Every page of a listing at ``size``: ``(rows, None)`` when the answers prove the list complete, else
         ``(rows, why)``. LISTINGS names the list in ``Data`` and the field that tells its rows apart.
 
-        The proof, in order: TotalSize (when the service gives it) reached; an empty page; a page shorter than an
-        earlier one (pages of a constant size end with the short one); page 2 repeating page 1 with another number
-        of rows than asked (the service does not page: its answer does not depend on CurrentPage, and is not cut at
-        the size asked, so it is the whole list). A page that repeats rows already read in any other way, or runs
-        short of TotalSize, leaves a doubt.
+        The proof, in order: TotalSize (when the service gives it) reached; page 2 holding every row of a page 1
+        that had another number of rows than asked (the service does not page: its answer does not depend on
+        CurrentPage and is not cut at the size asked, so each is the whole list, page 2 the newer one, rows created
+        between the two calls included); an empty page; a page shorter than an earlier one (pages of a constant size
+        end with the short one). A page that repeats rows already read in any other way, or runs short of
+        TotalSize, leaves a doubt.
         """
         rows_key, id_key, one, many = LISTINGS[operation.action]
         seen = {}
@@ -261,12 +262,14 @@ class SaeApi:
                                   % (rows_key, many, id_key, operation.action), request_id=response.get('RequestId'),
                                   operation=operation.action)
             ids = [str(row[id_key]) for row in batch]
+            total = _int_or_none(data.get('TotalSize'))
+            if total is None and page == 2 and len(first_ids) != size and set(first_ids) <= set(ids):
+                return list(dict(zip(ids, batch)).values()), None
             added = 0
             for key, row in zip(ids, batch):
                 if key not in seen:
                     seen[key] = row
                     added += 1
-            total = _int_or_none(data.get('TotalSize'))
             if first_ids is None:
                 first_ids = ids
             if total is not None:
@@ -279,8 +282,6 @@ class SaeApi:
             if not batch or len(batch) < longest:
                 return list(seen.values()), None
             if not added:
-                if page == 2 and ids == first_ids and len(batch) != size:
-                    return list(seen.values()), None
                 return list(seen.values()), 'page %d repeated %s already read, without a TotalSize' % (page, many)
             longest = max(longest, len(batch))
         return list(seen.values()), 'more than %d pages' % LIST_MAX_PAGES

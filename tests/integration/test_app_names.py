@@ -10,7 +10,12 @@ import pytest
 import sae_emulator
 from sae_emulator import inventory as inv
 
+import harness  # pylint: disable=import-error
 from harness import CLB, NS, operations, seed, task, writes  # pylint: disable=import-error
+
+# Exact call counts, as the documented service answers (with TotalSize); test_service_answers.py counts the
+# listings of a service without it.
+pytestmark = pytest.mark.emulator_variants(**harness.PAGING_WITH_TOTAL)
 
 APPS = 'alibabacloud.sae.sae_application_info'
 INFO = 'alibabacloud.sae.sae_ingress_info'

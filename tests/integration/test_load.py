@@ -26,6 +26,10 @@ from sae_emulator.flow_control import FlowControl
 
 import harness  # pylint: disable=import-error
 
+# Exact call counts, as the documented service answers (with TotalSize); test_service_answers.py counts the
+# listings of a service without it.
+pytestmark = pytest.mark.emulator_variants(**harness.PAGING_WITH_TOTAL)
+
 FLEET = 40
 WORKERS = 5
 RATE, BURST = 10, 5  # per access key and operation: 10 a second, bursts of 5

@@ -10,7 +10,12 @@ import pytest
 import sae_emulator
 from sae_emulator import inventory as inv
 
+import harness  # pylint: disable=import-error
 from harness import ALB, CLB, NS, operations, run_playbook, seed, writes  # pylint: disable=import-error
+
+# Exact call counts, as the documented service answers (with TotalSize); test_service_answers.py counts the
+# listings of a service without it.
+pytestmark = pytest.mark.emulator_variants(**harness.PAGING_WITH_TOTAL)
 
 EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), 'examples')
 BLUE, GREEN = inv.APP_WEB_ID, inv.APP_WEB_GREEN_ID

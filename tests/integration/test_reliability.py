@@ -161,6 +161,7 @@ def test_a_burst_longer_than_the_retries_fails_after_the_last_attempt(run_tasks,
     assert writes(emulator) == []
 
 
+@pytest.mark.emulator_variants(**harness.PAGING_WITH_TOTAL)  # exact call counts
 def test_retries_last_the_time_budget_and_it_is_documented(emulator):
     """Unset retries: a call refused by flow control is retried until retry_timeout; the waits have a floor."""
     # pylint: disable=import-outside-toplevel

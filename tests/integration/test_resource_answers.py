@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+import harness  # pylint: disable=import-error
 from harness import ALB, CLB, NS, agree, operations, seed, task, writes  # pylint: disable=import-error
 
 LATE = {'enable_gzip': True, 'enable_x_forwarded_for': True, 'idle_timeout': 30}
@@ -123,6 +124,7 @@ def test_no_rules_where_the_service_takes_none(run_tasks, emulator_factory):
 
 # -- what check mode can see ----------------------------------------------------------------------------------------
 
+@pytest.mark.emulator_variants(**harness.PAGING_WITH_TOTAL)  # exact call counts
 @pytest.mark.parametrize('check', [True, False], ids=['check', 'run'])
 @pytest.mark.parametrize('scenario', ['create', 'update'])
 def test_a_listener_a_listed_ingress_holds_fails_before_any_write(run_tasks, emulator, check, scenario):
@@ -136,6 +138,7 @@ def test_a_listener_a_listed_ingress_holds_fails_before_any_write(run_tasks, emu
     assert operations(emulator) == ['ListIngresses']
 
 
+@pytest.mark.emulator_variants(**harness.PAGING_WITH_TOTAL)  # exact call counts
 @pytest.mark.parametrize('check', [True, False], ids=['check', 'run'])
 def test_a_merged_rule_list_over_40_fails_before_any_write(run_tasks, emulator, check):
     rules = [dict(CLB['rules'][0], domain='d%d.example.com' % n) for n in range(38)]

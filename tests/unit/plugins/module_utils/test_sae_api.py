@@ -150,6 +150,16 @@ def test_list_ingresses_without_total_reads_past_a_short_first_page():
     assert len(http.calls) == 3  # 10, 10, then 5: shorter than an earlier page, so the last
 
 
+def test_list_ingresses_of_a_service_that_ignores_paging_while_an_ingress_is_created():
+    # No paging, no TotalSize: each answer is the whole list, and an ingress created between the two calls shows
+    # only in the second, which holds every row of the first: that one is the list.
+    before = [{'Id': i, 'Name': 'v1'} for i in range(40)]
+    after = [{'Id': i, 'Name': 'v2'} for i in range(41)]
+    http = FakeHttp(ok({'IngressList': before}), ok({'IngressList': after}))
+    assert SaeApi(http).list_ingresses('cn-beijing') == after
+    assert [params['CurrentPage'] for _op, params in http.calls] == [1, 2]
+
+
 @pytest.mark.parametrize('answers, why', [
     # TotalSize says more than the pages hold
     ([ok({'TotalSize': 500, 'IngressList': [{'Id': 1}]}), ok({'TotalSize': 500, 'IngressList': []})] * 2,
