@@ -354,20 +354,26 @@ def test_connection_refused_names_the_endpoint_and_the_cause(tmp_path):
 # 3. Two runs race to create the same ingress
 # ---------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize('round_', [1, 2, 3])
-def test_two_runs_racing_to_create_end_with_one_ingress(tmp_path, emulator, round_):
-    # Hold every CreateIngress until both have arrived: both ListIngresses then necessarily came first,
-    # so both processes decided to create. The service lock then lets one create win.
+def race_to_create(tmp_path, emulator, args, name):
+    """Two runs of the same create task at once, every CreateIngress held until both have arrived: both
+    ListIngresses then necessarily came first, so both processes decided to create. Their runs."""
     barrier = threading.Barrier(2)
     emulator.faults.arm('callback', operation='CreateIngress', times=2, fn=lambda emu: barrier.wait(timeout=120))
     dirs = [tmp_path / ('racer%d' % index) for index in (1, 2)]
     for directory in dirs:
         directory.mkdir()
     with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = [pool.submit(harness.run_tasks, directory, [task(CLB)], emulator=emulator, name='race%d' % round_)
+        futures = [pool.submit(harness.run_tasks, directory, [task(args)], emulator=emulator, name=name)
                    for directory in dirs]
         runs = [future.result() for future in futures]
     assert not barrier.broken
+    return runs
+
+
+@pytest.mark.parametrize('round_', [1, 2, 3])
+def test_two_runs_racing_to_create_end_with_one_ingress(tmp_path, emulator, round_):
+    # The service lock lets one create win.
+    runs = race_to_create(tmp_path, emulator, CLB, 'race%d' % round_)
     results = [run.result for run in runs]
     assert all(run.rc == 0 for run in runs) and not any(result['failed'] for result in results), runs
     assert sorted(result['changed'] for result in results) == [False, True]
@@ -389,16 +395,7 @@ def test_two_runs_racing_to_create_end_with_one_ingress(tmp_path, emulator, roun
 
 def test_two_runs_racing_to_create_an_alb_sae_provisions_are_told_of_the_twin(tmp_path, emulator):
     """Without slb_id nothing refuses the second create: both land, and the run whose create lands last warns."""
-    barrier = threading.Barrier(2)
-    emulator.faults.arm('callback', operation='CreateIngress', times=2, fn=lambda emu: barrier.wait(timeout=120))
-    dirs = [tmp_path / ('racer%d' % index) for index in (1, 2)]
-    for directory in dirs:
-        directory.mkdir()
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = [pool.submit(harness.run_tasks, directory, [task(ALB_BY_SAE)], emulator=emulator, name='twin')
-                   for directory in dirs]
-        results = [future.result().result for future in futures]
-    assert not barrier.broken
+    results = [run.result for run in race_to_create(tmp_path, emulator, ALB_BY_SAE, 'twin')]
     assert [(r['failed'], r['changed']) for r in results] == [(False, True)] * 2, results
     assert len(emulator.ingresses) == 2  # documented: the service refuses neither
     ids = {result['ingress']['id'] for result in results}
