@@ -61,6 +61,11 @@ TOKEN_MALFORMED = 'InvalidSecurityToken.Malformed'
 THROTTLING_USER = 'Throttling.User'
 SERVICE_UNAVAILABLE = 'ServiceUnavailable'
 INTERNAL_ERROR = 'InternalError'
+GATEWAY_MESSAGES = {
+    THROTTLING_USER: 'Request was denied due to user flow control.',
+    SERVICE_UNAVAILABLE: 'The request has failed due to a temporary failure of the server.',
+    INTERNAL_ERROR: 'The request processing has failed due to some unknown error, exception or failure.',
+}
 
 # SAE's common error list (status, the gist of its message) for the codes an `error` fault answers by default;
 # OperationFailed.RPCError as DeleteIngress documents it.

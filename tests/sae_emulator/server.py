@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 
 from . import errors
 from .errors import ApiError
-from .faults import FaultInjector
+from .faults import KINDS, NO_FAULT, FaultInjector
 from .flow_control import FlowControl, parse_limit
 from .service import IngressService
 from .signature import SignatureVerifier
@@ -50,13 +50,6 @@ DEFAULT_CREDENTIALS = {
     DEFAULT_ACCESS_KEY_ID: DEFAULT_ACCESS_KEY_SECRET,
     STS_ACCESS_KEY_ID: {'secret': STS_ACCESS_KEY_SECRET, 'security_token': STS_SECURITY_TOKEN},
 }
-
-_GATEWAY_MESSAGES = {
-    errors.THROTTLING_USER: 'Request was denied due to user flow control.',
-    errors.SERVICE_UNAVAILABLE: 'The request has failed due to a temporary failure of the server.',
-    errors.INTERNAL_ERROR: 'The request processing has failed due to some unknown error, exception or failure.',
-}
-
 
 def _request_id():
     return str(uuid.uuid4()).upper()
@@ -457,7 +450,7 @@ class Emulator:
     def _process(self, handler, raw_path, raw_query, body, params, headers, entry):
         """Run one API request; returns ('send', status, body, request_id, headers) or ('abort', rst)."""
         request_id = entry['request_id']
-        fault = None
+        fault, kind = None, NO_FAULT
         try:
             route = ROUTES.get((handler.command, raw_path))
             if raw_path not in KNOWN_PATHS:
@@ -474,35 +467,30 @@ class Emulator:
             self.verifier.authenticate(parsed, handler.command, raw_path, raw_query, body)
             if not self.flow_control.admit(parsed.access_key_id, route):
                 entry['flow_control'] = True
-                raise ApiError(400, errors.THROTTLING_USER, _GATEWAY_MESSAGES[errors.THROTTLING_USER])
+                raise ApiError(400, errors.THROTTLING_USER, errors.GATEWAY_MESSAGES[errors.THROTTLING_USER])
             fault = self.faults.take(route)
             if fault is not None:
                 entry['fault'] = fault.kind
-                if self._before(fault, entry):
-                    return ('abort', True)
-            if fault is not None and fault.kind == 'stuck_page':
-                params = dict(params, CurrentPage=str(fault.options.get('page', 1)))
-            data, ingress_id, applied = self._execute(route, params)
-            if fault is not None and fault.kind == 'stuck_page':
-                data = {'IngressList': data['IngressList']}
+                kind = KINDS[fault.kind]
+            if kind.before(fault, self, entry):
+                return ('abort', True)
+            data, ingress_id, applied = self._execute(route, kind.params(fault, params))
+            data = kind.data(fault, data)
             entry['applied'] = applied
             if ingress_id is not None:
                 entry['ingress_id'] = ingress_id
-            if fault is not None and fault.kind == 'callback' and fault.options.get('after'):
-                self._callback(fault, entry)
-            if fault is not None and fault.kind == 'apply_then_drop':
-                entry['code'] = errors.CONNECTION_DROPPED
-                return ('abort', bool(fault.options.get('rst')))
+            rst = kind.after(fault, self, entry, None)
+            if rst is not None:
+                return ('abort', rst)
             entry['status'] = 200
             body_obj = {'RequestId': request_id, 'Code': '200', 'Message': 'success', 'Success': True,
                         'TraceId': _trace_id(), 'Data': data}
             body_obj.update((name, data[name]) for name in TOP_LEVEL_FIELDS.get(route, ()))
             return ('send', 200, body_obj, request_id, None)
         except ApiError as exc:
-            if fault is not None and fault.kind == 'apply_then_drop':
-                entry['code'] = errors.CONNECTION_DROPPED
-                entry['result_code'] = exc.code
-                return ('abort', bool(fault.options.get('rst')))
+            rst = kind.after(fault, self, entry, exc)
+            if rst is not None:
+                return ('abort', rst)
             entry['status'] = exc.status
             entry['code'] = exc.code
             entry['message'] = exc.message
@@ -514,39 +502,6 @@ class Emulator:
         if value and value.isdigit():
             return int(value)
         return None
-
-    def _before(self, fault, entry):
-        """Apply a fault before the operation; True when the request is finished."""
-        kind = fault.kind
-        if kind == 'throttle':
-            code = fault.options.get('code', errors.THROTTLING_USER)
-            headers = None
-            if fault.options.get('retry_after') is not None:
-                headers = {'x-acs-retry-after': str(fault.options['retry_after'])}
-            raise ApiError(400, code, _GATEWAY_MESSAGES.get(code, 'Request was denied due to flow control.'), headers=headers)
-        if kind == 'error':
-            code = fault.options['code']
-            status, message = errors.SAE_COMMON_ERRORS.get(code, (None, 'The request failed.'))
-            raise ApiError(fault.options.get('status') or status, code, fault.options.get('message') or message, True)
-        if kind == 'unavailable':
-            raise ApiError(503, errors.SERVICE_UNAVAILABLE, _GATEWAY_MESSAGES[errors.SERVICE_UNAVAILABLE])
-        if kind == 'internal':
-            raise ApiError(500, errors.INTERNAL_ERROR, _GATEWAY_MESSAGES[errors.INTERNAL_ERROR])
-        if kind == 'reset':
-            entry['code'] = errors.CONNECTION_RESET
-            return True
-        if kind == 'latency':
-            time.sleep(fault.options['seconds'])
-        elif kind == 'callback' and not fault.options.get('after'):
-            self._callback(fault, entry)
-        return False
-
-    def _callback(self, fault, entry):
-        try:
-            fault.options['fn'](self)
-        except Exception:
-            entry['callback_error'] = traceback.format_exc()
-            raise ApiError(500, errors.INTERNAL_ERROR, 'The emulator test callback failed: see the log entry.') from None
 
     @staticmethod
     def _abort(handler, rst):
@@ -585,7 +540,7 @@ class Emulator:
             raise
         except Exception:
             self.server_errors.append(traceback.format_exc())
-            raise ApiError(500, errors.INTERNAL_ERROR, _GATEWAY_MESSAGES[errors.INTERNAL_ERROR]) from None
+            raise ApiError(500, errors.INTERNAL_ERROR, errors.GATEWAY_MESSAGES[errors.INTERNAL_ERROR]) from None
 
     def _error_body(self, exc, request_id):
         code = exc.code
