@@ -16,6 +16,7 @@ import re
 import tempfile
 import threading
 import time
+from typing import Any, Callable, NamedTuple
 
 from . import errors
 from .applications import list_applications
@@ -90,10 +91,12 @@ def parse_int(value, name, low, high):
     return number
 
 
-def _int_param(params, name, low, high):
+def _int_param(params, name, low, high, zero=None):
+    """The integer, None when not sent; ``zero``: what a 0 stands for."""
     if not _present(params, name):
         return None
-    return parse_int(params[name], name, low, high)
+    number = parse_int(params[name], name, low, high)
+    return zero if number == 0 and zero is not None else number
 
 
 def _bool_param(params, name):
@@ -123,6 +126,52 @@ def _json_param(params, name, kind):
     if not isinstance(value, kind):
         raise errors.obviously(name)
     return value
+
+
+def _cors(params, name):
+    """CorsConfig: one wire form only, a JSON object with PascalCase keys and string values
+    (the UpdateIngress page's example, the SDK's response model)."""
+    obj = _json_param(params, name, dict)
+    if obj is None:
+        return None
+    for key, value in obj.items():
+        if key not in CORS_FIELDS or not isinstance(value, str):
+            raise errors.obviously('CorsConfig.' + str(key))
+        if key in CORS_CHOICES and value not in CORS_CHOICES[key]:
+            raise errors.obviously('CorsConfig.' + key)
+        if key == 'MaxAge':
+            parse_int(value, 'CorsConfig.MaxAge', *CORS_MAX_AGE)
+    return dict(obj)
+
+
+def _zone_mappings(params, name):
+    zones = _json_param(params, name, list)
+    if zones is None:
+        return None
+    for zone in zones:
+        if not isinstance(zone, dict) or not isinstance(zone.get('VSwitchId'), str) or not isinstance(zone.get('ZoneId'), str):
+            raise errors.obviously(name)
+    return [{'VSwitchId': zone['VSwitchId'], 'ZoneId': zone['ZoneId']} for zone in zones]
+
+
+def _plain(parse, *args):
+    """A row parser (see Param) from a helper that reads the parameter alone: ``parse(params, name, *args)``."""
+    return lambda service, params, name, record, trusted: parse(params, name, *args)
+
+
+class Param(NamedTuple):
+    """One parameter of CreateIngress/UpdateIngress, and the record field of the same name it sets.
+
+    ``parse(service, params, name, record, trusted)``: its value, None when not sent; it may read the fields
+    of the rows above it in ``record``. ``default``: what CreateIngress stores when it is not sent (a callable
+    is called). ``required``: CreateIngress answers NotEmpty without it. ``update``: UpdateIngress parses it
+    as CreateIngress does (True), not at all (False), or with this other parser.
+    """
+    name: str
+    parse: Callable
+    default: Any = None
+    required: bool = False
+    update: Any = True
 
 
 def _string_field(obj, key, where):
@@ -287,72 +336,105 @@ class IngressService:
         rule['RuleActions'] = rule_actions(obj.get('ruleActions'), where + '.ruleActions') if with_actions else []
         return rule
 
-    def _rules(self, params, lb_type, namespace, trusted=False):
-        rules = _json_param(params, 'Rules', list)
+    def _rules(self, params, name, record, trusted):
+        rules = _json_param(params, name, list)
         if rules is None:
             return None
         if len(rules) > errors.MAX_RULES:
             raise errors.exceed_rules()
         if not rules and not trusted and self.variants['empty_rules'] == 'refused':
-            raise errors.not_empty('Rules')
+            raise errors.not_empty(name)
         with_actions = trusted or self.variants['rule_actions_in_request'] == 'honoured'
-        return [self._rule(obj, 'Rules', lb_type, False, namespace, with_actions) for obj in rules]
+        return [self._rule(obj, name, record['LoadBalanceType'], False, record['NamespaceId'], with_actions) for obj in rules]
 
-    def _default_rule(self, params, lb_type, namespace):
-        obj = _json_param(params, 'DefaultRule', dict)
+    def _default_rule(self, params, name, record, trusted):
+        obj = _json_param(params, name, dict)
         if obj is None:
             return None
-        return self._rule(obj, 'DefaultRule', lb_type, True, namespace)
+        return self._rule(obj, name, record['LoadBalanceType'], True, record['NamespaceId'])
 
-    @staticmethod
-    def _cors(params):
-        """CorsConfig: one wire form only, a JSON object with PascalCase keys and string values
-        (the UpdateIngress page's example, the SDK's response model)."""
-        obj = _json_param(params, 'CorsConfig', dict)
-        if obj is None:
+    def _load_balance_type(self, params, name, record, trusted):
+        wanted = _enum_param(params, name, LOAD_BALANCE_TYPES)
+        if record.get(name) is not None and wanted not in (None, record[name]):
+            raise errors.with_message(name, 'the load balancer type of an ingress cannot be changed (it is %s)' % record[name])
+        return wanted
+
+    def _slb(self, params, name, record, trusted):
+        """The SlbId given, or None when SAE is to provision an ALB."""
+        lb_type = record['LoadBalanceType']
+        if not _present(params, name):
+            if lb_type == 'clb':
+                raise errors.not_empty(name)
             return None
-        cors = {}
-        for key, value in obj.items():
-            if key not in CORS_FIELDS or not isinstance(value, str):
-                raise errors.obviously('CorsConfig.' + str(key))
-            if key in CORS_CHOICES and value not in CORS_CHOICES[key]:
-                raise errors.obviously('CorsConfig.' + key)
-            if key == 'MaxAge':
-                parse_int(value, 'CorsConfig.MaxAge', *CORS_MAX_AGE)
-            cors[key] = value
-        return cors
+        slb = self.inventory.slbs.get(params[name])
+        if slb is None:
+            raise errors.slb_not_found(params[name])
+        if slb['type'] != lb_type:
+            raise errors.with_message('LoadBalanceType', 'the SLB instance [%s] is a %s instance, not %s' % (slb['id'], slb['type'], lb_type))
+        return slb['id']
 
-    @staticmethod
-    def _zone_mappings(params):
-        zones = _json_param(params, 'ZoneMappings', list)
-        if zones is None:
+    def _cert_id(self, params, name, record, trusted):
+        if not _present(params, name):
             return None
-        result = []
-        for zone in zones:
-            if not isinstance(zone, dict) or not isinstance(zone.get('VSwitchId'), str) or not isinstance(zone.get('ZoneId'), str):
-                raise errors.obviously('ZoneMappings')
-            result.append({'VSwitchId': zone['VSwitchId'], 'ZoneId': zone['ZoneId']})
-        return result
+        if record['LoadBalanceType'] == 'alb':
+            raise errors.with_message(name, 'CertId applies to CLB ingresses only; use CertIds for an ALB ingress')
+        if params[name] not in self.inventory.clb_certs:
+            raise errors.cert_not_found(params[name])
+        return params[name]
 
-    def _certs(self, params, lb_type):
-        """Returns (cert_id or None, cert_ids or None) after the type and existence checks."""
-        cert_id = params.get('CertId') if _present(params, 'CertId') else None
-        cert_ids = params.get('CertIds') if _present(params, 'CertIds') else None
-        if lb_type == 'clb' and cert_ids is not None:
-            raise errors.with_message('CertIds', 'CertIds applies to ALB ingresses only; use CertId for a CLB ingress')
-        if lb_type == 'alb' and cert_id is not None:
-            raise errors.with_message('CertId', 'CertId applies to CLB ingresses only; use CertIds for an ALB ingress')
-        if cert_id is not None and cert_id not in self.inventory.clb_certs:
-            raise errors.cert_not_found(cert_id)
-        if cert_ids is not None:
-            ids = [part.strip() for part in cert_ids.split(',') if part.strip()]
-            if not ids:
-                raise errors.obviously('CertIds')
-            for one in ids:
-                if one not in self.inventory.alb_certs:
-                    raise errors.cert_not_found(one)
-            cert_ids = ','.join(ids)
-        return cert_id, cert_ids
+    def _cert_ids(self, params, name, record, trusted):
+        if not _present(params, name):
+            return None
+        if record['LoadBalanceType'] == 'clb':
+            raise errors.with_message(name, 'CertIds applies to ALB ingresses only; use CertId for a CLB ingress')
+        ids = [part.strip() for part in params[name].split(',') if part.strip()]
+        if not ids:
+            raise errors.obviously(name)
+        for one in ids:
+            if one not in self.inventory.alb_certs:
+                raise errors.cert_not_found(one)
+        return ','.join(ids)
+
+    # The parameters of CreateIngress and UpdateIngress, in the order both check them (the first bad one is named).
+    PARAMS = (
+        Param('NamespaceId', lambda service, params, name, record, trusted: service._namespace(params[name]),
+              required=True, update=False),
+        Param('ListenerPort', _plain(_int_param, 1, 65535), required=True),
+        Param('LoadBalanceType', _load_balance_type, 'clb'),
+        Param('AddressType', _plain(_enum_param, ADDRESS_TYPES), update=False),
+        Param('LoadBalancerEdition', _plain(_enum_param, LOAD_BALANCER_EDITIONS), update=False),
+        Param('ZoneMappings', _plain(_zone_mappings), update=False),
+        Param('SlbId', _slb, update=False),
+        Param('ListenerProtocol', _plain(_enum_param, LISTENER_PROTOCOLS)),
+        Param('RequestTimeout', _plain(_int_param, 1, 180), DEFAULT_REQUEST_TIMEOUT),
+        Param('IdleTimeout', _plain(_int_param, 1, 60), DEFAULT_IDLE_TIMEOUT,
+              update=_plain(_int_param, 0, 60, DEFAULT_IDLE_TIMEOUT)),
+    ) + tuple(Param(name, _plain(_bool_param), False) for name in BOOL_FIELDS) + (
+        Param('CertId', _cert_id, ''),
+        Param('CertIds', _cert_ids, ''),
+        Param('CorsConfig', _plain(_cors), lambda: dict(DEFAULT_CORS)),
+        Param('Rules', _rules, required=True),
+        Param('DefaultRule', _default_rule, required=True),
+        Param('Description', _plain(dict.get), ''),
+        Param('SecurityPolicyId', _plain(dict.get), ''),
+    )
+
+    def _apply(self, record, params, trusted):
+        """Set the record's fields from the request, row by row of PARAMS; a record without an Id is a create."""
+        creating = 'Id' not in record
+        for param in self.PARAMS if creating else ():
+            if param.required and not _present(params, param.name):
+                raise errors.not_empty(param.name)
+        for param in self.PARAMS:
+            parse = param.parse if creating or param.update is True else param.update
+            if not parse:
+                continue
+            value = parse(self, params, param.name, record, trusted)
+            if value is not None:
+                record[param.name] = value
+            elif creating:
+                record[param.name] = param.default() if callable(param.default) else param.default
+        return record
 
     @staticmethod
     def _check_https(record):
@@ -396,65 +478,16 @@ class IngressService:
             return {'IngressId': record['Id']}, record['Id'], True
 
     def _build_create(self, params, trusted=False):
-        namespace = self._namespace(_required(params, 'NamespaceId'))
-        port = parse_int(_required(params, 'ListenerPort'), 'ListenerPort', 1, 65535)
-        _required(params, 'DefaultRule')
-        _required(params, 'Rules')
-        lb_type = _enum_param(params, 'LoadBalanceType', LOAD_BALANCE_TYPES) or 'clb'
-        address_type = _enum_param(params, 'AddressType', ADDRESS_TYPES)
-        edition = _enum_param(params, 'LoadBalancerEdition', LOAD_BALANCER_EDITIONS)
-        zones = self._zone_mappings(params)
-        slb = None
-        if _present(params, 'SlbId'):
-            slb = self.inventory.slbs.get(params['SlbId'])
-            if slb is None:
-                raise errors.slb_not_found(params['SlbId'])
-            if slb['type'] != lb_type:
-                raise errors.with_message('LoadBalanceType', 'the SLB instance [%s] is a %s instance, not %s' % (slb['id'], slb['type'], lb_type))
-        elif lb_type == 'clb':
-            raise errors.not_empty('SlbId')
-        protocol = _enum_param(params, 'ListenerProtocol', LISTENER_PROTOCOLS)
-        request_timeout = _int_param(params, 'RequestTimeout', 1, 180)
-        idle_timeout = _int_param(params, 'IdleTimeout', 1, 60)
-        flags = {name: _bool_param(params, name) for name in BOOL_FIELDS}
-        cert_id, cert_ids = self._certs(params, lb_type)
-        cors = self._cors(params)
-        rules = self._rules(params, lb_type, namespace, trusted)
-        default_rule = self._default_rule(params, lb_type, namespace)
-        record = {
-            'Id': None,
-            'Name': None,
-            'Description': params.get('Description') or '',
-            'NamespaceId': namespace,
-            'SlbId': slb['id'] if slb else None,
-            'SlbType': slb['address'] if slb else None,
-            'LoadBalanceType': lb_type,
-            'ListenerPort': port,
-            'ListenerProtocol': protocol,
-            'CertId': cert_id or '',
-            'CertIds': cert_ids or '',
-            'SecurityPolicyId': params.get('SecurityPolicyId') or '',
-            'RequestTimeout': request_timeout or DEFAULT_REQUEST_TIMEOUT,
-            'IdleTimeout': idle_timeout or DEFAULT_IDLE_TIMEOUT,
-            'CreatedBySae': slb is None,
-            'DefaultRule': default_rule,
-            'Rules': rules,
-            'CorsConfig': cors if cors is not None else dict(DEFAULT_CORS),
-            'CreateTime': int(self._clock() * 1000),
-            'AddressType': address_type,
-            'LoadBalancerEdition': edition,
-            'ZoneMappings': zones,
-        }
-        for name, value in flags.items():
-            record[name] = bool(value)
+        record = self._apply({}, params, trusted)
+        record['CreateTime'] = int(self._clock() * 1000)
         self._check_https(record)
-        if slb is not None:
-            self._check_port(slb['id'], port)
+        record['CreatedBySae'] = record['SlbId'] is None
+        if record['SlbId'] is not None:
+            self._check_port(record['SlbId'], record['ListenerPort'])
+            slb = self.inventory.slbs[record['SlbId']]
         else:
-            slb = self._provision_alb(address_type or 'Internet', edition or 'Standard')
-            record['SlbId'] = slb['id']
-            record['SlbType'] = slb['address']
-        record['Id'] = self._next_id
+            slb = self._provision_alb(record['AddressType'] or 'Internet', record['LoadBalancerEdition'] or 'Standard')
+        record.update(Id=self._next_id, SlbId=slb['id'], SlbType=slb['address'])
         self._next_id += 1
         record['Name'] = self._generated_name(record)
         return record
@@ -475,45 +508,7 @@ class IngressService:
             return {'IngressId': ingress_id}, ingress_id, applied
 
     def _build_update(self, current, params, trusted=False):
-        lb_type = current['LoadBalanceType']
-        wanted_type = _enum_param(params, 'LoadBalanceType', LOAD_BALANCE_TYPES)
-        if wanted_type is not None and wanted_type != lb_type:
-            raise errors.with_message('LoadBalanceType', 'the load balancer type of an ingress cannot be changed (it is %s)' % lb_type)
-        record = copy.deepcopy(current)
-        port = _int_param(params, 'ListenerPort', 1, 65535)
-        protocol = _enum_param(params, 'ListenerProtocol', LISTENER_PROTOCOLS)
-        request_timeout = _int_param(params, 'RequestTimeout', 1, 180)
-        idle_timeout = _int_param(params, 'IdleTimeout', 0, 60)
-        flags = {name: _bool_param(params, name) for name in BOOL_FIELDS}
-        cert_id, cert_ids = self._certs(params, lb_type)
-        cors = self._cors(params)
-        rules = self._rules(params, lb_type, current['NamespaceId'], trusted)
-        default_rule = self._default_rule(params, lb_type, current['NamespaceId'])
-        if 'Description' in params:
-            record['Description'] = params['Description']
-        if 'SecurityPolicyId' in params:
-            record['SecurityPolicyId'] = params['SecurityPolicyId']
-        if port is not None:
-            record['ListenerPort'] = port
-        if protocol is not None:
-            record['ListenerProtocol'] = protocol
-        if request_timeout is not None:
-            record['RequestTimeout'] = request_timeout
-        if idle_timeout is not None:
-            record['IdleTimeout'] = idle_timeout or DEFAULT_IDLE_TIMEOUT
-        for name, value in flags.items():
-            if value is not None:
-                record[name] = value
-        if cert_id is not None:
-            record['CertId'] = cert_id
-        if cert_ids is not None:
-            record['CertIds'] = cert_ids
-        if cors is not None:
-            record['CorsConfig'] = cors
-        if rules is not None:
-            record['Rules'] = rules
-        if default_rule is not None:
-            record['DefaultRule'] = default_rule
+        record = self._apply(copy.deepcopy(current), params, trusted)
         self._check_https(record)
         if record['ListenerPort'] != current['ListenerPort']:
             self._check_port(record['SlbId'], record['ListenerPort'], current['Id'])
