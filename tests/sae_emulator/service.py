@@ -165,13 +165,15 @@ class Param(NamedTuple):
     ``parse(service, params, name, record, trusted)``: its value, None when not sent; it may read the fields
     of the rows above it in ``record``. ``default``: what CreateIngress stores when it is not sent (a callable
     is called). ``required``: CreateIngress answers NotEmpty without it. ``update``: UpdateIngress parses it
-    as CreateIngress does (True), not at all (False), or with this other parser.
+    as CreateIngress does (True), not at all (False), or with this other parser. ``late``: parsed after all
+    the other rows (its presence is still checked in its place).
     """
     name: str
     parse: Callable
     default: Any = None
     required: bool = False
     update: Any = True
+    late: bool = False
 
 
 def _string_field(obj, key, where):
@@ -374,6 +376,9 @@ class IngressService:
         return slb['id']
 
     def _cert_id(self, params, name, record, trusted):
+        """CertId; first, the certificate parameter of the other load balancer type (either one) is refused."""
+        if record['LoadBalanceType'] == 'clb' and _present(params, 'CertIds'):
+            raise errors.with_message('CertIds', 'CertIds applies to ALB ingresses only; use CertId for a CLB ingress')
         if not _present(params, name):
             return None
         if record['LoadBalanceType'] == 'alb':
@@ -385,8 +390,6 @@ class IngressService:
     def _cert_ids(self, params, name, record, trusted):
         if not _present(params, name):
             return None
-        if record['LoadBalanceType'] == 'clb':
-            raise errors.with_message(name, 'CertIds applies to ALB ingresses only; use CertId for a CLB ingress')
         ids = [part.strip() for part in params[name].split(',') if part.strip()]
         if not ids:
             raise errors.obviously(name)
@@ -395,11 +398,14 @@ class IngressService:
                 raise errors.cert_not_found(one)
         return ','.join(ids)
 
-    # The parameters of CreateIngress and UpdateIngress, in the order both check them (the first bad one is named).
+    # The parameters of CreateIngress and UpdateIngress, in the order both check them (the first bad one is named;
+    # FIDELITY.md, "CreateIngress validation").
     PARAMS = (
         Param('NamespaceId', lambda service, params, name, record, trusted: service._namespace(params[name]),
               required=True, update=False),
         Param('ListenerPort', _plain(_int_param, 1, 65535), required=True),
+        Param('Rules', _rules, required=True, late=True),
+        Param('DefaultRule', _default_rule, required=True, late=True),
         Param('LoadBalanceType', _load_balance_type, 'clb'),
         Param('AddressType', _plain(_enum_param, ADDRESS_TYPES), update=False),
         Param('LoadBalancerEdition', _plain(_enum_param, LOAD_BALANCER_EDITIONS), update=False),
@@ -413,8 +419,6 @@ class IngressService:
         Param('CertId', _cert_id, ''),
         Param('CertIds', _cert_ids, ''),
         Param('CorsConfig', _plain(_cors), lambda: dict(DEFAULT_CORS)),
-        Param('Rules', _rules, required=True),
-        Param('DefaultRule', _default_rule, required=True),
         Param('Description', _plain(dict.get), ''),
         Param('SecurityPolicyId', _plain(dict.get), ''),
     )
@@ -422,12 +426,12 @@ class IngressService:
     def _apply(self, record, params, trusted):
         """Set the record's fields from the request, row by row of PARAMS; a record without an Id is a create."""
         creating = 'Id' not in record
-        for param in self.PARAMS if creating else ():
-            if param.required and not _present(params, param.name):
+        steps = [(param, param.late) for param in self.PARAMS] + [(param, False) for param in self.PARAMS if param.late]
+        for param, deferred in steps:
+            if creating and param.required and not _present(params, param.name):
                 raise errors.not_empty(param.name)
-        for param in self.PARAMS:
             parse = param.parse if creating or param.update is True else param.update
-            if not parse:
+            if deferred or not parse:
                 continue
             value = parse(self, params, param.name, record, trusted)
             if value is not None:
