@@ -51,6 +51,7 @@ DEFAULT_CREDENTIALS = {
     STS_ACCESS_KEY_ID: {'secret': STS_ACCESS_KEY_SECRET, 'security_token': STS_SECURITY_TOKEN},
 }
 
+
 def _request_id():
     return str(uuid.uuid4()).upper()
 
