@@ -145,6 +145,9 @@ def test_job_with_injected_credentials(kind, emulator, tmp_path, monkeypatch):
         'ANSIBLE_COLLECTIONS_PATH': os.environ['ANSIBLE_COLLECTIONS_PATH'],
         'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
         'ANSIBLE_HOME': str(tmp_path / 'ansible-home'),
+        # ansible-runner's job does not keep HOME for the module's shell: its temporary files go under tmp_path too.
+        'ANSIBLE_LOCAL_TEMP': str(tmp_path / 'ansible-home' / 'tmp'),
+        'ANSIBLE_REMOTE_TMP': str(tmp_path / 'ansible-home' / 'tmp'),
         'ANSIBLE_LOCALHOST_WARNING': 'false',
         'ANSIBLE_NOCOLOR': '1',
         # ansible-core 2.21 shows a task's arguments (invocation) only when asked; AWX users see them at -vvv.
