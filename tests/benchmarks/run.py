@@ -16,22 +16,11 @@ import datetime
 import json
 import os
 import platform
-import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-TESTS = os.path.dirname(HERE)
-ROOT = os.path.dirname(TESTS)
-for _path in (TESTS, HERE):
-    if _path not in sys.path:
-        sys.path.insert(0, _path)
-
-
 # pylint: disable=wrong-import-position,import-error
-from collection_link import activate  # noqa: E402
-
-activate()
+from bench_paths import ROOT  # noqa: E402  (first: the paths and the collection)
 
 from ansible.release import __version__ as ansible_version  # noqa: E402
 import sae_emulator  # noqa: E402

@@ -22,6 +22,8 @@ import re
 import subprocess
 import sys
 import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import sae_emulator
 from sae_emulator import inventory as inv
@@ -274,6 +276,38 @@ def run_tasks(tmp_path, tasks, emulator=None, check=False, diff=False, defaults=
     # As the process of the run: ansible-playbook's exit code, and the modules' output.
     finished = subprocess.CompletedProcess(tasks, returncode, ''.join(outputs), ''.join(errors))
     return Run(finished, records)
+
+
+def run_fleet(tmp_path, fleet, workers, emulator=None, defaults=None, name='fleet', finished=None):
+    """One sae_ingress task per item of `fleet` (its module arguments), each through run_tasks, `workers` at a
+    time as ansible-playbook runs one task over that many hosts with `forks: workers` (a task starts as soon as
+    one ends); the results in fleet order. `finished(count)` is called as each task ends, `count` the tasks ended
+    so far. Each task's files are in a directory of its own under `tmp_path` (a pathlib.Path)."""
+    lock = threading.Lock()
+    ended = []
+
+    def one(index):
+        directory = tmp_path / ('%s-%03d' % (name, index))
+        directory.mkdir()
+        result = run_tasks(directory, [task(fleet[index])], emulator=emulator, defaults=defaults, name=name).result
+        with lock:
+            ended.append(index)
+            count = len(ended)
+        if finished is not None:
+            finished(count)
+        return result
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(one, range(len(fleet))))
+
+
+def outage(emulator, seconds):
+    """The emulator paused (port closed, open connections cut) for `seconds`, then resumed whatever happens."""
+    emulator.pause()
+    try:
+        time.sleep(seconds)
+    finally:
+        emulator.resume()
 
 
 def writes(emulator):

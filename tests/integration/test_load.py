@@ -15,8 +15,6 @@ The flow control's clock advances 25 ms per request it sees instead of with the 
 from __future__ import annotations
 
 import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -51,36 +49,21 @@ def fleet_args(index, **extra):
 
 
 def run_phase(tmp_path, emulator, label, outage=None, **extra):
-    """Every ingress's task, WORKERS at a time; the results in fleet order and the phase's request log."""
+    """Every ingress's task, WORKERS at a time; the results in fleet order and the phase's request log.
+    `outage`: (after, seconds), the emulator paused for `seconds` from `after` seconds into the phase."""
     emulator.clear_log()
     emulator.flow_control.reset_counts()
     defaults = {'retries': None, 'timeout': 10}  # the harness's own retries: 2, off: the module's defaults
-    directories = []
-    for index in range(FLEET):
-        directory = tmp_path / ('%s-%03d' % (label, index))
-        directory.mkdir()
-        directories.append(directory)
     stopper = None
     if outage is not None:
-        stopper = threading.Thread(target=_outage, args=(emulator,) + outage, daemon=True)
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        futures = [pool.submit(harness.run_tasks, directories[index], [harness.task(fleet_args(index, **extra))],
-                               emulator=emulator, defaults=defaults, name=label) for index in range(FLEET)]
-        if stopper is not None:
-            stopper.start()
-        results = [future.result().result for future in futures]
+        stopper = threading.Timer(outage[0], harness.outage, args=(emulator, outage[1]))
+        stopper.daemon = True
+        stopper.start()
+    results = harness.run_fleet(tmp_path, [fleet_args(index, **extra) for index in range(FLEET)], WORKERS,
+                                emulator=emulator, defaults=defaults, name=label)
     if stopper is not None:
         stopper.join(60)
     return results, emulator.log
-
-
-def _outage(emulator, after, seconds):
-    time.sleep(after)
-    emulator.pause()
-    try:
-        time.sleep(seconds)
-    finally:
-        emulator.resume()
 
 
 def answered(log, operation):
