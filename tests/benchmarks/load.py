@@ -424,8 +424,8 @@ def render_playbook(runs, date):
     within = [run for run in runs if run not in edge]
     clean = all(_clean(run) for run in within)
     lines += ['', '**Every run within capacity clean (0 failed tasks, 0 duplicates): %s.** Duplicates: %d in all. '
-              'Runs with a failed or missing task: %s.' % ('yes' if clean else '**no**',
-                                                          sum(run['duplicates'] for run in runs), _failing(runs))]
+              'Runs with a failed or missing task: %s.' % (
+                  'yes' if clean else '**no**', sum(run['duplicates'] for run in runs), _failing(runs))]
     if edge:
         estimates = sorted({(run['forks'], _rate(_limit(run))) for run in edge})
         lines += ['', '"Beyond capacity": a task waits about forks x %d calls / requests a second for its turn, more than '
@@ -526,7 +526,7 @@ def _load_figures(paths):
 
 def main(argv=None):
     global FLEET  # pylint: disable=global-statement
-    parser = argparse.ArgumentParser(description=__doc__.split('\n', 1)[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', 1)[0])
     parser.add_argument('--only', choices=PARTS, help='measure only this part; the docs keep the other\'s figures')
     parser.add_argument('--forks', type=int, action='append', help='only these forks values (repeatable; default 20, 50)')
     parser.add_argument('--limit', default=RATE_LIMIT, metavar='RATE/BURST',
