@@ -379,6 +379,13 @@ def _gave_up(runs):
     return shown, gave_up
 
 
+def _admitted(runs):
+    """The most requests of one operation the limit of `runs` admits within a second, its burst and its rate."""
+    rate, _sep, burst = (_limit(runs[0]) if runs else RATE_LIMIT).partition('/')
+    rate, burst = float(rate), float(burst or rate)
+    return rate + burst, burst, rate
+
+
 def render_direct(runs, date):
     """The direct part's subsection and whether its goal is met (every run throttled and clean)."""
     clean = bool(runs) and all(_clean(run) for run in runs)
@@ -391,14 +398,16 @@ def render_direct(runs, date):
              'module\'s defaults otherwise), forks at a time as `forks:` runs them: a task starts as soon as one ends. '
              'The harness (`tests/integration/harness.py`, `run_fleet`) forks each from a process that has imported '
              'ansible-core and requests, so a task costs a fraction of what ansible-playbook adds to it and the fleet '
-             'offers more than the limit admits, even on a loaded machine (Peak: more than the 20 that a burst of 10 '
-             'and 10 a second admit within a second). Flow control on the real clock.' % FLEET, '']
+             'offers more than the limit admits, even on a loaded machine (Peak: more than the %g that a burst of %g '
+             'and %g a second admit within a second). Flow control on the real clock.' % ((FLEET,) + _admitted(runs)),
+             '']
     lines += _table(runs)
-    lines += ['', '**Goal: 0 failed tasks and 0 duplicates in every throttled run (10 requests a second) and after a '
-              '10-second outage: %s.** Throttled in every run (the limit refused requests): %s; the busiest operation '
+    lines += ['', '**Goal: 0 failed tasks and 0 duplicates in every throttled run (%g requests a second) and after a '
+              '%g-second outage: %s.** Throttled in every run (the limit refused requests): %s; the busiest operation '
               'was offered %.1f to %.1f requests a second on average over a run, and %d to %d within its busiest '
               'second. Runs with a failed or missing task: %s.' % (
-                  'met' if clean and limited else 'not met', 'yes' if limited else '**no**',
+                  _admitted(runs)[2], OUTAGE_SECONDS, 'met' if clean and limited else 'not met',
+                  'yes' if limited else '**no**',
                   min(offered or [0]), max(offered or [0]), min(peaks or [0]), max(peaks or [0]), _failing(runs))]
     failing = [run for run in runs if not _clean(run)]
     if failing:
