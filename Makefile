@@ -49,20 +49,29 @@ export ANSIBLE_HOME := $(BUILD)/ansible-home
 
 all: test
 
-# pip (pinned in constraints-test.txt) comes from the wheel the interpreter bundles for ensurepip, in one step; without
-# one, from ensurepip. --no-compile: most of what .venv holds is never imported; what is gets compiled on first import.
+# uv (pinned in requirements-uv.txt) creates the virtualenvs and installs into them: the pins of pip's resolution, in
+# a fraction of its time. It is installed into .build/uv by the pip wheel the interpreter bundles for ensurepip, or
+# without one by the interpreter's pip. Like pip --no-compile, uv compiles nothing: what is imported gets compiled then.
 BUNDLED_PIP = $(shell $(PYTHON) -c 'import ensurepip, glob, os; print(*glob.glob(os.path.join(os.path.dirname(ensurepip.__file__), "_bundled", "pip-*.whl"))[-1:])' 2>/dev/null)
-# The marker names the Python and ansible-core; a .venv of another Python is rebuilt from scratch.
+UV_DIR := $(BUILD)/uv
+UV := $(UV_DIR)/bin/uv
+$(UV): requirements-uv.txt
+	rm -rf $(UV_DIR)
+	$(if $(BUNDLED_PIP),$(PYTHON) $(BUNDLED_PIP)/pip,$(PYTHON) -m pip) install --quiet --no-compile --target $(UV_DIR) \
+		-r requirements-uv.txt
+	touch $@
+
+# The marker names the Python and ansible-core; a .venv of another Python is rebuilt from scratch. pip (pinned in
+# constraints-test.txt) is installed too: tox and the virtualenvs of ansible-test come with their own, but a user of
+# .venv expects one.
 VENV_MARKER := $(VENV)/.installed-python$(PYTHON_VERSION)-ansible$(CORE)
 $(VENV_MARKER): requirements.txt requirements-test.txt requirements-ansible-$(CORE).txt constraints-test.txt \
-		tests/unit/requirements.txt tests/integration/requirements.txt
+		tests/unit/requirements.txt tests/integration/requirements.txt | $(UV)
 	[ "$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)" = "$(PYTHON_VERSION)" ] \
 		|| rm -rf $(VENV)
-	$(PYTHON) -m venv --without-pip $(VENV)
-	$(if $(BUNDLED_PIP),$(BIN)/python $(BUNDLED_PIP)/pip,$(BIN)/python -m ensurepip && $(BIN)/python -m pip) \
-		install --quiet --no-compile -c constraints-test.txt pip
-	$(BIN)/python -m pip install --quiet --no-compile -r requirements-test.txt -r requirements-ansible-$(CORE).txt \
-		-c constraints-test.txt
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(VENV)
+	$(UV) pip install --quiet --python $(BIN)/python -r requirements-test.txt -r requirements-ansible-$(CORE).txt \
+		-c constraints-test.txt pip
 	rm -f $(VENV)/.installed*
 	touch $@
 
@@ -127,7 +136,7 @@ test-matrix: venv
 SMOKE_DIR := $(BUILD)/smoke
 $(SMOKE_DIR)/%/.installed: requirements-ansible-%.txt | venv
 	rm -rf $(SMOKE_DIR)/$*
-	$(BIN)/python -m pip install --quiet --no-deps --no-compile --target $(SMOKE_DIR)/$* $$(grep '^ansible-core==' $<)
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps --target $(SMOKE_DIR)/$* $$(grep '^ansible-core==' $<)
 	touch $@
 
 smoke: venv collection-link $(foreach version,$(SMOKE),$(SMOKE_DIR)/$(version)/.installed)
@@ -194,9 +203,9 @@ build-check: venv
 
 # The check Galaxy and Automation Hub run on an uploaded tarball (hacking/galaxy-importer.cfg: its ansible-test
 # run off, its ansible-lint on), from a virtualenv of its own.
-$(GALAXY_IMPORTER)/.installed: requirements-galaxy-importer.txt
-	$(PYTHON) -m venv $(GALAXY_IMPORTER)
-	$(GALAXY_IMPORTER)/bin/python -m pip install --quiet --no-compile -r requirements-galaxy-importer.txt
+$(GALAXY_IMPORTER)/.installed: requirements-galaxy-importer.txt | $(UV)
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(GALAXY_IMPORTER)
+	$(UV) pip install --quiet --python $(GALAXY_IMPORTER)/bin/python -r requirements-galaxy-importer.txt
 	touch $@
 
 galaxy-importer-venv: $(GALAXY_IMPORTER)/.installed

@@ -23,42 +23,41 @@ WRONG_SECRET = 'wrong-secret-Zq7xK2pLm9'
 WRONG_TOKEN = 'wrong-sts-token-Vb3nR8tY'
 
 
-def scenario_tasks(bad_credentials):
-    """The kinds of test_sae_ingress.py in one play: check+diff, create, no-op, update (after a 500), failures, delete."""
+def scenario(bad_credentials, check_mode):
+    """The kinds of test_sae_ingress.py in one play: check+diff, create, no-op, update (after a 500), failures, delete.
+
+    (task, (failed, changed)) pairs; without `check_mode`, the three check-mode tasks are left out."""
     updated = dict(CLB, request_timeout=45)
-    return [
-        task(CLB, 'create, check mode', check_mode=True),
-        task(CLB, 'create'),
-        task(CLB, 'no-op'),
-        task(updated, 'update, check mode', check_mode=True),
-        task(updated, 'update'),  # its first UpdateIngress is answered with a 500, then retried
-        task({'namespace_id': NS, 'name': 'web'}, 'read', module='alibabacloud.sae.sae_ingress_info'),
-        task(dict(CLB, name='web-2', listener_port=81, listener_protocol='HTTPS', cert_id='no-such-certificate'),
-             'failure: unknown certificate (API error)'),
-        task(dict(CLB, listener_port=70000), 'failure: input error'),
-        task(dict(CLB, **bad_credentials), 'failure: refused credentials'),
-        task({'namespace_id': NS, 'name': 'web', 'state': 'absent'}, 'delete, check mode', check_mode=True),
-        task({'namespace_id': NS, 'name': 'web', 'state': 'absent'}, 'delete'),
+    steps = [
+        (task(CLB, 'create, check mode', check_mode=True), (False, True)),
+        (task(CLB, 'create'), (False, True)),
+        (task(CLB, 'no-op'), (False, False)),
+        (task(updated, 'update, check mode', check_mode=True), (False, True)),
+        (task(updated, 'update'), (False, True)),  # its first UpdateIngress is answered with a 500, then retried
+        (task({'namespace_id': NS, 'name': 'web'}, 'read', module='alibabacloud.sae.sae_ingress_info'), (False, False)),
+        (task(dict(CLB, name='web-2', listener_port=81, listener_protocol='HTTPS', cert_id='no-such-certificate'),
+              'failure: unknown certificate (API error)'), (True, False)),
+        (task(dict(CLB, listener_port=70000), 'failure: input error'), (True, False)),
+        (task(dict(CLB, **bad_credentials), 'failure: refused credentials'), (True, False)),
+        (task({'namespace_id': NS, 'name': 'web', 'state': 'absent'}, 'delete, check mode', check_mode=True),
+         (False, True)),
+        (task({'namespace_id': NS, 'name': 'web', 'state': 'absent'}, 'delete'), (False, True)),
     ]
+    return [step for step in steps if check_mode or not step[0].get('check_mode')]
 
-
-EXPECTED = [
-    # (failed, changed) of each scenario task
-    (False, True), (False, True), (False, False), (False, True), (False, True), (False, False),
-    (True, False), (True, False), (True, False), (False, True), (False, True),
-]
 
 PERMANENT = (sae_emulator.DEFAULT_ACCESS_KEY_ID, sae_emulator.DEFAULT_ACCESS_KEY_SECRET, None)
 STS = (sae_emulator.STS_ACCESS_KEY_ID, sae_emulator.STS_ACCESS_KEY_SECRET, sae_emulator.STS_SECURITY_TOKEN)
 
-# (credentials, given through module_defaults or environment variables, ANSIBLE_DEBUG on). Each pair of choices
-# meets in one mode: permanent keys from the environment take the path of env-sts-keys without the token, and
-# permanent keys with ANSIBLE_DEBUG that of sts-keys without the token (the secret and the refused values are
-# task arguments in both), so neither needs a run of its own.
+# (credentials, given through module_defaults or environment variables, ANSIBLE_DEBUG on, check-mode tasks too).
+# Each pair of choices meets in one mode: permanent keys from the environment take the path of env-sts-keys without
+# the token, and permanent keys with ANSIBLE_DEBUG that of sts-keys without the token (the secret and the refused
+# values are task arguments in both), so neither needs a run of its own. The check-mode tasks print what their
+# real twins print, with no credential of their own: they run in the mode with the most secrets (sts-keys).
 MODES = {
-    'explicit-keys-no-debug': (PERMANENT, 'module_defaults', False),
-    'sts-keys': (STS, 'module_defaults', True),
-    'env-sts-keys': (STS, 'environment', True),
+    'explicit-keys-no-debug': (PERMANENT, 'module_defaults', False, False),
+    'sts-keys': (STS, 'module_defaults', True, True),
+    'env-sts-keys': (STS, 'environment', True, False),
 }
 
 # ansible-core's own ANSIBLE_DEBUG trace prints the arguments of each task as the task gives them, before
@@ -85,7 +84,7 @@ def _output_leaks(text, secrets, allowed):
 @pytest.mark.long
 @pytest.mark.parametrize('mode', sorted(MODES))
 def test_secrets_never_appear_at_the_highest_verbosity(tmp_path, emulator, mode):
-    (key_id, secret, token), channel, debug = MODES[mode]
+    (key_id, secret, token), channel, debug, check_mode = MODES[mode]
     defaults = {'endpoint': emulator.url, 'retries': 2, 'timeout': 5}
     # ansible-core 2.21 adds a task's arguments to its result (invocation) only when asked: ask, so that the masking
     # of the secret and the token there is checked on every version.
@@ -99,13 +98,16 @@ def test_secrets_never_appear_at_the_highest_verbosity(tmp_path, emulator, mode)
         if token:
             env['ALIBABA_CLOUD_SECURITY_TOKEN'] = token
     bad = {'security_token': WRONG_TOKEN} if token else {'access_key_secret': WRONG_SECRET}
+    steps = scenario(bad, check_mode)
     emulator.faults.arm('internal', operation='UpdateIngress')
-    run = run_playbook(tmp_path, scenario_tasks(bad), defaults=defaults, env=env, diff=True, verbosity=4)
+    run = run_playbook(tmp_path, [step for step, _expected in steps], defaults=defaults, env=env, diff=True,
+                       verbosity=4)
 
-    assert [(r['failed'], r['changed']) for r in run.results] == EXPECTED, run
-    assert 'CreateIngress failed: SSLCert.NotFound' in run.results[6]['msg']
-    assert 'listener_port' in run.results[7]['msg']
-    refused = run.results[8]
+    assert [(r['failed'], r['changed']) for r in run.results] == [expected for _step, expected in steps], run
+    results = dict((record['task'], record['result']) for record in run.records)
+    assert 'CreateIngress failed: SSLCert.NotFound' in results['failure: unknown certificate (API error)']['msg']
+    assert 'listener_port' in results['failure: input error']['msg']
+    refused = results['failure: refused credentials']
     assert refused['error']['code'] == ('InvalidSecurityToken.Malformed' if token else 'SignatureDoesNotMatch')
     assert ['%s ' % e['access_key_id'] for e in emulator.log] == ['%s ' % key_id] * len(emulator.log)
     assert bool(re.search(r'^ *\d+ [\d.]+: starting run$', run.stdout, re.MULTILINE)) is debug, run
@@ -127,7 +129,7 @@ def test_secrets_never_appear_at_the_highest_verbosity(tmp_path, emulator, mode)
     for where, text in (('stdout', run.stdout), ('stderr', run.stderr)):
         assert _output_leaks(text, secrets, allowed) == [], where
     # The invocation shows the secret options masked, not absent.
-    invocation = run.results[1]['invocation']['module_args']
+    invocation = results['create']['invocation']['module_args']
     if channel == 'module_defaults':
         assert invocation['access_key_secret'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
         if token:
