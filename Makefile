@@ -153,8 +153,11 @@ lint: venv collection-link
 changelog-lint: venv
 	$(BIN)/antsibull-changelog lint
 
+# The guides and their link files (docs/docsite: rstcheck, references). The module pages are `make docs`'s: its build
+# validates each plugin's documentation against antsibull-docs' schema, fails on an error, and Sphinx reads the
+# generated RST; a reference to a missing option or return value is one of the warnings that fail it.
 docs-lint: venv collection-link
-	PATH=$(BIN):$$PATH $(BIN)/antsibull-docs lint-collection-docs --plugin-docs $(ANSIBLE_COLLECTIONS_PATH)/ansible_collections/alibabacloud/sae
+	PATH=$(BIN):$$PATH $(BIN)/antsibull-docs lint-collection-docs $(ANSIBLE_COLLECTIONS_PATH)/ansible_collections/alibabacloud/sae
 
 # The docsite as docs.ansible.com would publish it: antsibull-docs lays out a Sphinx project for the collection as
 # installed (sphinx-init --use-current), and its build.sh renders the pages and builds them with Sphinx, offline:
