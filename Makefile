@@ -42,6 +42,11 @@ GALAXY_IMPORTER := $(BUILD)/galaxy-importer
 export ANSIBLE_COLLECTIONS_PATH := $(BUILD)/collections
 export ANSIBLE_NOCOLOR := 1
 export ANSIBLE_HOME := $(BUILD)/ansible-home
+# Python writes its bytecode caches here even where the environment says not to (PYTHONDONTWRITEBYTECODE, which some
+# container images set): into .venv, .build and the __pycache__ directories git ignores. Without them, each of the
+# hundreds of Python processes of `make test` compiles ansible-core and the rest of what it imports anew, about 100 of
+# its CPU seconds.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: all venv collection-link test pytest units integration units-integration sanity lint docs-lint changelog-lint \
 	docs actionlint repo-lint \
@@ -49,16 +54,16 @@ export ANSIBLE_HOME := $(BUILD)/ansible-home
 
 all: test
 
-# uv (pinned in requirements-uv.txt) creates the virtualenvs and installs into them: the pins of pip's resolution, in
-# a fraction of its time. It is installed into .build/uv by the pip wheel the interpreter bundles for ensurepip, or
+# uv (pinned in requirements-uv.txt) creates the virtualenvs and installs the same pins pip would, in a fraction of
+# pip's time. It is installed into .build/uv by the pip wheel the interpreter bundles for ensurepip, or
 # without one by the interpreter's pip. Like pip --no-compile, uv compiles nothing: what is imported gets compiled then.
 BUNDLED_PIP = $(shell $(PYTHON) -c 'import ensurepip, glob, os; print(*glob.glob(os.path.join(os.path.dirname(ensurepip.__file__), "_bundled", "pip-*.whl"))[-1:])' 2>/dev/null)
 UV_DIR := $(BUILD)/uv
 UV := $(UV_DIR)/bin/uv
 $(UV): requirements-uv.txt
 	rm -rf $(UV_DIR)
-	$(if $(BUNDLED_PIP),$(PYTHON) $(BUNDLED_PIP)/pip,$(PYTHON) -m pip) install --quiet --no-compile --target $(UV_DIR) \
-		-r requirements-uv.txt
+	$(if $(BUNDLED_PIP),$(PYTHON) $(BUNDLED_PIP)/pip,$(PYTHON) -m pip) install --quiet --no-compile --root-user-action ignore \
+		--target $(UV_DIR) -r requirements-uv.txt
 	touch $@
 
 # The marker names the Python and ansible-core; a .venv of another Python is rebuilt from scratch. pip (pinned in
