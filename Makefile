@@ -60,6 +60,8 @@ all: test
 BUNDLED_PIP = $(shell $(PYTHON) -c 'import ensurepip, glob, os; print(*glob.glob(os.path.join(os.path.dirname(ensurepip.__file__), "_bundled", "pip-*.whl"))[-1:])' 2>/dev/null)
 UV_DIR := $(BUILD)/uv
 UV := $(UV_DIR)/bin/uv
+# uv trusts the machine's certificate store, as pip does (a proxy's CA installed there works for both).
+export UV_SYSTEM_CERTS ?= 1
 $(UV): requirements-uv.txt
 	rm -rf $(UV_DIR)
 	$(if $(BUNDLED_PIP),$(PYTHON) $(BUNDLED_PIP)/pip,$(PYTHON) -m pip) install --quiet --no-compile --root-user-action ignore \
