@@ -60,7 +60,8 @@ all: test
 BUNDLED_PIP = $(shell $(PYTHON) -c 'import ensurepip, glob, os; print(*glob.glob(os.path.join(os.path.dirname(ensurepip.__file__), "_bundled", "pip-*.whl"))[-1:])' 2>/dev/null)
 UV_DIR := $(BUILD)/uv
 UV := $(UV_DIR)/bin/uv
-# uv trusts the machine's certificate store, as pip does (a proxy's CA installed there works for both).
+# uv takes the platform's certificate store rather than its own bundle, so a CA installed there (a TLS-inspecting
+# proxy's) is trusted; unless UV_SYSTEM_CERTS is set already.
 export UV_SYSTEM_CERTS ?= 1
 $(UV): requirements-uv.txt
 	rm -rf $(UV_DIR)
@@ -211,8 +212,9 @@ build-check: venv
 			|| { echo "ansible-doc cannot render $$module from the built tarball"; exit 1; }; \
 	done
 
-# The check Galaxy and Automation Hub run on an uploaded tarball (hacking/galaxy-importer.cfg: its ansible-test
-# run off, its ansible-lint on), from a virtualenv of its own.
+# The check Galaxy and Automation Hub run on an uploaded tarball (hacking/galaxy-importer.cfg: the required tags
+# checked; its ansible-test and ansible-lint runs off, `make sanity` and `make lint` cover them), from a virtualenv of
+# its own.
 $(GALAXY_IMPORTER)/.installed: requirements-galaxy-importer.txt | $(UV)
 	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(GALAXY_IMPORTER)
 	$(UV) pip install --quiet --python $(GALAXY_IMPORTER)/bin/python -r requirements-galaxy-importer.txt
