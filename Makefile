@@ -108,7 +108,7 @@ units-integration: venv
 # The emulator's own tests and the scenarios that need fault injection, races or property-based input; the unit
 # tests run under ansible-test (make units), the module lifecycles as ansible-test targets (make integration).
 pytest: venv collection-link
-	$(BIN)/pytest -p no:cacheprovider -n 2 --durations=15 tests/emulator tests/integration
+	$(BIN)/pytest -p no:cacheprovider -n 2 --durations=15 tests/emulator tests/functional
 
 # ansible-test needs the collection laid out as ansible_collections/<namespace>/<name>: see
 # hacking/run_ansible_test.py. Units and integration run --local, in .venv, which holds every requirement of
@@ -233,7 +233,7 @@ galaxy-importer: build-check galaxy-importer-venv
 	@echo "galaxy-importer: the tarball imports cleanly"
 
 # The pytest integration suite once per value of each emulator variant that no public source settles
-# (tests/sae_emulator/FIDELITY.md); `make test` runs one lifecycle per variant (tests/integration/test_variants.py).
+# (tests/sae_emulator/FIDELITY.md); `make test` runs one lifecycle per variant (tests/functional/test_variants.py).
 VARIANTS ?= not_found=404 not_found=code_in_error_code delete_unknown=success update_port_resend=refused \
 	page_size_max=50 page_size_over_max=capped list_paging=ignored list_paging=capped list_paging=clamped \
 	app_filter=rules rule_actions_in_request=honoured \
@@ -242,7 +242,7 @@ VARIANTS ?= not_found=404 not_found=code_in_error_code delete_unknown=success up
 test-variants: venv collection-link
 	for variant in $(VARIANTS); do \
 		echo "== SAE_EMULATOR_VARIANTS=$$variant"; \
-		SAE_EMULATOR_VARIANTS=$$variant $(BIN)/pytest -p no:cacheprovider -n 2 -q tests/integration || exit 1; \
+		SAE_EMULATOR_VARIANTS=$$variant $(BIN)/pytest -p no:cacheprovider -n 2 -q tests/functional || exit 1; \
 	done
 
 demo: venv collection-link

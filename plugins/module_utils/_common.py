@@ -138,7 +138,7 @@ class _AnsibleModule(AnsibleModule):
     a scalar given to a dict option with suboptions, and ValueError (or minutes of CPU) for numbers of
     thousands of digits. The task then dies with a traceback and "MODULE FAILURE" instead of a message
     naming the option. Defusing the values right after loading, before validation runs, keeps
-    ansible-core's own message. tests/integration/test_bad_input.py
+    ansible-core's own message. tests/functional/test_bad_input.py
     (test_values_ansible_core_raises_on_fail_cleanly) fails if this override goes.
     """
 

@@ -6,7 +6,7 @@ docs/performance.md and docs/reliability.md (section "Fleet under flow control a
 the module's defaults (retries unset, retry_timeout 60), run two ways, each with `forks: 20` and `forks: 50`:
 
 - direct: the module processes without ansible-playbook, N at a time as `forks: N` runs them, started by the
-  integration harness (tests/integration/harness.py run_fleet: forked from processes that have imported
+  integration harness (tests/functional/harness.py run_fleet: forked from processes that have imported
   ansible-core and requests), so that the fleet offers far more requests than the limit on any machine. Create,
   no-op and change under flow control that admits 10 requests a second per operation (bursts of 10, on the real
   clock) and answers Throttling.User above it, and a create under the same limit during which the emulator is
@@ -396,7 +396,7 @@ def render_direct(runs, date):
              _measured(date, runs) + ' The %d tasks as module processes without ansible-playbook, each given what '
              'the play gives it (the same arguments, the endpoint and access key as its `module_defaults`, the '
              'module\'s defaults otherwise), forks at a time as `forks:` runs them: a task starts as soon as one ends. '
-             'The harness (`tests/integration/harness.py`, `run_fleet`) forks each from a process that has imported '
+             'The harness (`tests/functional/harness.py`, `run_fleet`) forks each from a process that has imported '
              'ansible-core and requests, so a task costs a fraction of what ansible-playbook adds to it and the fleet '
              'offers more than the limit admits, even on a loaded machine (Peak: more than the %g that a burst of %g '
              'and %g a second admit within a second). Flow control on the real clock.' % ((FLEET,) + _admitted(runs)),

@@ -460,7 +460,7 @@ def render_doc(figures, rows, host):
         '```',
         '',
         'It takes a few minutes and rewrites this file. The benchmark is not part of `make test`; the API call '
-        'counts it reports are also asserted, deterministically, by `tests/integration/test_call_counts.py`.',
+        'counts it reports are also asserted, deterministically, by `tests/functional/test_call_counts.py`.',
         '',
         '## Method',
         '',
