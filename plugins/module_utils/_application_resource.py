@@ -3,37 +3,23 @@
 # This file is private to the alibabacloud.sae collection and is not a public API: it may change
 # in any release without notice. Do not import it from other collections.
 
-"""SAE applications: ``ApplicationInfo(sae).run()`` for sae_application_info, and ``resolve_app_names()``, the one
-ListApplications read that turns the application names of an ingress task into ids."""
+"""SAE applications: ``ApplicationInfo(sae).run()`` for sae_application_info."""
 
 from __future__ import annotations
 
-from ansible_collections.alibabacloud.sae.plugins.module_utils._application_shape import (
-    AppNameError,
-    names_by_id,
-    normalize_application,
-    resolve_names,
-)
+from ansible_collections.alibabacloud.sae.plugins.module_utils._application_shape import normalize_application
+from ansible_collections.alibabacloud.sae.plugins.module_utils._errors import InputError
 from ansible_collections.alibabacloud.sae.plugins.module_utils._resource import SaeResource
 
 
-class ApplicationInputError(ValueError):
+class ApplicationInputError(InputError):
     """A sae_application_info argument that cannot work; the message names the option and the fix."""
-
-
-def resolve_app_names(api, namespace_id, wanted):
-    """``(ids_by_name, names_by_id)`` for ``wanted`` (``[(label, name)]``): one ListApplications read of the whole
-    namespace, every page (the AppName filter takes one name, and its matching is not documented). Raises
-    AppNameError before any write when a name matches no application or several."""
-    rows = api.list_applications(namespace_id)
-    return resolve_names(rows, wanted, namespace_id), names_by_id(rows)
 
 
 class ApplicationInfo(SaeResource):
     """One sae_application_info task: the applications of namespace_id that pass the filters, sorted by name."""
 
     result_key = 'applications'
-    input_errors = (ApplicationInputError, AppNameError)
 
     def validate(self):
         namespace_id = self.params['namespace_id']

@@ -8,6 +8,8 @@ snake_case dict) and the resolution of application names to ids. Pure functions 
 
 from __future__ import annotations
 
+from ansible_collections.alibabacloud.sae.plugins.module_utils._errors import InputError
+
 # (result key, API field) of a ListApplications row, in the order the result shows them.
 FIELDS = (
     ('app_id', 'AppId'),
@@ -66,7 +68,7 @@ def named(rows, name):
     return [row for row in rows if row.get('AppName') == name and not is_canary(row)]
 
 
-class AppNameError(ValueError):
+class AppNameError(InputError):
     """An application name that names no application, or several; the message names the rule and the fix."""
 
 

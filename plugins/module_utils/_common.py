@@ -30,8 +30,8 @@ from ansible_collections.alibabacloud.sae.plugins.module_utils._sae_api import (
 REGION_ENV = ('ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION', 'ALICLOUD_REGION_ID')
 _REGION_RE = re.compile(r'^[a-z0-9]+(-[a-z0-9]+)*$')
 
-UNKNOWN_OUTCOME_HINT = ('the outcome is unknown: the request may have been applied; check the current state '
-                        '(for example with sae_ingress_info) before running again.')
+UNKNOWN_OUTCOME_HINT = ('the outcome is unknown: the request may have been applied; check the current state (the '
+                        'info module of the resource) before running again.')
 
 
 def sae_argument_spec():
@@ -270,8 +270,9 @@ class SaeModule:
         """Hints (error code -> one line) of a resource, used by fail_api over those of the API layer."""
         self.hints.update(hints)
 
-    def fail_api(self, err, msg=None, detail=None, **result):
-        """fail_json for a SaeApiError: code, message, RequestId, ``detail``, a hint, and ``error`` as data."""
+    def api_failure(self, err, msg=None, detail=None, **result):
+        """The failed result of a SaeApiError: ``msg`` (code, message, RequestId, ``detail``, a hint), ``error`` as
+        data, and ``result``."""
         text = '%s failed: %s: %s' % (msg or err.operation or 'API call', err.code, err.message)
         if err.request_id:
             text += ' (RequestId: %s)' % err.request_id
@@ -285,4 +286,4 @@ class SaeModule:
                     % (endpoint, endpoint.strip(), endpoint.strip(), self.hints['SSLError']))
         if hint:
             text += ' Hint: %s' % hint
-        self.module.fail_json(msg=text, error=err.to_dict(), **result)
+        return dict(result, msg=text, error=err.to_dict())

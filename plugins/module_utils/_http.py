@@ -71,11 +71,13 @@ DEFAULT_RETRY_TIMEOUT = 60
 _BACKOFF_DOUBLINGS = 16  # 2 ** n past BACKOFF_CAP / BACKOFF_BASE changes nothing (and would overflow)
 _RETRY_AFTER_HEADERS = ('x-acs-retry-after', 'retry-after')
 
-Operation = namedtuple('Operation', 'action method path body_fields retry_codes', defaults=(frozenset(),))
+Operation = namedtuple('Operation', 'action method path body_fields retry_codes not_found_codes',
+                       defaults=(frozenset(), frozenset()))
 Operation.__doc__ = """One API operation: action name, HTTP method, path, the names of the parameters
-sent in the form body (every other parameter goes to the query string), and ``retry_codes``: error codes
+sent in the form body (every other parameter goes to the query string), ``retry_codes``: error codes
 the caller knows to be definite refusals for a passing reason (nothing was applied), retried like
-throttling for every method, a POST included."""
+throttling for every method, a POST included, and ``not_found_codes``: the codes by which the operation
+says its target does not exist (the transport raises them like any error; the caller reads them)."""
 
 _RETRYABLE_CODES = frozenset(['ServiceUnavailable', 'InternalError'])
 _ERROR_BODY_PREVIEW = 200
@@ -87,7 +89,8 @@ class AcsCallError(Exception):
 
     ``retryable``: the failure is transient (throttling, 5xx, connection); ``retry_after``: the seconds the
     answer asked to wait, or None; ``uncertain``: the request may have reached the service without a
-    definite answer (a timeout or a connection lost after sending, a 5xx).
+    definite answer (a timeout or a connection lost after sending, a 5xx); ``after_lost_answer``: an earlier
+    attempt of this write got no definite answer (so a "not found" now may be that attempt's doing).
     """
 
     def __init__(self, code, message, request_id=None, status=None, operation=None, retryable=False, retry_after=None,
@@ -101,6 +104,7 @@ class AcsCallError(Exception):
         self.retryable = retryable
         self.retry_after = retry_after
         self.uncertain = uncertain
+        self.after_lost_answer = False
 
     def to_dict(self):
         """What the error says, as data: code, message, request_id, status, operation."""
@@ -274,6 +278,7 @@ class HttpClient:
     def _given_up(self, err, attempt, started, uncertain):
         """The error a call ends with: the last attempt's, saying how long it was retried and, for a write
         that may have been applied, so."""
+        err.after_lost_answer = uncertain
         if not err.retryable or isinstance(err, AcsUnknownOutcomeError):
             return err
         message = err.message

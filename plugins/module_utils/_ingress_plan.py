@@ -10,6 +10,7 @@ update, and the ingress predicted for check mode and the diff. Pure functions of
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Dict, List, Optional, Tuple
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape import (
@@ -22,12 +23,17 @@ from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape im
     Ingress,
     Rule,
     canonical_cors,
-    infer_lb_type,
-    listener_protocol_after,
-    reports_backend_protocol,
+    labelled_rules,
     rule_key,
     wanted_cors,
 )
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_validate import (
+    infer_lb_type,
+    listener_protocol_after,
+    reports_backend_protocol,
+)
+
+_APP_ID_RE = re.compile(r'^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$')
 
 # API parameters of a create or an update: PascalCase field names, Python values (the transport encodes them),
 # for example {'ListenerPort': 80, 'Rules': [{'appId': 'a', 'containerPort': 8080, 'domain': ..., 'path': ...}]}.
@@ -210,7 +216,7 @@ def predict_created(wanted: Ingress, slb_type: Optional[str] = None) -> Ingress:
     after.update(desired_values({}, wanted))
     after['description'] = wanted.get('name')
     after.setdefault('rules', [])
-    after['cert_ids'] = wanted.get('cert_ids') or []
+    after['cert_ids'] = wanted.get('cert_ids')
     after['created_by_sae'] = not wanted.get('slb_id')
     after['slb_type'] = slb_type
     if after['created_by_sae']:
@@ -231,20 +237,22 @@ def diff_view(ingress: Optional[Ingress]) -> Dict[str, Any]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _labelled_rules(values):
-    rules = [('default_rule', values['default_rule'])] if values.get('default_rule') else []
-    return rules + [('rules[%d]' % index, rule) for index, rule in enumerate(values.get('rules') or [])]
-
-
 def unresolved_names(values):
     """[(label, app_name)] of the rules of ``values`` (wanted or desired) that name an application without its id."""
-    return [(label, rule['app_name']) for label, rule in _labelled_rules(values)
+    return [(label, rule['app_name']) for label, rule in labelled_rules(values)
             if rule.get('app_id') is None and rule.get('app_name') is not None]
+
+
+def app_id_suspects(values):
+    """``["rules[0].app_id 'web'", ...]``: the app_id values of the rules of ``values`` that are no application id
+    (which looks like 395b60e4-0550-458d-9c54-a265d0361a01): an application name written where its id belongs."""
+    return ['%s.app_id %r' % (label, rule['app_id']) for label, rule in labelled_rules(values)
+            if rule.get('app_id') and not _APP_ID_RE.match(rule['app_id'])]
 
 
 def known_app_names(live):
     """{app_id: app_name} of the applications the live ingress routes to."""
-    return dict((rule['app_id'], rule['app_name']) for dummy, rule in _labelled_rules(live or {})
+    return dict((rule['app_id'], rule['app_name']) for dummy, rule in labelled_rules(live or {})
                 if rule.get('app_id') and rule.get('app_name'))
 
 

@@ -5,8 +5,7 @@
 
 """The shape of an SAE ingress in the module's vocabulary: the live ingress (a DescribeIngress
 answer or a ListIngresses row, PascalCase) and the wanted one (module options) normalised into
-one snake_case form, the returned result, and what a ListIngresses row says (name, applications,
-listener). Shared by sae_ingress and sae_ingress_info; pure functions of plain dicts."""
+one snake_case form, and the returned result. Shared by every ingress module; pure functions of plain dicts."""
 
 from __future__ import annotations
 
@@ -103,7 +102,7 @@ def _to_bool(value):
     return value
 
 
-def _to_int(value):
+def to_int(value):
     if value is None or isinstance(value, bool):
         return value
     try:
@@ -112,7 +111,7 @@ def _to_int(value):
         return value
 
 
-def _blank_to_none(value):
+def blank_to_none(value):
     if value is None:
         return None
     value = str(value)
@@ -129,27 +128,27 @@ def _split_list(value):
 
 def _cast(value, kind):
     if kind == 'int':
-        return _to_int(value)
+        return to_int(value)
     if kind == 'bool':
         return _to_bool(value)
-    return _blank_to_none(value)
+    return blank_to_none(value)
 
 
 def _domain(value):
     """A rule's domain: domains are case-insensitive (SAE's console guide), so the module holds them lower-case."""
-    value = _blank_to_none(value)
+    value = blank_to_none(value)
     return value.lower() if value else None
 
 
 def _protocol(value):
-    value = _blank_to_none(value)
+    value = blank_to_none(value)
     return value.lower() if value else None
 
 
 def _rule_actions(actions):
     """A live rule's RuleActions ([{ActionType, ActionConfig}]) in the module's vocabulary."""
-    return [{'action_type': _blank_to_none(action.get('ActionType')),
-             'action_config': _blank_to_none(action.get('ActionConfig'))}
+    return [{'action_type': blank_to_none(action.get('ActionType')),
+             'action_config': blank_to_none(action.get('ActionConfig'))}
             for action in actions or [] if isinstance(action, dict)]
 
 # ---------------------------------------------------------------------------------------------
@@ -167,13 +166,13 @@ def live_rule(rule: Dict[str, Any]) -> Rule:
     this module (console, saectl).
     """
     return {
-        'app_id': _blank_to_none(rule.get('AppId')),
-        'app_name': _blank_to_none(rule.get('AppName')),
-        'container_port': _to_int(rule.get('ContainerPort')),
+        'app_id': blank_to_none(rule.get('AppId')),
+        'app_name': blank_to_none(rule.get('AppName')),
+        'container_port': to_int(rule.get('ContainerPort')),
         'domain': _domain(rule.get('Domain')),
-        'path': _blank_to_none(rule.get('Path')),
+        'path': blank_to_none(rule.get('Path')),
         'backend_protocol': _protocol(rule.get('BackendProtocol')),
-        'rewrite_path': _blank_to_none(rule.get('RewritePath')),
+        'rewrite_path': blank_to_none(rule.get('RewritePath')),
         'rule_actions': _rule_actions(rule.get('RuleActions')),
     }
 
@@ -188,22 +187,22 @@ def wanted_rule(rule: Dict[str, Any]) -> Rule:
     """
     rewrite_path = rule.get('rewrite_path')
     return {
-        'app_id': _blank_to_none(rule.get('app_id')),
-        'app_name': _blank_to_none(rule.get('app_name')),
-        'container_port': _to_int(rule.get('container_port')),
+        'app_id': blank_to_none(rule.get('app_id')),
+        'app_name': blank_to_none(rule.get('app_name')),
+        'container_port': to_int(rule.get('container_port')),
         'domain': _domain(rule.get('domain')),
-        'path': _blank_to_none(rule.get('path')),
+        'path': blank_to_none(rule.get('path')),
         'backend_protocol': _protocol(rule.get('backend_protocol')),
         # '' asks for no rewrite (kept apart from None, which keeps the live value)
-        'rewrite_path': None if rewrite_path is None else (_blank_to_none(rewrite_path) or ''),
+        'rewrite_path': None if rewrite_path is None else (blank_to_none(rewrite_path) or ''),
     }
 
 
 def _default_rule(app_id: Any, app_name: Any, container_port: Any, backend_protocol: Any) -> Rule:
     return {
-        'app_id': _blank_to_none(app_id),
-        'app_name': _blank_to_none(app_name),
-        'container_port': _to_int(container_port),
+        'app_id': blank_to_none(app_id),
+        'app_name': blank_to_none(app_name),
+        'container_port': to_int(container_port),
         'backend_protocol': _protocol(backend_protocol),
     }
 
@@ -243,7 +242,7 @@ def _cors(values: Dict[str, Any]) -> Dict[str, Any]:
         if option in CORS_LISTS:
             value = _split_list(value)
         elif option == 'max_age':
-            value = _to_int(_blank_to_none(value))
+            value = to_int(blank_to_none(value))
         else:
             value = _to_bool(value)
         result[option] = value
@@ -280,15 +279,15 @@ def normalize_live(data: ApiIngress) -> Ingress:
     """
     live = {}
     if 'Id' in data:
-        live['id'] = _to_int(data['Id'])
+        live['id'] = to_int(data['Id'])
     if 'Description' in data:
         live['name'] = live['description'] = row_name(data)
     simple = (('namespace_id', 'NamespaceId'), ('slb_id', 'SlbId'), ('slb_type', 'SlbType'))
     for option, api in simple:
         if api in data:
-            live[option] = _blank_to_none(data[api])
+            live[option] = blank_to_none(data[api])
     if 'LoadBalanceType' in data:
-        live['load_balance_type'] = (_blank_to_none(data['LoadBalanceType']) or SERVICE_DEFAULTS['load_balance_type']).lower()
+        live['load_balance_type'] = (blank_to_none(data['LoadBalanceType']) or SERVICE_DEFAULTS['load_balance_type']).lower()
     for scalar in SCALARS:
         # A number or flag the service answers null for is not reported, like one it leaves out.
         value = data.get(scalar.api)
@@ -296,10 +295,11 @@ def normalize_live(data: ApiIngress) -> Ingress:
             live[scalar.option] = _cast(value, scalar.kind)
     if 'ListenerPort' in data or 'ListenerProtocol' in data or 'Id' in data:
         # The service omits ListenerProtocol on listeners created without one: they are HTTP.
-        protocol = _blank_to_none(data.get('ListenerProtocol'))
+        protocol = blank_to_none(data.get('ListenerProtocol'))
         live['listener_protocol'] = protocol.upper() if protocol else SERVICE_DEFAULTS['listener_protocol']
     if 'CertIds' in data:
-        live['cert_ids'] = _split_list(data['CertIds']) or []
+        # No certificate reads as null, as an empty CertId does: a value the service does not give.
+        live['cert_ids'] = _split_list(data['CertIds']) or None
     if 'DefaultRule' in data:
         live['default_rule'] = live_default_rule(data['DefaultRule'])
     if 'Rules' in data:
@@ -310,12 +310,12 @@ def normalize_live(data: ApiIngress) -> Ingress:
         live['created_by_sae'] = _to_bool(data['CreatedBySae'])
     # ListIngresses rows only: when the ingress was created, and the MSE gateway of a gateway route.
     if 'CreateTime' in data:
-        live['create_time'] = _to_int(data['CreateTime'])
+        live['create_time'] = to_int(data['CreateTime'])
     for option, api in (('mse_gateway_id', 'MseGatewayId'), ('mse_gateway_protocol', 'MseGatewayProtocol')):
         if api in data:
-            live[option] = _blank_to_none(data[api])
+            live[option] = blank_to_none(data[api])
     if 'MseGatewayPort' in data:
-        live['mse_gateway_port'] = _to_int(_blank_to_none(data['MseGatewayPort']))
+        live['mse_gateway_port'] = to_int(blank_to_none(data['MseGatewayPort']))
     return live
 
 
@@ -353,6 +353,13 @@ def normalize_wanted(params: Params) -> Ingress:
     return wanted
 
 
+def labelled_rules(values: Ingress) -> List[Tuple[str, Rule]]:
+    """``[('default_rule', rule), ('rules[0]', rule), ...]``: the rules of an ingress in the module's shape, each with
+    the option that holds it."""
+    rules = [('default_rule', values['default_rule'])] if values.get('default_rule') else []
+    return rules + [('rules[%d]' % index, rule) for index, rule in enumerate(values.get('rules') or [])]
+
+
 def result_from_live(live: Ingress) -> Ingress:
     """The `ingress` return value: every key of RESULT_KEYS (the RETURN documentation), None where unknown."""
     return dict((key, live.get(key)) for key in RESULT_KEYS)
@@ -383,81 +390,11 @@ def lb_type_of_slb(slb_id: Optional[str]) -> Optional[str]:
     return None
 
 
-def infer_lb_type(wanted: Ingress, live: Optional[Ingress] = None) -> Optional[str]:
-    """The ingress's load balancer type as far as it is known: the task's (or its slb_id's), else the live one."""
-    if wanted.get('load_balance_type'):
-        return wanted['load_balance_type']
-    if live and live.get('load_balance_type'):
-        return live['load_balance_type']
-    return None
-
-
-def reports_backend_protocol(lb_type: Optional[str], listener_protocol: Optional[str]) -> bool:
-    """The service applies and reports a backend protocol only on an ALB ingress with an HTTPS listener."""
-    return lb_type == 'alb' and listener_protocol == 'HTTPS'
-
-
-def listener_protocol_after(wanted: Ingress, live: Optional[Ingress]) -> str:
-    """The listener protocol once the task is applied: the task's, else the live one, else the default HTTP."""
-    return wanted.get('listener_protocol') or (live or {}).get('listener_protocol') or SERVICE_DEFAULTS['listener_protocol']
-
-# ---------------------------------------------------------------------------------------------
-# ListIngresses rows
-# ---------------------------------------------------------------------------------------------
-
-
-class AmbiguousName(LookupError):
-    def __init__(self, name, namespace_id, ids):
-        self.ids = ids
-        super().__init__('%d ingresses in %s are named %r (ids: %s). Set ingress_id to choose one.'
-                         % (len(ids), namespace_id, name, ', '.join(str(i) for i in ids)))
-
-
 def row_name(row: ApiIngress) -> Optional[str]:
     """The routing rule name (the task's `name`) of a ListIngresses row or DescribeIngress answer.
 
     That is `Description`: the service generates `Name` itself (for example
     ``lb-uf6jt0nu4z6ior943****-80-f5****``), so it never matches what a task sets.
     """
-    return _blank_to_none(row.get('Description'))
+    return blank_to_none(row.get('Description'))
 
-
-def is_gateway_route(row: ApiIngress) -> bool:
-    """True for a ListIngresses row of an MSE gateway's route (MseGatewayId set): not an ingress sae_ingress manages."""
-    return bool(_blank_to_none(row.get('MseGatewayId')))
-
-
-def gateway_routes_named(rows: List[ApiIngress], name: str) -> List[ApiIngress]:
-    """The ListIngresses rows of MSE gateway routes named `name`."""
-    return [row for row in rows if is_gateway_route(row) and row_name(row) == name]
-
-
-def find_by_name(rows: List[ApiIngress], name: str) -> Optional[ApiIngress]:
-    """The ListIngresses row named `name`, or None; rows of MSE gateway routes never match. Raises AmbiguousName
-    if several are."""
-    matches = [row for row in rows if row_name(row) == name and not is_gateway_route(row)]
-    if len(matches) > 1:
-        raise AmbiguousName(name, rows[0].get('NamespaceId'), sorted(_to_int(row.get('Id')) for row in matches))
-    return matches[0] if matches else None
-
-
-def port_holder(rows: List[ApiIngress], slb_id: Optional[str], listener_port: Optional[int]) -> Optional[ApiIngress]:
-    """The ListIngresses row that holds `listener_port` on `slb_id`, or None (never a row of an MSE gateway route)."""
-    if not slb_id or listener_port is None:
-        return None
-    for row in rows:
-        if not is_gateway_route(row) and row.get('SlbId') == slb_id and _to_int(row.get('ListenerPort')) == listener_port:
-            return row
-    return None
-
-
-def routed_apps(row: ApiIngress) -> set:
-    """The application ids an ingress (a ListIngresses row or DescribeIngress answer) routes to."""
-    rules = [row.get('DefaultRule') or {}] + list(row.get('Rules') or [])
-    return set(rule.get('AppId') for rule in rules if isinstance(rule, dict) and rule.get('AppId'))
-
-
-def routed_app_names(row):
-    """The application names (AppName) an ingress (a ListIngresses row or DescribeIngress answer) routes to."""
-    rules = [row.get('DefaultRule') or {}] + list(row.get('Rules') or [])
-    return set(rule.get('AppName') for rule in rules if isinstance(rule, dict) and rule.get('AppName'))

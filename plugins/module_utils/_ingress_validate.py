@@ -9,17 +9,18 @@ validate_load_balancer: before any call), and what it says against the live ingr
 
 from __future__ import annotations
 
+from collections import namedtuple
 from typing import Any, Dict, List, Optional, Tuple
 
+from ansible_collections.alibabacloud.sae.plugins.module_utils._errors import InputError
 from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape import (
     CREATE_ONLY,
     IMMUTABLE,
     SERVICE_DEFAULTS,
     Ingress,
     Params,
-    infer_lb_type,
-    listener_protocol_after,
-    reports_backend_protocol,
+    labelled_rules,
+    normalize_wanted,
     rule_key,
     wanted_rule,
 )
@@ -36,13 +37,52 @@ RANGES = {
 }
 
 
-class IngressInputError(ValueError):
+class IngressInputError(InputError):
     """A task argument that cannot work; the message names the option and the fix."""
+
+
+# One ingress task, validated: its identity (``ingress_id``, else ``name``, else the listener of ``wanted``), the
+# options it sets in the shape of _ingress_shape (``wanted``), and ``purge_rules``.
+IngressTask = namedtuple('IngressTask', 'namespace_id ingress_id name wanted purge_rules')
+
+
+def ingress_task(params: Params) -> IngressTask:
+    """The task of the module's parameters (or of one entry of a list of ingresses), checked as far as the task alone
+    decides. Raises IngressInputError listing every problem found."""
+    validate_static(params)
+    wanted = normalize_wanted(params)
+    if params.get('state', 'present') == 'present':
+        validate_load_balancer(wanted)
+    return IngressTask(params.get('namespace_id'), params.get('ingress_id'), params.get('name'), wanted,
+                       params.get('purge_rules', True))
 
 
 def _check_range(errors: List[str], label: str, value: Optional[int], low: int, high: int) -> None:
     if value is not None and not low <= value <= high:
         errors.append('%s must be between %d and %d, got %s.' % (label, low, high, value))
+
+# ---------------------------------------------------------------------------------------------
+# Load balancer type
+# ---------------------------------------------------------------------------------------------
+
+
+def infer_lb_type(wanted: Ingress, live: Optional[Ingress] = None) -> Optional[str]:
+    """The ingress's load balancer type as far as it is known: the task's (or its slb_id's), else the live one."""
+    if wanted.get('load_balance_type'):
+        return wanted['load_balance_type']
+    if live and live.get('load_balance_type'):
+        return live['load_balance_type']
+    return None
+
+
+def reports_backend_protocol(lb_type: Optional[str], listener_protocol: Optional[str]) -> bool:
+    """The service applies and reports a backend protocol only on an ALB ingress with an HTTPS listener."""
+    return lb_type == 'alb' and listener_protocol == 'HTTPS'
+
+
+def listener_protocol_after(wanted: Ingress, live: Optional[Ingress]) -> str:
+    """The listener protocol once the task is applied: the task's, else the live one, else the default HTTP."""
+    return wanted.get('listener_protocol') or (live or {}).get('listener_protocol') or SERVICE_DEFAULTS['listener_protocol']
 
 # ---------------------------------------------------------------------------------------------
 # The task alone
@@ -159,11 +199,6 @@ def _domain_and_path_errors(label: str, domain: str, path: str) -> List[str]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _wanted_rules(wanted: Ingress) -> List[Tuple[str, Any]]:
-    rules = [('default_rule', wanted['default_rule'])] if wanted.get('default_rule') else []
-    return rules + [('rules[%d]' % index, rule) for index, rule in enumerate(wanted.get('rules') or [])]
-
-
 def _backend_protocol_errors(wanted: Ingress, lb_type: Optional[str], listener_protocol: Optional[str]) -> List[str]:
     """backend_protocol https or grpc where the service neither applies nor reports one."""
     if lb_type != 'clb' and (lb_type is None or listener_protocol is None):
@@ -174,7 +209,7 @@ def _backend_protocol_errors(wanted: Ingress, lb_type: Optional[str], listener_p
     return ['%s.backend_protocol %s: SAE applies and reports a backend protocol only on an ALB ingress with an HTTPS '
             'listener, and this is %s. Remove backend_protocol (backends are reached over http).'
             % (label, rule['backend_protocol'], where)
-            for label, rule in _wanted_rules(wanted) if rule.get('backend_protocol') not in (None, 'http')]
+            for label, rule in labelled_rules(wanted) if rule.get('backend_protocol') not in (None, 'http')]
 
 
 def _lb_type_errors(wanted: Ingress, lb_type: Optional[str], live: Optional[Ingress],
@@ -250,3 +285,12 @@ def merged_rules_message(count: int, listed: int) -> str:
     return ('With purge_rules: false the ingress would hold %d rules (the %d listed ones merged with the live ones it '
             'keeps); an ingress holds at most %d. Nothing was changed. Remove rules from the ingress, list fewer, or set '
             'purge_rules: true to replace the live rules.' % (count, listed, MAX_RULES))
+
+
+def unreported_warning(ingress_id: Any, options: List[str]) -> str:
+    """The warning for options the task sets that the service does not report (missing_from_live)."""
+    one = len(options) == 1
+    return ('The service does not report %s of ingress %s, so the module cannot compare %s: %s sent when the ingress is '
+            'created or along with a change of another option, never on %s own. Check the value in the SAE console.'
+            % (', '.join(options), ingress_id, 'it' if one else 'them', 'it is' if one else 'they are',
+               'its' if one else 'their'))

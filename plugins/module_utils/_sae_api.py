@@ -55,22 +55,22 @@ TRANSIENT_REFUSALS = frozenset([
 EMPTY_RESPONSE = 'InvalidResponse.Api'
 _REPEATABLE = TRANSIENT_REFUSALS | {EMPTY_RESPONSE}
 
+# "This ingress does not exist", as each operation answers it: only codes that can be about the ingress. No public
+# page documents the answer to an unknown IngressId: a not-found code of the ingress, or InvalidParameter.WithMessage.
+# DescribeIngress takes a single parameter, so that code can only be about the id (the public Terraform provider
+# reads it the same way, for DescribeIngress only); on DeleteIngress it is confirmed with a DescribeIngress (see
+# delete_ingress). The code may sit in Code or in ErrorCode (the transport reads both). Every other answer, a 404
+# included (InvalidResponse.Api, InvalidAppId.NotFound, InvalidNamespaceId.NotFound...), is a failure: it does not
+# say that the ingress is missing.
+INGRESS_NOT_FOUND = frozenset(['Ingress.NotFound', 'InvalidIngress.NotFound', 'Ingress.Not.Exist',
+                               'InvalidParameter.WithMessage'])
+
 CREATE_INGRESS = Operation('CreateIngress', 'POST', INGRESS_PATH, ('Rules',), TRANSIENT_REFUSALS)
 UPDATE_INGRESS = Operation('UpdateIngress', 'PUT', INGRESS_PATH, ('Rules',), _REPEATABLE)
-DESCRIBE_INGRESS = Operation('DescribeIngress', 'GET', INGRESS_PATH, (), _REPEATABLE)
-DELETE_INGRESS = Operation('DeleteIngress', 'DELETE', INGRESS_PATH, (), _REPEATABLE)
+DESCRIBE_INGRESS = Operation('DescribeIngress', 'GET', INGRESS_PATH, (), _REPEATABLE, INGRESS_NOT_FOUND)
+DELETE_INGRESS = Operation('DeleteIngress', 'DELETE', INGRESS_PATH, (), _REPEATABLE, INGRESS_NOT_FOUND)
 LIST_INGRESSES = Operation('ListIngresses', 'GET', INGRESS_LIST_PATH, (), _REPEATABLE)
 LIST_APPLICATIONS = Operation('ListApplications', 'GET', '/pop/v1/sam/app/listApplications', (), _REPEATABLE)
-
-# "This ingress does not exist", as DescribeIngress answers it: only codes that can be about the ingress. No
-# public page documents the answer to an unknown IngressId: a not-found code of the ingress, or
-# InvalidParameter.WithMessage (DescribeIngress takes a single parameter, so the code can only be about that id;
-# the public Terraform provider reads it the same way, for DescribeIngress only). The code may sit in Code or in
-# ErrorCode (the transport reads both). Every other answer, a 404 included (InvalidResponse.Api,
-# InvalidAppId.NotFound, InvalidNamespaceId.NotFound, InvalidVpcId.NotFound...), is a failure: it does not say
-# that the ingress is missing.
-INGRESS_NOT_FOUND_CODES = frozenset(['Ingress.NotFound', 'InvalidIngress.NotFound', 'Ingress.Not.Exist'])
-NOT_FOUND_CODES = INGRESS_NOT_FOUND_CODES | {'InvalidParameter.WithMessage'}
 
 # The page size ListIngresses is asked for. No public source states the maximum (the SDK has none): 50 stays
 # within every plausible cap. See list_ingresses for how the end of the list is recognised.
@@ -98,10 +98,8 @@ ERROR_HINTS = {
     'Application.InvalidStatus': 'the application is in a state that refuses changes (a deployment or another change '
                                  'in progress): wait until it is running normally, then run again.',
     'OperationFailed.RPCError': 'an internal call of SAE failed: wait a minute and run again, or raise retry_timeout.',
-    EMPTY_RESPONSE: 'an internal failure of SAE (its answer was empty); it says nothing about the ingress. Try again '
-                    'later; if it persists, check namespace_id, ingress_id and region.',
-    'InvalidAppId.NotFound': 'no application with that id: check the app_id of default_rule and rules.',
-    'InvalidApplication.NotFound': 'no such application: check the app_id of default_rule and rules.',
+    EMPTY_RESPONSE: 'an internal failure of SAE (its answer was empty); it says nothing about the resource. Try again '
+                    'later; if it persists, check namespace_id, the ids the task gives, and region.',
     'InvalidNamespaceId.NotFound': 'no namespace with that id in this region: check namespace_id and region.',
     'InvalidVpcId.NotFound': "the VPC of the namespace was not found: check the namespace's VPC in the SAE console.",
     INCOMPLETE_LISTING: 'the pages of the listing did not add up, so nothing was concluded from it: run again once the '
@@ -118,11 +116,12 @@ LISTINGS = {
 }
 
 
-def is_not_found(err):
-    """True when a SaeApiError of DescribeIngress says the ingress does not exist."""
+def is_not_found(err, operation):
+    """True when ``err``, a SaeApiError of ``operation``, is one of the codes by which it says its target does not
+    exist (an unknown outcome never is)."""
     if not isinstance(err, SaeApiError) or isinstance(err, SaeUnknownOutcomeError):
         return False
-    return err.code in NOT_FOUND_CODES
+    return err.code in operation.not_found_codes
 
 
 def _data(response, operation):
@@ -185,22 +184,23 @@ class SaeApi:
         try:
             response = self.http.call(DESCRIBE_INGRESS, {'IngressId': ingress_id})
         except SaeApiError as err:
-            if is_not_found(err):
+            if is_not_found(err, DESCRIBE_INGRESS):
                 return None
             raise
         return _data(response, DESCRIBE_INGRESS.action) or None
 
     def delete_ingress(self, ingress_id):
-        """DeleteIngress; returns ``False`` when the ingress was already gone.
+        """DeleteIngress; returns ``False`` when the ingress was already gone (another writer deleted it).
 
         An error that reads as "not found" counts as gone only once DescribeIngress confirms it: on
-        DeleteIngress, InvalidParameter.WithMessage might be about something else.
+        DeleteIngress, InvalidParameter.WithMessage might be about something else. Gone after an attempt whose
+        answer was lost is this call's doing: ``True``.
         """
         try:
             self.http.call(DELETE_INGRESS, {'IngressId': ingress_id})
         except SaeApiError as err:
-            if is_not_found(err) and self.describe_ingress(ingress_id) is None:
-                return False
+            if is_not_found(err, DELETE_INGRESS) and self.describe_ingress(ingress_id) is None:
+                return err.after_lost_answer
             raise
         return True
 

@@ -462,7 +462,7 @@ error:
 """
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils._common import SaeModule
-from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_resource import ingress_info
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_resource import IngressInfo
 
 
 def argument_spec():
@@ -482,7 +482,7 @@ def argument_spec():
 def main():
     sae = SaeModule(argument_spec=argument_spec(), supports_check_mode=True,
                     required_one_of=[('namespace_id', 'ingress_id')])
-    sae.module.exit_json(**ingress_info(sae))
+    sae.module.exit_json(**IngressInfo(sae).run())
 
 
 if __name__ == '__main__':

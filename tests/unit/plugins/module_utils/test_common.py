@@ -238,17 +238,15 @@ def test_explicit_keys_give_explicit_credentials(harness):
     assert creds.source == 'explicit' and creds.get() == ('test-id', 'test-secret', 'tok')
 
 
-# -- fail_api ---------------------------------------------------------------------------------
+# -- api_failure ------------------------------------------------------------------------------
 
 def _fail(harness, err, **kwargs):
     sae = harness()
     sae.add_hints(INGRESS_HINTS)
-    with pytest.raises(FailJson) as info:
-        sae.fail_api(err, **kwargs)
-    return info.value.args[0]
+    return sae.api_failure(err, **kwargs)
 
 
-def test_fail_api_message_hint_and_error_data(harness):
+def test_api_failure_message_hint_and_error_data(harness):
     err = SaeApiError('SlbListenerPort.NotAvailable', 'The listener port is not available.', request_id='ABC-123',
                       status=400, operation='CreateIngress')
     result = _fail(harness, err, changed=False, ingress={})
@@ -260,7 +258,7 @@ def test_fail_api_message_hint_and_error_data(harness):
     assert result['changed'] is False and result['ingress'] == {}
 
 
-def test_fail_api_custom_msg_without_request_id_or_hint(harness):
+def test_api_failure_custom_msg_without_request_id_or_hint(harness):
     err = SaeApiError('Some.Unknown', 'odd', status=400, operation='UpdateIngress')
     assert _fail(harness, err, msg='Updating ingress 12')['msg'] == 'Updating ingress 12 failed: Some.Unknown: odd'
 
@@ -273,7 +271,7 @@ def test_fail_api_custom_msg_without_request_id_or_hint(harness):
     (SaeApiError('SSLError', 'tls'), ['ca_path', 'validate_certs']),
     (SaeUnknownOutcomeError('ReadTimeout', 'late', operation='CreateIngress'), ['outcome is unknown']),
 ])
-def test_fail_api_hints(harness, err, words):
+def test_api_failure_hints(harness, err, words):
     msg = _fail(harness, err)['msg']
     assert ' Hint: ' in msg
     for word in words:

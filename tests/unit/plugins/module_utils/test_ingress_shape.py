@@ -20,7 +20,7 @@ def test_normalize_live_maps_pascal_case_and_fills_service_defaults():
     assert live['default_rule'] == {'app_id': APP, 'app_name': 'one', 'container_port': 8080, 'backend_protocol': None}
     assert live['rules'][1] == {'app_id': APP2, 'app_name': 'two', 'container_port': 8443, 'domain': 'a.example.com', 'path': '/api',
                                 'backend_protocol': None, 'rewrite_path': None, 'rule_actions': []}
-    assert live['cert_ids'] == []
+    assert live['cert_ids'] is None
     alb = shape.normalize_live(ALB_HTTPS)
     assert alb['default_rule']['backend_protocol'] == 'http' and alb['rules'][1]['backend_protocol'] == 'https'
 
@@ -40,8 +40,8 @@ def test_rule_actions_are_returned_in_the_module_vocabulary():
 @pytest.mark.parametrize('wire, expected', [
     ('b-cn,a-cn', ['a-cn', 'b-cn']),
     (['b-cn', 'a-cn', 'a-cn'], ['a-cn', 'b-cn']),
-    ('', []),
-    (None, []),
+    ('', None),
+    (None, None),
 ])
 def test_cert_ids_are_a_sorted_set(wire, expected):
     assert shape.normalize_live(dict(DESCRIBE, CertIds=wire))['cert_ids'] == expected
@@ -60,16 +60,6 @@ def test_normalize_wanted_does_not_mutate_params():
     snapshot = copy.deepcopy(original)
     shape.normalize_wanted(original)
     assert original == snapshot
-
-
-def test_find_by_name_reports_every_id_when_ambiguous():
-    rows = [dict(Id=3, Description='web', NamespaceId='ns'), dict(Id=1, Description='web', NamespaceId='ns'),
-            dict(Id=2, Description='api', NamespaceId='ns')]
-    with pytest.raises(shape.AmbiguousName) as err:
-        shape.find_by_name(rows, 'web')
-    assert err.value.ids == [1, 3] and 'ids: 1, 3' in str(err.value)
-    assert shape.find_by_name(rows, 'api')['Id'] == 2
-    assert shape.find_by_name(rows, 'none') is None
 
 
 def _assert_documented_shape(value, contains, where):
@@ -99,8 +89,3 @@ def test_result_has_every_documented_key():
     assert result['rules'] and result['rules'][0]['rule_actions'] and result['default_rule'], result
     _assert_documented_shape(result, documented, 'ingress')
 
-
-def test_port_holder_reads_string_ports_of_list_rows():
-    rows = [{'Id': 1, 'SlbId': 'lb-1', 'ListenerPort': '80'}, {'Id': 2, 'SlbId': 'lb-1', 'ListenerPort': '81'}]
-    assert shape.port_holder(rows, 'lb-1', 81)['Id'] == 2
-    assert shape.port_holder(rows, 'lb-2', 81) is None

@@ -106,7 +106,15 @@ def test_delete_refused_with_message_while_the_ingress_exists_fails_with_the_cod
     ('Some.Other.NotFound', 404, False),
 ] + [(code, status, False) for code, status in NOT_ABOUT_THE_INGRESS])
 def test_not_found_forms_of_describe(code, status, gone):
-    assert _sae_api.is_not_found(SaeApiError(code, 'x', status=status)) is gone
+    assert _sae_api.is_not_found(SaeApiError(code, 'x', status=status), _sae_api.DESCRIBE_INGRESS) is gone
+
+
+@pytest.mark.parametrize('operation', ['CreateIngress', 'UpdateIngress', 'ListIngresses', 'ListApplications'])
+def test_not_found_is_the_operations_own(operation):
+    # InvalidParameter.WithMessage means "bad input" to the operations that take more than the id.
+    op = dict((op.action, op) for op in (_sae_api.CREATE_INGRESS, _sae_api.UPDATE_INGRESS, _sae_api.LIST_INGRESSES,
+                                          _sae_api.LIST_APPLICATIONS))[operation]
+    assert not _sae_api.is_not_found(SaeApiError('InvalidParameter.WithMessage', 'x', status=400), op)
 
 
 def test_describe_and_delete_success_and_other_errors():
