@@ -202,12 +202,15 @@ repo-lint: venv actionlint
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-issue-config .github/ISSUE_TEMPLATE/config.yml
 	$(BIN)/pytest -p no:cacheprovider -q --noconftest tests/repo
 
+# The collection's modules: every file of plugins/modules (the one place a module is added).
+MODULES := $(filter-out __init__,$(basename $(notdir $(wildcard plugins/modules/*.py))))
+
 # The collection builds into a tarball that installs and whose modules render with ansible-doc.
 build-check: venv
 	rm -rf $(BUILD)/dist $(BUILD)/installed
 	$(BIN)/ansible-galaxy collection build --output-path $(BUILD)/dist .
 	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/installed $(BIN)/ansible-galaxy collection install --offline -p $(BUILD)/installed $(BUILD)/dist/alibabacloud-sae-*.tar.gz
-	for module in sae_application_info sae_ingress sae_ingress_info; do \
+	for module in $(MODULES); do \
 		ANSIBLE_COLLECTIONS_PATH=$(BUILD)/installed $(BIN)/ansible-doc alibabacloud.sae.$$module | grep -q '^OPTIONS' \
 			|| { echo "ansible-doc cannot render $$module from the built tarball"; exit 1; }; \
 	done

@@ -217,17 +217,17 @@ error:
   contains:
     code:
       description:
-        - The error code of the answer, for example V(SlbListenerPort.NotAvailable) or V(Throttling.User); or, for a
+        - The error code of the answer, for example V(Throttling.User) or V(InvalidNamespaceId.NotFound); or, for a
           call that got no usable answer, the module's own (V(ConnectTimeout), V(ReadTimeout), V(ConnectionError),
           V(SSLError), V(RequestError), V(CredentialsError), V(InvalidResponse), V(IncompleteListing)).
       returned: always
       type: str
-      sample: SlbListenerPort.NotAvailable
+      sample: Throttling.User
     message:
       description: The message of the answer, or what went wrong without one.
       returned: always
       type: str
-      sample: The listener port is not available.
+      sample: Request was denied due to user flow control.
     request_id:
       description: The RequestId of the answer, to give to support; null when no answer came.
       returned: always
@@ -239,10 +239,10 @@ error:
       type: int
       sample: 400
     operation:
-      description: The API operation that failed, for example V(CreateIngress).
+      description: The API operation that failed, for example V(ListApplications).
       returned: always
       type: str
-      sample: CreateIngress
+      sample: ListApplications
 """
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils._common import SaeModule

@@ -31,6 +31,9 @@ from sae_emulator import inventory as inv
 HERE = os.path.dirname(os.path.abspath(__file__))
 COLLECTION_ROOT = os.path.dirname(os.path.dirname(HERE))
 WRITES = ('CreateIngress', 'UpdateIngress', 'DeleteIngress')
+# The collection's modules, from the one place a module is added: plugins/modules.
+MODULES = sorted(name[:-3] for name in os.listdir(os.path.join(COLLECTION_ROOT, 'plugins', 'modules'))
+                 if name.endswith('.py') and not name.startswith('_'))
 # The emulator variants of this run (SAE_EMULATOR_VARIANTS, make test-variants), for the tests whose expectations
 # depend on one.
 VARIANTS = sae_emulator.resolve_variants()

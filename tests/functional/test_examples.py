@@ -12,7 +12,7 @@ import yaml
 
 import sae_emulator
 
-from harness import operations, writes  # pylint: disable=import-error
+from harness import MODULES, operations, writes  # pylint: disable=import-error
 
 MODULES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), 'plugins', 'modules')
 
@@ -48,7 +48,7 @@ def test_examples_run_against_the_emulator_and_are_idempotent(play, emulator_fac
     emulator = emulator_factory(variants={})
     tasks = []
     # Each task that can change something runs twice; the read-only ones (the info modules, set_fact, debug) once.
-    for task in examples('sae_ingress') + examples('sae_ingress_info') + examples('sae_application_info'):
+    for task in [task for module in MODULES for task in examples(module)]:
         tasks.extend([task, again(task)] if writes_ingresses(task) else [task])
     env = {
         'ALIBABA_CLOUD_ACCESS_KEY_ID': sae_emulator.DEFAULT_ACCESS_KEY_ID,
@@ -100,7 +100,7 @@ def _ingress_tasks(tasks, variables):
 def example_listeners():
     """(source, name, slb_id, listener_port) of every sae_ingress example that creates or converges an ingress."""
     found = []
-    for module in ('sae_ingress', 'sae_ingress_info', 'sae_application_info'):
+    for module in MODULES:
         found += [('%s EXAMPLES' % module, args) for args in _ingress_tasks(examples(module), {})]
     directory = os.path.join(ROOT, 'examples')
     for name in sorted(os.listdir(directory)):
@@ -137,7 +137,7 @@ def test_examples_take_keys_from_vault_variables_not_the_environment():
     """An environment lookup copied into task arguments puts the key where ansible-core may print it; the modules read
     the environment themselves."""
     sources = []
-    for module in ('sae_ingress', 'sae_ingress_info', 'sae_application_info'):
+    for module in MODULES:
         with open(os.path.join(MODULES_DIR, module + '.py'), encoding='utf-8') as handle:
             sources.append(handle.read())
     for name in os.listdir(os.path.join(ROOT, 'examples')):

@@ -348,3 +348,17 @@ def test_an_incomplete_listing_gets_the_hint_of_the_listing_that_failed(harness)
     assert 'app_id instead of app_name' in by_names and 'ingress_id' not in by_names
     applications = _common.error_hint(SaeApiError(listing, 'x', operation='ListApplications'), harness().hints)
     assert 'run again' in applications and 'app_id' not in applications and 'ingress_id' not in applications
+
+
+@pytest.mark.parametrize('spec, value', [
+    ({'type': 'int'}, float('inf')),
+    ({'type': 'int'}, 'inf'),
+    ({'type': 'dict', 'options': {'app_id': {'type': 'str'}}}, 5),
+])
+def test_ansible_core_still_crashes_where_defuse_steps_in(spec, value):
+    """_defuse (and the parameter loading that calls it) exists because ansible-core's argument validation raises on
+    these values instead of reporting them: when this test fails, the ansible-core in use reports them itself, and
+    _defuse can be kept to the versions that still raise."""
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator  # pylint: disable=import-outside-toplevel
+    with pytest.raises((OverflowError, TypeError)):
+        ArgumentSpecValidator({'option': spec}).validate({'option': value})
