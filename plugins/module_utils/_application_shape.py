@@ -85,20 +85,21 @@ def _listing(rows):
 
 
 def resolve_names(rows, wanted, namespace_id):
-    """``{name: app_id}`` for every name of ``wanted`` (``[(label, name)]``, label such as ``rules[1]``) among the
-    ListApplications ``rows`` of ``namespace_id``. Raises AppNameError naming every name that matches no application
-    or several."""
+    """``{name: app_id}`` for every name of ``wanted`` (``[(label, name)]``, label such as ``rules[1]``, or '' for a
+    top-level app_name) among the ListApplications ``rows`` of ``namespace_id``. Raises AppNameError naming every name
+    that matches no application or several."""
     resolved, problems = {}, []
     for label, name in wanted:
+        label = label + '.app_name' if label else 'app_name'
         matches = named(rows, name)
         if len(matches) == 1:
             resolved[name] = matches[0].get('AppId')
         elif not matches:
-            problems.append('%s.app_name %r: no application of %s has that name (canary applications do not count). '
+            problems.append('%s %r: no application of %s has that name (canary applications do not count). '
                             'Candidates: %s.'
                             % (label, name, namespace_id, _listing(_candidates(rows, name))))
         else:
-            problems.append('%s.app_name %r: %d applications of %s have that name (ids: %s). Set app_id to choose one.'
+            problems.append('%s %r: %d applications of %s have that name (ids: %s). Set app_id to choose one.'
                             % (label, name, len(matches), namespace_id, ', '.join(str(row.get('AppId')) for row in matches)))
     if problems:
         raise AppNameError(' '.join(problems) + ' Nothing was changed. Hint: list the applications with '

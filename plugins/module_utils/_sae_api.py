@@ -72,6 +72,20 @@ DELETE_INGRESS = Operation('DeleteIngress', 'DELETE', INGRESS_PATH, (), _REPEATA
 LIST_INGRESSES = Operation('ListIngresses', 'GET', INGRESS_LIST_PATH, (), _REPEATABLE)
 LIST_APPLICATIONS = Operation('ListApplications', 'GET', '/pop/v1/sam/app/listApplications', (), _REPEATABLE)
 
+# Canary routes (GreyTagRoute): every parameter in the query string, the rule lists as JSON. "This route does not
+# exist": InvalidParameter.WithMessage is how DescribeGreyTagRoute answers an unknown id (the public Terraform provider
+# reads it so), but the code also means bad input: describe_grey_tag_route confirms it before concluding "gone".
+GREY_TAG_ROUTE_PATH = '/pop/v1/sam/tagroute/greyTagRoute'
+GREY_TAG_ROUTE_NOT_FOUND = frozenset(['InvalidGreyTagRoute.NotFound', 'GreyTagRoute.NotFound',
+                                      'InvalidParameter.WithMessage'])
+CREATE_GREY_TAG_ROUTE = Operation('CreateGreyTagRoute', 'POST', GREY_TAG_ROUTE_PATH, (), TRANSIENT_REFUSALS)
+UPDATE_GREY_TAG_ROUTE = Operation('UpdateGreyTagRoute', 'PUT', GREY_TAG_ROUTE_PATH, (), _REPEATABLE)
+DESCRIBE_GREY_TAG_ROUTE = Operation('DescribeGreyTagRoute', 'GET', GREY_TAG_ROUTE_PATH, (), _REPEATABLE,
+                                    GREY_TAG_ROUTE_NOT_FOUND)
+DELETE_GREY_TAG_ROUTE = Operation('DeleteGreyTagRoute', 'DELETE', GREY_TAG_ROUTE_PATH, (), _REPEATABLE,
+                                  GREY_TAG_ROUTE_NOT_FOUND)
+LIST_GREY_TAG_ROUTE = Operation('ListGreyTagRoute', 'GET', '/pop/v1/sam/tagroute/greyTagRouteList', (), _REPEATABLE)
+
 # The page size ListIngresses is asked for. No public source states the maximum (the SDK has none): 50 stays
 # within every plausible cap. See list_ingresses for how the end of the list is recognised.
 LIST_PAGE_SIZE = 50
@@ -150,7 +164,79 @@ def _int_or_none(value):
         return None
 
 
-class SaeApi:
+def _route_id(response, operation, default=None):
+    value = _int_or_none(_data(response, operation.action).get('GreyTagRouteId', default))
+    if value is None:
+        raise SaeApiError('InvalidResponse', 'no GreyTagRouteId in the answer to %s' % operation.action,
+                          request_id=response.get('RequestId'), operation=operation.action)
+    return value
+
+
+class GreyTagRouteApi:
+    """The canary-route operations of SaeApi (a class of their own to keep each class small)."""
+
+    def create_grey_tag_route(self, params):
+        """CreateGreyTagRoute; returns the new route's id. InvalidResponse.Api leaves the outcome unknown, as for
+        CreateIngress: raised as SaeUnknownOutcomeError."""
+        try:
+            return _route_id(self.http.call(CREATE_GREY_TAG_ROUTE, params), CREATE_GREY_TAG_ROUTE)
+        except SaeApiError as err:
+            if err.code != EMPTY_RESPONSE or isinstance(err, SaeUnknownOutcomeError):
+                raise
+            raise SaeUnknownOutcomeError(err.code, '%s; the outcome of this CreateGreyTagRoute is unknown, so it was not '
+                                         'retried' % err.message, request_id=err.request_id, status=err.status,
+                                         operation=err.operation)
+
+    def update_grey_tag_route(self, route_id, params):
+        """UpdateGreyTagRoute of ``route_id`` (it takes no Name and no AppId); returns the route id."""
+        return _route_id(self.http.call(UPDATE_GREY_TAG_ROUTE, dict(params, GreyTagRouteId=route_id)),
+                         UPDATE_GREY_TAG_ROUTE, default=route_id)
+
+    def describe_grey_tag_route(self, route_id, app_id=None):
+        """DescribeGreyTagRoute; ``Data``, or None when the route does not exist. InvalidParameter.WithMessage may
+        also refuse the id itself: it means "gone" only when ListGreyTagRoute of ``app_id`` (the application the
+        route would belong to) has no such route; without ``app_id`` it is raised."""
+        try:
+            return _data(self.http.call(DESCRIBE_GREY_TAG_ROUTE, {'GreyTagRouteId': route_id}),
+                         DESCRIBE_GREY_TAG_ROUTE.action) or None
+        except SaeApiError as err:
+            if not is_not_found(err, DESCRIBE_GREY_TAG_ROUTE):
+                raise
+            if err.code == 'InvalidParameter.WithMessage' and (app_id is None or any(
+                    str(row.get('GreyTagRouteId')) == str(route_id) for row in self.list_grey_tag_routes(app_id))):
+                raise
+            return None
+
+    def delete_grey_tag_route(self, route_id, app_id=None):
+        """DeleteGreyTagRoute; ``False`` when the route was already gone, as DescribeGreyTagRoute confirms."""
+        try:
+            self.http.call(DELETE_GREY_TAG_ROUTE, {'GreyTagRouteId': route_id})
+        except SaeApiError as err:
+            if is_not_found(err, DELETE_GREY_TAG_ROUTE) and self.describe_grey_tag_route(route_id, app_id) is None:
+                return err.after_lost_answer
+            raise
+        return True
+
+    def list_grey_tag_routes(self, app_id):
+        """ListGreyTagRoute of ``app_id`` (its only parameter): the rows of ``Data.Result``, which carry no AppId. The
+        service keeps one route per application and answers one page; an answer whose TotalSize says more rows exist
+        raises IncompleteListing."""
+        response = self.http.call(LIST_GREY_TAG_ROUTE, {'AppId': app_id})
+        data = _data(response, LIST_GREY_TAG_ROUTE.action)
+        rows = data.get('Result') or []
+        if not isinstance(rows, list) or not all(isinstance(row, dict) and _int_or_none(row.get('GreyTagRouteId'))
+                                                 is not None for row in rows):
+            raise SaeApiError('InvalidResponse', 'Result is not a list of routes with a GreyTagRouteId in the answer to '
+                              'ListGreyTagRoute', request_id=response.get('RequestId'), operation=LIST_GREY_TAG_ROUTE.action)
+        total = _int_or_none(data.get('TotalSize'))
+        if total is not None and total > len(rows):
+            raise SaeApiError(INCOMPLETE_LISTING, 'ListGreyTagRoute of application %s answered %d of %d routes, so no '
+                              'route is taken to be absent and nothing was changed' % (app_id, len(rows), total),
+                              operation=LIST_GREY_TAG_ROUTE.action)
+        return rows
+
+
+class SaeApi(GreyTagRouteApi):
     """SAE ingress operations over an ``HttpClient``-like object with ``call(operation, params)``."""
 
     def __init__(self, http_client):
