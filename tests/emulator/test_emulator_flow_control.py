@@ -9,7 +9,7 @@ import pytest
 import requests
 
 import sae_emulator as se
-from sae_emulator.errors import THROTTLING_USER
+from sae_emulator.errors import THROTTLING_USER, WITH_MESSAGE
 from sae_emulator.flow_control import FlowControl, parse_limit
 
 TESTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -81,14 +81,26 @@ def test_throttled_requests_answer_throttling_user_and_apply_nothing(make_emulat
 
 def test_flow_control_admin_endpoint(emu, raw, kit):
     url = emu.url + '/_emulator/flow-control'
-    assert requests.get(url, timeout=5).json() == {'limits': {}, 'throttled': {}}
+    assert requests.get(url, timeout=5).json() == {
+        'limits': {}, 'account': None, 'window': 'sliding', 'refused_calls_count': 'no', 'throttled': {},
+        'account_throttled': 0}
     answer = requests.put(url, params={'limit': 'ListIngresses=0.001/1'}, timeout=5)
     assert answer.json()['limits'] == {'ListIngresses': {'rate': 0.001, 'burst': 1.0}}
     assert raw.list().status_code == 200
     kit.assert_error(raw.list(), 400, THROTTLING_USER)
     assert requests.get(url, timeout=5).json()['throttled'] == {'ListIngresses': 1}
     assert requests.put(url, params={'limit': 'fast'}, timeout=5).status_code == 400
+    assert requests.put(url, timeout=5).status_code == 400
     assert requests.delete(url, timeout=5).json()['limits'] == {}
+    assert raw.list().status_code == 200
+    # the account-wide limit: set, refused above it, switched off
+    answer = requests.put(url, params={'account': '1/3600'}, timeout=5).json()
+    assert answer['account'] == {'calls': 1, 'window': 3600.0, 'burst': None}
+    kit.assert_error(raw.describe(1), 400, WITH_MESSAGE)  # admitted (an unknown ingress) and counted
+    kit.assert_error(raw.list(), 400, THROTTLING_USER)
+    assert requests.get(url, timeout=5).json()['account_throttled'] == 1
+    assert requests.put(url, params={'account': '0/60'}, timeout=5).status_code == 400
+    assert requests.put(url, params={'account': 'off'}, timeout=5).json()['account'] is None
     assert raw.list().status_code == 200
 
 

@@ -117,7 +117,7 @@ def test_admin_endpoints(emu, raw, kit):
     state = requests.get(emu.url + '/_emulator/ingresses', timeout=5).json()
     assert state == {str(ingress_id): emu.ingresses[ingress_id]}
     health = requests.get(emu.url + '/_emulator/health', timeout=5).json()
-    assert health == {'status': 'ok', 'region': se.REGION, 'ingresses': 1}
+    assert health == {'status': 'ok', 'region': se.REGION, 'ingresses': 1, 'grey_tag_routes': 0}
     assert requests.get(emu.url + '/_emulator/other', timeout=5).status_code == 404
     assert requests.post(emu.url + '/_emulator/log', timeout=5).status_code == 404
     assert requests.delete(emu.url + '/_emulator/ingresses', timeout=5).status_code == 404
