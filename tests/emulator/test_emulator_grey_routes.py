@@ -341,6 +341,23 @@ def test_list_checks_its_app(emu, raw, grey, kit):
     assert grey.list(se.APP_API_ID).json()['Data']['TotalSize'] == 1
 
 
+def test_answers_carry_exactly_the_models_keys(emu, grey):
+    """Over the wire (the SDK's models would drop a key they do not know): Describe's Data, a List row without
+    AppId, and the ALB rules of each with their own service field."""
+    ingress_id = seed_alb_ingress(emu)
+    route_id = grey.create(AppId=se.APP_WEB_ID, Name='keys', AlbRules=alb_rules(ingress_id, path='/shop'),
+                           ScRules=SC_RULES).json()['Data']['GreyTagRouteId']
+    common = {'GreyTagRouteId', 'Name', 'Description', 'CreateTime', 'UpdateTime', 'ScRules', 'DubboRules', 'AlbRules'}
+    described = grey.describe(route_id).json()['Data']
+    assert set(described) == common | {'AppId'}
+    assert set(described['AlbRules'][0]) == {'condition', 'ingressId', 'items', 'serviceId'}
+    row = grey.list(se.APP_WEB_ID).json()['Data']['Result'][0]
+    assert set(row) == common
+    assert set(row['AlbRules'][0]) == {'condition', 'ingressId', 'items', 'serviceName'}
+    assert row['AlbRules'][0]['ingressId'] == described['AlbRules'][0]['ingressId'] == str(ingress_id)
+    assert set(described['ScRules'][0]) == {'condition', 'path', 'items'}
+
+
 # ---------------------------------------------------------------- variants
 
 def test_grey_not_found_with_message(grey_emu, kit):

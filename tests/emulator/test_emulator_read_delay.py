@@ -28,7 +28,7 @@ def test_reads_are_delayed_and_writes_are_not(make_emulator, kit):
     created = raw.create(kit.clb_fields())
     assert created.status_code == 200
     ingress_id = created.json()['Data']['IngressId']
-    for call in (lambda: raw.describe(ingress_id), lambda: raw.list(),
+    for call in (lambda: raw.describe(ingress_id), raw.list,
                  lambda: raw.call('ListGreyTagRoute', {'AppId': se.APP_WEB_ID})):
         response, took = timed(call)
         assert response.status_code == 200 and took >= DELAY, response.text
