@@ -241,7 +241,7 @@ VARIANTS ?= not_found=404 not_found=code_in_error_code delete_unknown=success up
 	page_size_max=50 page_size_over_max=capped list_paging=ignored list_paging=capped list_paging=clamped \
 	app_filter=rules rule_actions_in_request=honoured \
 	business_error_code=in_error_code_only domain_case=lowered late_fields=omitted empty_rules=refused \
-	app_name_match=substring canary_rows=children_only
+	app_name_match=substring canary_rows=children_only grey_alb_tie=path grey_not_found=404
 test-variants: venv collection-link
 	for variant in $(VARIANTS); do \
 		echo "== SAE_EMULATOR_VARIANTS=$$variant"; \

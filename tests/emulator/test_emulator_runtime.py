@@ -15,6 +15,7 @@ import requests
 from alibabacloud_sae20190506 import models
 
 import sae_emulator as se
+from sae_emulator.__main__ import banner
 
 TESTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -87,9 +88,35 @@ def test_cli(tmp_path, kit, signum, tls):
     assert 'Traceback' not in stderr
     assert 'SAE emulator listening on %s' % url in stdout
     assert se.DEFAULT_ACCESS_KEY_ID in stdout and se.DEFAULT_ACCESS_KEY_SECRET in stdout and se.STS_SECURITY_TOKEN in stdout
+    # what the account holds, for a playbook written against it
+    for expected in ('namespaces: %s, %s' % (se.NAMESPACE_ID, se.OTHER_NAMESPACE_ID),
+                     '%s  alb  internet' % se.ALB_INTERNET_ID, '%s  clb  intranet' % se.CLB_INTRANET_ID,
+                     '%s  %s  %s  canary of %s (%s)' % (se.APP_WEB_CANARY_ID, se.APP_WEB_NAME, se.NAMESPACE_ID, se.APP_WEB_ID,
+                                                        se.APP_WEB_NAME),
+                     '%s  %s  %s\n' % (se.APP_STAGING_ID, se.APP_STAGING_NAME, se.OTHER_NAMESPACE_ID),
+                     se.CLB_CERT_ID, se.ALB_CERT_ID_3):
+        assert expected in stdout, expected
     assert not os.path.exists(url_file)
     with open(state_file, encoding='utf-8') as handle:
         assert len(json.load(handle)['ingresses']) == 1
+
+
+def test_banner_lists_the_account(make_emulator):
+    inventory = se.inventory.default_inventory()
+    inventory['alb_certs'] = []
+    emu = make_emulator(inventory=inventory)
+    ingress_id = emu.seed_ingress(NamespaceId=se.NAMESPACE_ID, LoadBalanceType='alb', ListenerPort=80, Description='shop',
+                                  DefaultRule={'appId': se.APP_WEB_ID, 'containerPort': 8080}, Rules=[])
+    slb_id = emu.ingresses[ingress_id]['SlbId']
+    lines = banner(emu)
+    assert lines[0] == 'SAE emulator listening on %s' % emu.url
+    assert '  endpoint (host:port): %s' % emu.endpoint in lines
+    assert '    %s  alb  internet  (created by SAE)' % slb_id in lines
+    assert '  ALB certificates (cert_ids): none' in lines
+    assert '    %s  %s  %s:80  shop' % (ingress_id, se.NAMESPACE_ID, slb_id) in lines
+    assert lines[-1].startswith('  variants: ')
+    apps = lines[lines.index('  applications (id, name, namespace, canary of):') + 1:][:len(emu.inventory.apps)]
+    assert [line.split()[0] for line in apps] == list(emu.inventory.apps)
 
 
 def test_https(make_emulator, kit):
@@ -117,7 +144,7 @@ def test_admin_endpoints(emu, raw, kit):
     state = requests.get(emu.url + '/_emulator/ingresses', timeout=5).json()
     assert state == {str(ingress_id): emu.ingresses[ingress_id]}
     health = requests.get(emu.url + '/_emulator/health', timeout=5).json()
-    assert health == {'status': 'ok', 'region': se.REGION, 'ingresses': 1}
+    assert health == {'status': 'ok', 'region': se.REGION, 'ingresses': 1, 'grey_tag_routes': 0}
     assert requests.get(emu.url + '/_emulator/other', timeout=5).status_code == 404
     assert requests.post(emu.url + '/_emulator/log', timeout=5).status_code == 404
     assert requests.delete(emu.url + '/_emulator/ingresses', timeout=5).status_code == 404

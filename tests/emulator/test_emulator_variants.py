@@ -77,6 +77,19 @@ def test_environment_is_the_default(monkeypatch):
     assert se.Emulator().variants == se.DEFAULT_VARIANTS
 
 
+def test_every_switch_is_in_the_ledger_and_the_readme():
+    """FIDELITY.md's Variants table names every switch with all its values in order, and the README every switch."""
+    emulator_dir = os.path.dirname(os.path.abspath(se.__file__))
+    with open(os.path.join(emulator_dir, 'FIDELITY.md'), encoding='utf-8') as handle:
+        ledger = handle.read().split('## Variants', 1)[1]
+    with open(os.path.join(emulator_dir, 'README.md'), encoding='utf-8') as handle:
+        readme = handle.read()
+    for name, values in se.VARIANTS.items():
+        row = '| `%s` | %s |' % (name, ', '.join('`%s`' % value for value in values))
+        assert row in ledger, row
+        assert '`%s`' % name in readme, name
+
+
 def test_parse_variants():
     assert se.parse_variants('a=1,b=x') == {'a': '1', 'b': 'x'}
     assert se.parse_variants(['a=1', 'b = x']) == {'a': '1', 'b': 'x'}

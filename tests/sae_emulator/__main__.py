@@ -1,10 +1,13 @@
 """Command line: ``python -m sae_emulator [--host H] [--port P] [--state-file F] [--url-file F] [--tls [--ca-file F]]
-[--variant NAME=VALUE ...] [--rate-limit [OPERATION=]RATE[/BURST] ...]``.
+[--variant NAME=VALUE ...] [--rate-limit [OPERATION=]RATE[/BURST] ...] [--account-limit CALLS[/WINDOW[/BURST]]]
+[--read-delay SECONDS]``.
 
-Without --variant, the variants come from SAE_EMULATOR_VARIANTS (defaults when unset).
+Without --variant, the variants come from SAE_EMULATOR_VARIANTS (defaults when unset); without --account-limit and
+--read-delay, from SAE_EMULATOR_ACCOUNT_LIMIT and SAE_EMULATOR_READ_DELAY (off when unset).
 
-Prints the URL and the demo credentials, writes the URL to --url-file once the socket is bound
-(removed again on exit), and stops cleanly (exit 0) on SIGTERM or SIGINT.
+Prints the URL, the demo credentials and what the emulated account holds (namespaces, load balancers, applications
+with their canaries, certificates), so that a playbook can be written against it; writes the URL to --url-file once
+listening (removed again on exit), and stops cleanly (exit 0) on SIGTERM or SIGINT.
 """
 
 import argparse
@@ -13,7 +16,7 @@ import signal
 import sys
 import threading
 
-from .flow_control import parse_limit
+from .flow_control import parse_account_limit, parse_limit
 from .variants import VARIANTS, parse_variants, resolve_variants
 from .server import (
     DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator, STS_ACCESS_KEY_ID, STS_ACCESS_KEY_SECRET, STS_SECURITY_TOKEN,
@@ -36,6 +39,15 @@ def _parser():
                              'BURST (default RATE), answered Throttling.User above it; with OPERATION=, for that '
                              'operation only (repeatable; default: off; PUT /_emulator/flow-control?limit=... switches '
                              'it while running)')
+    parser.add_argument('--account-limit', metavar='CALLS[/WINDOW[/BURST]]',
+                        help='account-wide flow control: at most CALLS calls per WINDOW seconds (default 60) over every '
+                             'operation and access key, answered Throttling.User above it; SAE documents 60/60. The '
+                             'window follows the variants flow_window and refused_calls_count; BURST is the bucket size '
+                             'of flow_window=bucket (default CALLS). Default: SAE_EMULATOR_ACCOUNT_LIMIT, else off')
+    parser.add_argument('--read-delay', metavar='SECONDS',
+                        help='answer DescribeIngress, ListIngresses, DescribeGreyTagRoute and ListGreyTagRoute SECONDS '
+                             'after reading the state, so that concurrent read-modify-write cycles overlap (default: '
+                             'SAE_EMULATOR_READ_DELAY, else 0; PUT /_emulator/read-delay?seconds=S while running)')
     return parser
 
 
@@ -46,12 +58,50 @@ def _write_atomically(path, text):
     os.replace(tmp, path)
 
 
+def banner(emulator):
+    """The lines printed at start: endpoint, credentials, and the resources of the emulated account."""
+    inventory = emulator.inventory
+    lines = [
+        'SAE emulator listening on %s' % emulator.url,
+        '  endpoint (host:port): %s' % emulator.endpoint,
+        '  access key id:     %s' % DEFAULT_ACCESS_KEY_ID,
+        '  access key secret: %s' % DEFAULT_ACCESS_KEY_SECRET,
+        '  STS key id / secret / token: %s / %s / %s' % (STS_ACCESS_KEY_ID, STS_ACCESS_KEY_SECRET, STS_SECURITY_TOKEN),
+        '  region: %s' % emulator.region,
+        '  namespaces: %s' % ', '.join(inventory.namespaces()),
+        '  load balancers (id, type, address):',
+    ]
+    lines += ['    %s  %s  %s%s' % (slb['id'], slb['type'], slb['address'], '  (created by SAE)' if slb['created_by_sae'] else '')
+              for slb in inventory.slbs.values()]
+    lines.append('  applications (id, name, namespace, canary of):')
+    for app in inventory.apps.values():
+        canary_of = ''
+        if app['base_app_id']:
+            canary_of = '  canary of %s (%s)' % (app['base_app_id'], inventory.app_name(app['base_app_id']))
+        lines.append('    %s  %s  %s%s' % (app['id'], app['name'], app['namespace'], canary_of))
+    lines.append('  CLB certificates (cert_id): %s' % (', '.join(sorted(inventory.clb_certs)) or 'none'))
+    lines.append('  ALB certificates (cert_ids): %s' % (', '.join(sorted(inventory.alb_certs)) or 'none'))
+    ingresses = emulator.ingresses
+    if ingresses:
+        lines.append('  ingresses (id, namespace, load balancer:port, name):')
+        lines += ['    %s  %s  %s:%s  %s' % (key, rec['NamespaceId'], rec['SlbId'], rec['ListenerPort'], rec['Description'])
+                  for key, rec in sorted(ingresses.items())]
+    lines.append('  variants: %s' % ','.join('%s=%s' % item for item in sorted(emulator.variants.items())))
+    return lines
+
+
 def main(argv=None):
     parser = _parser()
     args = parser.parse_args(argv)
     for text in args.rate_limit:
         try:
             parse_limit(text)
+        except ValueError as exc:
+            parser.error(str(exc))
+    account_limit = None
+    if args.account_limit is not None:
+        try:
+            account_limit = parse_account_limit(args.account_limit)
         except ValueError as exc:
             parser.error(str(exc))
     variants = None
@@ -67,18 +117,24 @@ def main(argv=None):
 
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
-    emulator = Emulator(host=args.host, port=args.port, state_file=args.state_file, tls=args.tls, variants=variants,
-                        rate_limits=args.rate_limit)
+    try:
+        emulator = Emulator(host=args.host, port=args.port, state_file=args.state_file, tls=args.tls, variants=variants,
+                            rate_limits=args.rate_limit, account_limit=account_limit, read_delay=args.read_delay)
+    except ValueError as exc:
+        parser.error(str(exc))
     emulator.start()
     try:
-        print('SAE emulator listening on %s' % emulator.url)
-        print('  access key id:     %s' % DEFAULT_ACCESS_KEY_ID)
-        print('  access key secret: %s' % DEFAULT_ACCESS_KEY_SECRET)
-        print('  STS key id / secret / token: %s / %s / %s' % (STS_ACCESS_KEY_ID, STS_ACCESS_KEY_SECRET, STS_SECURITY_TOKEN))
-        print('  region: %s' % emulator.region)
-        print('  variants: %s' % ','.join('%s=%s' % item for item in sorted(emulator.variants.items())))
+        for line in banner(emulator):
+            print(line)
         if args.rate_limit:
             print('  flow control: %s' % ', '.join(args.rate_limit))
+        account = emulator.flow_control.account_limit
+        if account:
+            print('  account limit: %d calls per %g s (window %s, refused calls count: %s)'
+                  % (account['calls'], account['window'], emulator.flow_control.window,
+                     emulator.flow_control.refused_calls_count))
+        if emulator.read_delay:
+            print('  read delay: %g s (%s)' % (emulator.read_delay, ', '.join(emulator.read_delay_operations)))
         if emulator.ca_path:
             print('  CA bundle: %s' % emulator.ca_path)
         if args.state_file:

@@ -29,6 +29,11 @@ Choices for the cases no page documents (module constants below; FIDELITY.md is 
   permanent key: 400 ``InvalidSecurityToken.MismatchWithAccessKey``; a token nobody issued: 400
   ``InvalidSecurityToken.Malformed``.
 * ``x-acs-date`` not ``YYYY-MM-DDTHH:MM:SSZ``: 400 ``InvalidTimeStamp.Format``.
+* Unknown GreyTagRouteId (Describe/Update/DeleteGreyTagRoute): by default (variant ``grey_not_found=with_message``)
+  400 ``InvalidParameter.WithMessage``, which the public Terraform provider's DescribeSaeGreyTagRoute reads as "not
+  found"; ``grey_not_found=404``: HTTP 404 ``InvalidGreyTagRoute.NotFound`` (the code is assumed).
+* An AppId (CreateGreyTagRoute, ListGreyTagRoute) the account does not have: 404 ``InvalidAppId.NotFound``, from SAE's
+  common error list ("The specified application ID does not exist").
 """
 
 NOT_EMPTY = 'InvalidParameter.NotEmpty'
@@ -45,6 +50,11 @@ INGRESS_NOT_FOUND_STATUS = 400
 INGRESS_NOT_FOUND_404_CODE = 'InvalidIngress.NotFound'
 LOAD_BALANCE_TYPE_CHANGE_CODE = WITH_MESSAGE
 APP_NOT_FOUND_CODE = WITH_MESSAGE
+
+# The answers to an unknown GreyTagRouteId (variant grey_not_found) and to an unknown AppId of the canary operations.
+GREY_TAG_ROUTE_NOT_FOUND_CODE = WITH_MESSAGE
+GREY_TAG_ROUTE_NOT_FOUND_404_CODE = 'InvalidGreyTagRoute.NotFound'
+APP_ID_NOT_FOUND = 'InvalidAppId.NotFound'
 
 INVALID_ACTION = 'InvalidAction.NotFound'
 INVALID_VERSION = 'InvalidVersion'
@@ -141,6 +151,17 @@ def ingress_not_found(ingress_id, variant='with_message'):
     if variant == 'code_in_error_code':
         error.body_code = str(INGRESS_NOT_FOUND_STATUS)
     return error
+
+
+def grey_tag_route_not_found(route_id, variant='with_message'):
+    """The answer to an unknown GreyTagRouteId under variant ``grey_not_found``."""
+    if variant == '404':
+        return ApiError(404, GREY_TAG_ROUTE_NOT_FOUND_404_CODE, 'The specified canary rule [%s] does not exist.' % route_id, True)
+    return with_message('GreyTagRouteId', 'the canary rule [%s] does not exist' % route_id)
+
+
+def app_id_not_found(app_id):
+    return ApiError(404, APP_ID_NOT_FOUND, 'The specified application ID does not exist: [%s]' % app_id, True)
 
 
 def cross_namespace_app(where, app_id, app_namespace, namespace_id):

@@ -175,7 +175,8 @@ KINDS = {
     'latency': _Latency(), 'callback': _Callback(), 'error': _Error(), 'stuck_page': _StuckPage(),
 }
 FAULT_KINDS = tuple(KINDS)
-OPERATIONS = ('CreateIngress', 'UpdateIngress', 'DescribeIngress', 'DeleteIngress', 'ListIngresses', 'ListApplications')
+OPERATIONS = ('CreateIngress', 'UpdateIngress', 'DescribeIngress', 'DeleteIngress', 'ListIngresses', 'ListApplications',
+              'CreateGreyTagRoute', 'UpdateGreyTagRoute', 'DescribeGreyTagRoute', 'DeleteGreyTagRoute', 'ListGreyTagRoute')
 
 
 class Fault:

@@ -112,6 +112,14 @@ class Inventory:
     def provisioned_slbs(self):
         return [dict(slb) for slb in self.slbs.values() if slb['created_by_sae']]
 
+    def namespaces(self):
+        """The namespaces the inventory's applications live in, sorted."""
+        return sorted({app['namespace'] for app in self.apps.values()})
+
+    def canaries(self):
+        """(base application id, canary application id) pairs, in inventory order."""
+        return [(app['base_app_id'], app['id']) for app in self.apps.values() if app['base_app_id']]
+
     def app_name(self, app_id):
         app = self.apps.get(app_id)
         return app['name'] if app else ''

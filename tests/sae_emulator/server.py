@@ -2,6 +2,7 @@
 
 import copy
 import json
+import os
 import shutil
 import socket
 import struct
@@ -16,7 +17,7 @@ from urllib.parse import parse_qsl
 from . import errors
 from .errors import ApiError
 from .faults import KINDS, NO_FAULT, FaultInjector
-from .flow_control import FlowControl, parse_limit
+from .flow_control import FlowControl, parse_account_limit, parse_limit
 from .service import IngressService
 from .signature import SignatureVerifier
 from .variants import resolve_variants
@@ -25,6 +26,8 @@ API_VERSION = '2019-05-06'
 INGRESS_PATH = '/pop/v1/sam/ingress/Ingress'
 INGRESS_LIST_PATH = '/pop/v1/sam/ingress/IngressList'
 APPLICATIONS_PATH = '/pop/v1/sam/app/listApplications'
+GREY_TAG_ROUTE_PATH = '/pop/v1/sam/tagroute/greyTagRoute'
+GREY_TAG_ROUTE_LIST_PATH = '/pop/v1/sam/tagroute/greyTagRouteList'
 ADMIN_PREFIX = '/_emulator'
 ROUTES = {
     ('POST', INGRESS_PATH): 'CreateIngress',
@@ -33,11 +36,23 @@ ROUTES = {
     ('DELETE', INGRESS_PATH): 'DeleteIngress',
     ('GET', INGRESS_LIST_PATH): 'ListIngresses',
     ('GET', APPLICATIONS_PATH): 'ListApplications',
+    ('POST', GREY_TAG_ROUTE_PATH): 'CreateGreyTagRoute',
+    ('PUT', GREY_TAG_ROUTE_PATH): 'UpdateGreyTagRoute',
+    ('GET', GREY_TAG_ROUTE_PATH): 'DescribeGreyTagRoute',
+    ('DELETE', GREY_TAG_ROUTE_PATH): 'DeleteGreyTagRoute',
+    ('GET', GREY_TAG_ROUTE_LIST_PATH): 'ListGreyTagRoute',
 }
+GREY_TAG_ROUTE_OPERATIONS = ('CreateGreyTagRoute', 'UpdateGreyTagRoute', 'DescribeGreyTagRoute', 'DeleteGreyTagRoute',
+                             'ListGreyTagRoute')
 # Data fields an operation's answer repeats at the top level of the body (ListApplicationsResponseBody).
 TOP_LEVEL_FIELDS = {'ListApplications': ('CurrentPage', 'PageSize', 'TotalSize')}
 KNOWN_PATHS = frozenset(path for _method, path in ROUTES)
-WRITE_OPERATIONS = ('CreateIngress', 'UpdateIngress', 'DeleteIngress')
+WRITE_OPERATIONS = ('CreateIngress', 'UpdateIngress', 'DeleteIngress', 'CreateGreyTagRoute', 'UpdateGreyTagRoute',
+                    'DeleteGreyTagRoute')
+# The reads a read delay holds back by default (the state a read-modify-write cycle reads).
+READ_OPERATIONS = ('DescribeIngress', 'ListIngresses', 'DescribeGreyTagRoute', 'ListGreyTagRoute')
+READ_DELAY_ENV_VAR = 'SAE_EMULATOR_READ_DELAY'
+ACCOUNT_LIMIT_ENV_VAR = 'SAE_EMULATOR_ACCOUNT_LIMIT'
 FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded'
 
 # The demo's credentials: safe to print, useless anywhere but here.
@@ -211,10 +226,16 @@ class Emulator:
     them; unknown switches or values raise ValueError); None reads ``SAE_EMULATOR_VARIANTS``.
     ``rate_limits``: flow control to start with, as ``'RATE[/BURST]'`` or ``'OPERATION=RATE[/BURST]'`` strings
     (``flow_control.py``); ``emulator.flow_control`` switches it at any time.
+    ``account_limit``: the account-wide limit to start with: ``'CALLS[/WINDOW[/BURST]]'`` or ``(calls, window[, burst])``
+    (``(60, 60)`` is SAE's documented limit); None reads ``SAE_EMULATOR_ACCOUNT_LIMIT`` (off when unset). How the window
+    counts follows the variants ``flow_window`` and ``refused_calls_count``.
+    ``read_delay``: seconds each read of ``read_delay_operations`` (READ_OPERATIONS) waits between taking its snapshot
+    and answering, so that concurrent read-modify-write cycles overlap; None reads ``SAE_EMULATOR_READ_DELAY`` (0 when
+    unset). ``emulator.read_delay`` (or ``set_read_delay``) changes it at any time.
     """
 
     def __init__(self, host='127.0.0.1', port=0, credentials=None, inventory=None, state_file=None, tls=False, clock=None,
-                 variants=None, rate_limits=()):
+                 variants=None, rate_limits=(), account_limit=None, read_delay=None):
         self.host = host
         self._requested_port = port
         self.credentials = copy.deepcopy(DEFAULT_CREDENTIALS if credentials is None else credentials)
@@ -223,10 +244,22 @@ class Emulator:
         self.service = IngressService(inventory, state_file, self.clock, resolve_variants(variants))
         self.tls = tls
         self.faults = FaultInjector()
+        self._flow_control = None
         self.flow_control = FlowControl()
         for text in rate_limits or ():
             operation, rate, burst = parse_limit(text)
             self.flow_control.set(rate, burst, operation)
+        if account_limit is None:
+            account_limit = os.environ.get(ACCOUNT_LIMIT_ENV_VAR) or None
+        if account_limit is not None:
+            if isinstance(account_limit, str):
+                account_limit = parse_account_limit(account_limit)
+            self.flow_control.set_account(*account_limit)
+        self._read_delay = 0.0
+        self.read_delay_operations = READ_OPERATIONS
+        if read_delay is None:
+            read_delay = os.environ.get(READ_DELAY_ENV_VAR) or 0
+        self.read_delay = read_delay
         self.ca_path = None
         self.server_errors = []
         self._log = []
@@ -334,6 +367,45 @@ class Emulator:
         """Every variant switch with its value in this emulator (a copy)."""
         return dict(self.service.variants)
 
+    @property
+    def flow_control(self):
+        """The FlowControl in force (see flow_control.py)."""
+        return self._flow_control
+
+    @flow_control.setter
+    def flow_control(self, flow):
+        """Use another FlowControl (e.g. one with a test clock); the window and refused-calls settings it leaves None
+        take this emulator's variants ``flow_window`` and ``refused_calls_count``."""
+        if flow.window is None:
+            flow.window = self.service.variants['flow_window']
+        if flow.refused_calls_count is None:
+            flow.refused_calls_count = self.service.variants['refused_calls_count']
+        self._flow_control = flow
+
+    @property
+    def read_delay(self):
+        """Seconds a read of ``read_delay_operations`` waits after taking its snapshot, before answering (0: none)."""
+        return self._read_delay
+
+    @read_delay.setter
+    def read_delay(self, seconds):
+        try:
+            seconds = float(seconds)
+        except (TypeError, ValueError):
+            raise ValueError('a read delay is a number of seconds, not %r' % (seconds,)) from None
+        if not 0 <= seconds < 3600:
+            raise ValueError('a read delay is between 0 and 3600 seconds, not %r' % (seconds,))
+        self._read_delay = seconds
+
+    def set_read_delay(self, seconds, operations=None):
+        """Delay the answers of `operations` (default READ_OPERATIONS) by `seconds` after their snapshot."""
+        if operations is not None:
+            unknown = [name for name in operations if name not in ROUTES.values()]
+            if unknown:
+                raise ValueError('unknown operations %s; choose among %s' % (', '.join(unknown), ', '.join(ROUTES.values())))
+        self.read_delay = seconds
+        self.read_delay_operations = READ_OPERATIONS if operations is None else tuple(operations)
+
     # ------------------------------------------------------------ state access for tests
 
     @property
@@ -352,6 +424,19 @@ class Emulator:
 
     def remove_ingress(self, ingress_id):
         return self.service.remove(ingress_id)
+
+    @property
+    def grey_tag_routes(self):
+        """The canary routes: {GreyTagRouteId: record} (a copy; records carry the keys of DescribeGreyTagRoute)."""
+        return self.service.grey_tag_route_snapshot()
+
+    def seed_grey_tag_route(self, **fields):
+        """A canary route created behind the client's back (CreateGreyTagRoute's rules, no log entry); returns its id.
+        ``fields``: AppId, Name, Description, ScRules / DubboRules / AlbRules (lists or JSON strings)."""
+        return self.service.seed_grey_tag_route(fields)
+
+    def remove_grey_tag_route(self, route_id):
+        return self.service.remove_grey_tag_route(route_id)
 
     def set_rule_actions(self, ingress_id, domain, path, actions):
         """Give the rule (domain, path) these RuleActions, as the console or saectl would."""
@@ -437,9 +522,11 @@ class Emulator:
         entry = {
             'seq': None, 'time': self.clock(), 'operation': None, 'method': handler.command, 'path': raw_path,
             'params': dict(query, **form), 'status': None, 'code': None, 'message': None, 'nonce': None, 'access_key_id': None,
-            'ingress_id': self._param_id(params), 'applied': False, 'request_id': request_id, 'fault': None,
+            'ingress_id': self._param_id(params, 'IngressId'), 'applied': False, 'request_id': request_id, 'fault': None,
             'peer': '%s:%s' % tuple(handler.client_address[:2]),
         }
+        if raw_path in (GREY_TAG_ROUTE_PATH, GREY_TAG_ROUTE_LIST_PATH):
+            entry['grey_tag_route_id'] = self._param_id(params, 'GreyTagRouteId')
         outcome = self._process(handler, raw_path, raw_query, body, params, headers, entry)
         # Log first, answer second: a client that has its answer always finds its log entry.
         self._record(entry)
@@ -466,8 +553,10 @@ class Emulator:
             if route is None or parsed.header('x-acs-action') != route:
                 raise errors.invalid_action()
             self.verifier.authenticate(parsed, handler.command, raw_path, raw_query, body)
-            if not self.flow_control.admit(parsed.access_key_id, route):
+            refused_by = self.flow_control.check(parsed.access_key_id, route)
+            if refused_by is not None:
                 entry['flow_control'] = True
+                entry['flow_limit'] = refused_by
                 raise ApiError(400, errors.THROTTLING_USER, errors.GATEWAY_MESSAGES[errors.THROTTLING_USER])
             fault = self.faults.take(route)
             if fault is not None:
@@ -475,11 +564,15 @@ class Emulator:
                 kind = KINDS[fault.kind]
             if kind.before(fault, self, entry):
                 return ('abort', True)
-            data, ingress_id, applied = self._execute(route, kind.params(fault, params))
+            data, resource_id, applied = self._execute(route, kind.params(fault, params))
+            delay = self._read_delay
+            if delay and route in self.read_delay_operations:
+                entry['read_delay'] = delay
+                time.sleep(delay)  # the snapshot is taken: its answer arrives late, as from a slow read
             data = kind.data(fault, data)
             entry['applied'] = applied
-            if ingress_id is not None:
-                entry['ingress_id'] = ingress_id
+            if resource_id is not None:
+                entry['grey_tag_route_id' if route in GREY_TAG_ROUTE_OPERATIONS else 'ingress_id'] = resource_id
             rst = kind.after(fault, self, entry, None)
             if rst is not None:
                 return ('abort', rst)
@@ -498,8 +591,8 @@ class Emulator:
             return ('send', exc.status, self._error_body(exc, request_id), request_id, exc.headers)
 
     @staticmethod
-    def _param_id(params):
-        value = params.get('IngressId')
+    def _param_id(params, name):
+        value = params.get(name)
         if value and value.isdigit():
             return int(value)
         return None
@@ -534,6 +627,11 @@ class Emulator:
             'DeleteIngress': service.delete,
             'ListIngresses': service.list,
             'ListApplications': service.list_applications,
+            'CreateGreyTagRoute': service.create_grey_tag_route,
+            'UpdateGreyTagRoute': service.update_grey_tag_route,
+            'DescribeGreyTagRoute': service.describe_grey_tag_route,
+            'DeleteGreyTagRoute': service.delete_grey_tag_route,
+            'ListGreyTagRoute': service.list_grey_tag_routes,
         }
         try:
             return handlers[operation](params)
@@ -582,26 +680,54 @@ class Emulator:
             body, status = self.log, 200
         elif handler.command == 'GET' and raw_path == ADMIN_PREFIX + '/ingresses':
             body, status = {str(key): value for key, value in self.ingresses.items()}, 200
+        elif handler.command == 'GET' and raw_path == ADMIN_PREFIX + '/grey-tag-routes':
+            body, status = {str(key): value for key, value in self.grey_tag_routes.items()}, 200
         elif raw_path == ADMIN_PREFIX + '/flow-control' and handler.command in ('GET', 'PUT', 'DELETE'):
             body, status = self._admin_flow_control(handler)
+        elif raw_path == ADMIN_PREFIX + '/read-delay' and handler.command in ('GET', 'PUT'):
+            body, status = self._admin_read_delay(handler)
         elif handler.command == 'GET' and raw_path == ADMIN_PREFIX + '/health':
-            body, status = {'status': 'ok', 'region': self.region, 'ingresses': len(self.service.snapshot())}, 200
+            body, status = {'status': 'ok', 'region': self.region, 'ingresses': len(self.service.snapshot()),
+                            'grey_tag_routes': len(self.grey_tag_routes)}, 200
         else:
             body, status = {'Code': 'NotFound', 'Message': 'Unknown emulator admin endpoint.'}, 404
         self._send(handler, status, body, _request_id())
 
     def _admin_flow_control(self, handler):
-        """GET: the limits and counts; PUT ?limit=RATE[/BURST] or ?limit=OPERATION=RATE[/BURST]: set one;
-        DELETE: every limit off."""
+        """GET: the limits and counts; PUT ?limit=RATE[/BURST] or ?limit=OPERATION=RATE[/BURST]: set a per-operation
+        limit; PUT ?account=CALLS[/WINDOW[/BURST]] (or ?account=off): the account-wide limit; DELETE: every limit off."""
         query = dict(parse_qsl(handler.path.partition('?')[2]))
+        flow = self.flow_control
         if handler.command == 'PUT':
+            if 'limit' not in query and 'account' not in query:
+                return {'Code': 'InvalidLimit', 'Message': 'PUT ?limit=[OPERATION=]RATE[/BURST] or ?account=CALLS[/WINDOW[/BURST]]'}, 400
             try:
-                operation, rate, burst = parse_limit(query.get('limit', ''))
+                limit = parse_limit(query['limit']) if 'limit' in query else None
+                account = query.get('account')
+                account = parse_account_limit(account) if account not in (None, 'off') else account
             except ValueError as exc:
                 return {'Code': 'InvalidLimit', 'Message': str(exc)}, 400
-            self.flow_control.set(rate, burst, operation)
+            if limit is not None:
+                operation, rate, burst = limit
+                flow.set(rate, burst, operation)
+            if account == 'off':
+                flow.set_account(None)
+            elif account is not None:
+                flow.set_account(*account)
         elif handler.command == 'DELETE':
-            self.flow_control.off()
-        limits = {operation or '*': {'rate': rate, 'burst': burst}
-                  for operation, (rate, burst) in self.flow_control.limits.items()}
-        return {'limits': limits, 'throttled': dict(self.flow_control.throttled)}, 200
+            flow.off()
+        limits = {operation or '*': {'rate': rate, 'burst': burst} for operation, (rate, burst) in flow.limits.items()}
+        return {'limits': limits, 'account': flow.account_limit, 'window': flow.window,
+                'refused_calls_count': flow.refused_calls_count, 'throttled': dict(flow.throttled),
+                'account_throttled': flow.account_throttled}, 200
+
+    def _admin_read_delay(self, handler):
+        """GET: the read delay; PUT ?seconds=S[&operations=A,B]: set it (operations default: READ_OPERATIONS)."""
+        query = dict(parse_qsl(handler.path.partition('?')[2]))
+        if handler.command == 'PUT':
+            operations = [name for name in query.get('operations', '').split(',') if name] or None
+            try:
+                self.set_read_delay(query.get('seconds', ''), operations)
+            except ValueError as exc:
+                return {'Code': 'InvalidReadDelay', 'Message': str(exc)}, 400
+        return {'seconds': self.read_delay, 'operations': list(self.read_delay_operations)}, 200

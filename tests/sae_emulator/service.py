@@ -1,4 +1,5 @@
-"""The SAE Ingress service itself: validation, defaults, state, and the five operations.
+"""The SAE Ingress service itself: validation, defaults, state, and the five ingress operations (the canary-route
+operations are the ``GreyTagRouteService`` mixin of grey_routes.py; ListApplications is applications.py).
 
 Parameters arrive as a dict of strings (query and form merged, as the gateway hands them over).
 State is in memory behind one lock, optionally persisted to a JSON file after every write.
@@ -20,6 +21,7 @@ from typing import Any, Callable, NamedTuple
 
 from . import errors
 from .applications import list_applications
+from .grey_routes import GreyTagRouteService
 from .inventory import Inventory
 from .variants import resolve_variants
 
@@ -222,7 +224,7 @@ def rule_actions(actions, where):
     return result
 
 
-class IngressService:
+class IngressService(GreyTagRouteService):
     """All state and rules of the emulated service. Every public method is thread-safe."""
 
     def __init__(self, inventory=None, state_file=None, clock=None, variants=None):
@@ -234,6 +236,7 @@ class IngressService:
         self._ingresses = {}
         self._next_id = FIRST_INGRESS_ID
         self._provisioned = 0
+        self._init_grey_tag_routes()
         if state_file and os.path.exists(state_file) and os.path.getsize(state_file) > 0:
             self._load()
 
@@ -247,6 +250,7 @@ class IngressService:
         self._ingresses = {int(rec['Id']): rec for rec in state.get('ingresses', ())}
         self._next_id = max(int(state.get('next_id', FIRST_INGRESS_ID)), max(self._ingresses, default=0) + 1)
         self._provisioned = int(state.get('provisioned_count', 0))
+        self._load_grey_tag_routes(state)
 
     def _save(self):
         if not self.state_file:
@@ -258,6 +262,7 @@ class IngressService:
             'provisioned_slbs': self.inventory.provisioned_slbs(),
             'ingresses': [self._ingresses[key] for key in sorted(self._ingresses)],
         }
+        state.update(self._grey_tag_route_state())
         directory = os.path.dirname(os.path.abspath(self.state_file))
         fd, tmp = tempfile.mkstemp(prefix='.sae-emulator-state-', dir=directory)
         try:

@@ -45,6 +45,17 @@ VARIANTS = {
     # Canary applications (BaseAppId set): rows of their own as well as Children of their base
     # application, or only Children.
     'canary_rows': ('listed', 'children_only'),
+    # An ALB canary rule (AlbRules of Create/UpdateGreyTagRoute) is tied to its ingress by ingressId alone, or needs
+    # the path of one of that ingress's rules too (refused with InvalidParameter.WithMessage without it).
+    'grey_alb_tie': ('ingress_id', 'path'),
+    # An unknown GreyTagRouteId on Describe/Update/DeleteGreyTagRoute: 400 InvalidParameter.WithMessage (as the
+    # Terraform provider reads DescribeGreyTagRoute), or HTTP 404 with Code InvalidGreyTagRoute.NotFound.
+    'grey_not_found': ('with_message', '404'),
+    # The account-wide flow control (flow_control.py, off until a test sets it): a sliding window, a window that starts
+    # again at each multiple of its length, or a token bucket refilled at the same average rate.
+    'flow_window': ('sliding', 'fixed', 'bucket'),
+    # Whether a call the account-wide limit refuses uses the quota too.
+    'refused_calls_count': ('no', 'yes'),
 }
 
 DEFAULT_VARIANTS = {name: values[0] for name, values in VARIANTS.items()}
