@@ -1,0 +1,508 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: sae_grey_tag_route
+short_description: Create, update or delete the canary route of an Alibaba Cloud SAE application
+version_added: 1.2.0
+description:
+  - Creates, updates or deletes the canary route (SAE's C(GreyTagRoute)) of a Serverless App Engine (SAE) application:
+    the rules that send matching requests (a header, a cookie, a source address...) to the application's canary
+    release instead of the base application.
+  - SAE keeps one canary route per application. The route holds rules of one or two kinds, for the way the requests
+    reach the application. O(alb_rules) apply to an ALB ingress in front of it (M(alibabacloud.sae.sae_ingress) with
+    V(alb)), O(sc_rules) to a Spring Cloud application and O(dubbo_rules) to a Dubbo application (not both of these
+    two).
+  - Finds the route by O(grey_tag_route_id) (one C(DescribeGreyTagRoute) call), else by O(name) among the routes of
+    the application (one C(ListGreyTagRoute) call). The application is O(app_id), or O(app_name), resolved in
+    O(namespace_id) (one C(ListApplications) read; canary release applications never match a name).
+  - Only the options the task sets are compared with the live route, rule lists as the service reports them, in
+    order, with the defaults of O(alb_rules[].items[].cond) and O(alb_rules[].items[].operator) filled in on both
+    sides. A task that matches the live route makes no write and reports C(ok); check mode and diff mode show what a
+    run would do.
+  - O(name) and the application cannot change once the route exists (the update operation takes neither); a task
+    that names another one fails before any write, naming both values.
+  - Bad input, and what the module can see the service would refuse (O(sc_rules) with O(dubbo_rules), a second route
+    for an application that has one, an ALB condition other than V(==)), fail before any write with a message that
+    names the option. A refusal of the service returns its code in RV(error).
+author:
+  - Alibaba Cloud SAE collection maintainers (@alibabacloud)
+extends_documentation_fragment:
+  - alibabacloud.sae.common
+  - alibabacloud.sae.attributes
+attributes:
+  check_mode:
+    support: full
+    description: Makes no write call and returns the RV(grey_tag_route) a real run would produce (for a new route, its
+      id stays null until the service assigns it). It fails where a real run would fail before its write.
+  diff_mode:
+    support: full
+    description: Returns C(diff.before) and C(diff.after) in the module's own option vocabulary.
+options:
+  state:
+    description:
+      - V(present) creates the route or updates it to match the task.
+      - V(absent) deletes the route found by O(grey_tag_route_id), or by O(name) among the routes of the application;
+        if none is found the task reports C(ok). The rule options are not used then.
+    type: str
+    choices: [present, absent]
+    default: present
+  namespace_id:
+    description:
+      - The SAE namespace of the application, C(<region>:<name>) (for example V(cn-beijing:prod)), or the bare region
+        for the default namespace.
+      - O(app_name) and O(alb_rules[].ingress_name) are resolved in it. When O(region) is not set, the region is taken
+        from the part before the colon.
+    type: str
+    required: true
+  app_id:
+    description:
+      - The id of the base application (not of its canary release application).
+      - The task needs O(app_id) or O(app_name), and O(name), unless O(grey_tag_route_id) is set.
+      - Cannot change once the route exists.
+    type: str
+  app_name:
+    description:
+      - The name of the base application instead of its id. It must match exactly one application of O(namespace_id)
+        (canary release applications do not count); no match or several fail the task before any write, with the
+        candidates and their ids.
+      - Needs the RAM action C(sae:ListApplications).
+    type: str
+  name:
+    description:
+      - The route's name. Identifies the route among the routes of the application when O(grey_tag_route_id) is not
+        set. Required to create.
+      - Up to 64 characters, lower-case letters, digits and hyphens (SAE also takes Chinese characters), starting
+        with a letter and ending with a letter or a digit.
+      - Cannot change once the route exists.
+    type: str
+  grey_tag_route_id:
+    description:
+      - The route's id. Identifies the route directly (one C(DescribeGreyTagRoute) call) and wins over O(name).
+      - An id that does not exist fails with O(state=present) (an id cannot be chosen at creation) and reports C(ok)
+        with O(state=absent).
+      - SAE answers an unknown id with C(InvalidParameter.WithMessage), an error it also gives for bad input. With
+        O(app_id) or O(app_name) set too, the module lists the routes of the application to tell them apart;
+        without them that answer fails the task.
+    type: int
+  description:
+    description:
+      - The route's description, up to 64 characters. Unset keeps the live description; V('') clears it.
+    type: str
+  alb_rules:
+    description:
+      - The rules of requests that reach the application through an ALB ingress: a request that matches every item of
+        a rule goes to the canary release.
+      - Compared in order with the live rules. Unset keeps the live rules; V([]) removes them.
+      - SAE does not report the ingress of a rule by name, nor its O(alb_rules[].path), so a rule written with
+        O(alb_rules[].ingress_name) costs one C(ListIngresses) read of O(namespace_id) on every run (check mode
+        included); use O(alb_rules[].ingress_id) to avoid it.
+    type: list
+    elements: dict
+    suboptions:
+      ingress_id:
+        description:
+          - The ALB ingress the rule applies to, by id. Exactly one of O(alb_rules[].ingress_id) and
+            O(alb_rules[].ingress_name) is required.
+        type: int
+      ingress_name:
+        description:
+          - The ALB ingress by its name (the O(alibabacloud.sae.sae_ingress#module:name) of
+            M(alibabacloud.sae.sae_ingress)), resolved in O(namespace_id); a name that no ingress or several have, or
+            a CLB ingress, fails the task before any write.
+        type: str
+      path:
+        description:
+          - The path of the ingress rule the canary rule applies to, for example V(/). Sent with the rule.
+          - How SAE ties a canary rule to its ingress is not documented; where it needs the path, a rule without one
+            is refused and the error says to set it.
+          - SAE does not report the path back, so it is not compared; a change of the path alone is not detected.
+            It is sent along with any other change of the route.
+        type: str
+      items:
+        description:
+          - The conditions of the rule, all of which a request must meet (ALB rules take C(AND) only). At least one.
+        type: list
+        elements: dict
+        required: true
+        suboptions:
+          type:
+            description: What the condition reads from the request.
+            type: str
+            choices: [header, cookie, source_ip]
+            required: true
+          name:
+            description:
+              - The header or cookie name, for example V(x-canary). Not used with V(source_ip); required otherwise.
+            type: str
+          value:
+            description:
+              - The value to match, for example V(true) (quote it in YAML so that it stays a string), or the address
+                for V(source_ip).
+            type: str
+            required: true
+          cond:
+            description:
+              - The comparison. ALB rules take V(==) only; any other value fails before any call.
+            type: str
+            default: '=='
+          operator:
+            description:
+              - How the value is read. ALB rules take V(rawvalue) only (the value as written); any other value fails
+                before any call.
+            type: str
+            default: rawvalue
+  sc_rules:
+    description:
+      - The rules of a Spring Cloud application. Compared in order with the live rules. Unset keeps the live rules;
+        V([]) removes them.
+      - Cannot be combined with O(dubbo_rules). To replace the Dubbo rules of a route with Spring Cloud rules, set
+        O(dubbo_rules=[]) in the same task.
+    type: list
+    elements: dict
+    suboptions:
+      condition:
+        description: Whether a request must meet every item (V(AND)) or one of them (V(OR)).
+        type: str
+        choices: [AND, OR]
+        default: AND
+      path:
+        description: The request path the rule applies to, for example V(/api).
+        type: str
+      items:
+        description: The conditions of the rule. At least one.
+        type: list
+        elements: dict
+        required: true
+        suboptions:
+          type:
+            description: What the condition reads from the request.
+            type: str
+            choices: [param, cookie, header]
+            required: true
+          name:
+            description: The parameter, cookie or header name.
+            type: str
+            required: true
+          value:
+            description: The value to compare with.
+            type: str
+            required: true
+          cond:
+            description: The comparison.
+            type: str
+            choices: ['>', '<', '>=', '<=', '==', '!=']
+            default: '=='
+          operator:
+            description:
+              - How the value is read. V(rawvalue) compares the value as written, V(list) matches one of a
+                comma-separated list, V(mod) compares the remainder of a division by 100, and
+                V(deterministic_proportional_steaming_division) matches a percentage of requests.
+            type: str
+            choices: [rawvalue, list, mod, deterministic_proportional_steaming_division]
+            default: rawvalue
+  dubbo_rules:
+    description:
+      - The rules of a Dubbo application. Compared in order with the live rules. Unset keeps the live rules; V([])
+        removes them.
+      - Cannot be combined with O(sc_rules).
+    type: list
+    elements: dict
+    suboptions:
+      condition:
+        description: Whether a call must meet every item (V(AND)) or one of them (V(OR)).
+        type: str
+        choices: [AND, OR]
+        default: AND
+      service_name:
+        description: The Dubbo service, for example V(com.example.DemoService).
+        type: str
+        required: true
+      group:
+        description: The service group.
+        type: str
+      version:
+        description: The service version, for example V(1.0.0).
+        type: str
+      method_name:
+        description: The method the rule applies to.
+        type: str
+        required: true
+      items:
+        description: The conditions of the rule. At least one.
+        type: list
+        elements: dict
+        required: true
+        suboptions:
+          index:
+            description: The argument of the method the condition reads, V(0) for the first.
+            type: int
+            required: true
+          expr:
+            description:
+              - What is read from the argument, for example V(.name) (its C(name) property) or V([0]) (the first
+                element of an array). Unset reads the argument itself.
+            type: str
+          value:
+            description: The value to compare with.
+            type: str
+            required: true
+          cond:
+            description: The comparison.
+            type: str
+            choices: ['>', '<', '>=', '<=', '==', '!=']
+            default: '=='
+          operator:
+            description: How the value is read, as for O(sc_rules[].items[].operator).
+            type: str
+            choices: [rawvalue, list, mod, deterministic_proportional_steaming_division]
+            default: rawvalue
+notes:
+  - An update sends the description and every rule list the task sets (changed or not); a rule list the task leaves
+    unset is not sent, and SAE keeps it.
+  - Needs the RAM actions C(sae:CreateGreyTagRoute), C(sae:UpdateGreyTagRoute), C(sae:DeleteGreyTagRoute),
+    C(sae:DescribeGreyTagRoute) and C(sae:ListGreyTagRoute); and C(sae:ListApplications) with O(app_name),
+    C(sae:ListIngresses) with O(alb_rules[].ingress_name).
+seealso:
+  - module: alibabacloud.sae.sae_grey_tag_route_info
+  - module: alibabacloud.sae.sae_ingress
+  - name: Recipes guide
+    link: https://github.com/alibabacloud/ansible-collection-sae/blob/main/docs/docsite/rst/recipes.rst
+    description: A canary release end to end, from the ingress to the removal of the canary route.
+  - name: SAE CreateGreyTagRoute API
+    description: The API reference of the fields this module manages.
+    link: https://www.alibabacloud.com/help/en/sae/api-sae-2019-05-06-creategreytagroute
+"""
+
+EXAMPLES = r"""
+# The names below are those of the local SAE emulator's applications; shop is the ALB ingress of the
+# alibabacloud.sae.sae_ingress examples. Use your own namespace, applications and ingresses.
+
+- name: Send the requests with the header x-canary true to the canary release of demo-web
+  alibabacloud.sae.sae_grey_tag_route:
+    namespace_id: cn-beijing:demo
+    app_name: demo-web
+    name: web-canary
+    description: Testers first
+    alb_rules:
+      - ingress_name: shop
+        path: /
+        items:
+          - type: header
+            name: x-canary
+            value: "true"
+  register: web_canary
+
+- name: Spring Cloud rules for demo-api, by application id; requests of one user id go to its canary
+  alibabacloud.sae.sae_grey_tag_route:
+    namespace_id: cn-beijing:demo
+    app_id: 666403ce-d25b-47cf-87fe-497565d2c4b2
+    name: api-canary
+    sc_rules:
+      - condition: OR
+        path: /api
+        items:
+          - type: param
+            name: user
+            value: "1001"
+          - type: cookie
+            name: beta
+            value: "on"
+
+- name: Change the description of a route known by id
+  alibabacloud.sae.sae_grey_tag_route:
+    namespace_id: cn-beijing:demo
+    grey_tag_route_id: "{{ web_canary.grey_tag_route.grey_tag_route_id }}"
+    description: Testers and the beta cookie
+
+- name: Delete the canary route of demo-api
+  alibabacloud.sae.sae_grey_tag_route:
+    namespace_id: cn-beijing:demo
+    app_id: 666403ce-d25b-47cf-87fe-497565d2c4b2
+    name: api-canary
+    state: absent
+"""
+
+RETURN = r"""
+grey_tag_route:
+  description:
+    - The route after the task (for a change, as the task leaves it; in check mode, as a real run would leave it).
+      V({}) after O(state=absent).
+  returned: always
+  type: dict
+  contains:
+    grey_tag_route_id:
+      description: The route's id; null in check mode for a route not created yet.
+      returned: when O(state=present)
+      type: int
+      sample: 12
+    name:
+      description: The route's name.
+      returned: when O(state=present)
+      type: str
+      sample: web-canary
+    description:
+      description: The route's description; null when empty.
+      returned: when O(state=present)
+      type: str
+      sample: Testers first
+    app_id:
+      description: The id of the application the route belongs to.
+      returned: when O(state=present)
+      type: str
+      sample: 395b60e4-0550-458d-9c54-a265d0361a01
+    create_time:
+      description: When the route was created, in milliseconds since the epoch; null after a create.
+      returned: when O(state=present)
+      type: int
+      sample: 1767225600000
+    update_time:
+      description: When the route was last changed, in milliseconds since the epoch; null after a change (the service
+        sets it).
+      returned: when O(state=present)
+      type: int
+      sample: 1767225600000
+    alb_rules:
+      description: The ALB rules, with the keys of O(alb_rules) (the ingress by id).
+      returned: when O(state=present)
+      type: list
+      elements: dict
+      contains:
+        ingress_id:
+          description: The ingress id.
+          returned: always
+          type: int
+        path:
+          description: The path; null unless the service reports it or this task sent it.
+          returned: always
+          type: str
+        items:
+          description: The conditions, with the keys of O(alb_rules[].items).
+          returned: always
+          type: list
+          elements: dict
+      sample: [{ingress_id: 87, path: /, items: [{type: header, name: x-canary, value: 'true', cond: '==',
+                                                  operator: rawvalue}]}]
+    sc_rules:
+      description: The Spring Cloud rules, with the keys of O(sc_rules).
+      returned: when O(state=present)
+      type: list
+      elements: dict
+      sample: []
+    dubbo_rules:
+      description: The Dubbo rules, with the keys of O(dubbo_rules).
+      returned: when O(state=present)
+      type: list
+      elements: dict
+      sample: []
+error:
+  description:
+    - What the failed API call was answered, as data. Test RV(error.code) to react to one error in a playbook; the
+      R(troubleshooting guide, ansible_collections.alibabacloud.sae.docsite.troubleshooting) says what each code means.
+  returned: when an API call fails
+  type: dict
+  contains:
+    code:
+      description:
+        - The error code of the answer, for example V(InvalidParameter.WithMessage); or, for a call that got no usable
+          answer, the module's own (V(ConnectTimeout), V(ReadTimeout), V(ConnectionError), V(SSLError),
+          V(RequestError), V(CredentialsError), V(InvalidResponse), V(IncompleteListing)).
+      returned: always
+      type: str
+      sample: InvalidParameter.WithMessage
+    message:
+      description: The message of the answer, or what went wrong without one.
+      returned: always
+      type: str
+      sample: The specified parameter is invalid.
+    request_id:
+      description: The RequestId of the answer, to give to support; null when no answer came.
+      returned: always
+      type: str
+      sample: 2A3B8C3E-6F1D-5C7B-9E0A-4D2F1B6C8A90
+    status:
+      description: The HTTP status of the answer; null when no answer came.
+      returned: always
+      type: int
+      sample: 400
+    operation:
+      description: The API operation that failed, for example V(CreateGreyTagRoute).
+      returned: always
+      type: str
+      sample: CreateGreyTagRoute
+followup_error:
+  description:
+    - After a create whose outcome is unknown (RV(error)), the error of the lookup that followed it, in the shape of
+      RV(error). The route may exist; a rerun finds it and converges.
+  returned: when a create's outcome is unknown and the lookup after it failed too
+  type: dict
+  sample: {code: Throttling.User, message: Request was denied due to user flow control., request_id: 5C1E2D3F-0A4B-4C6D-8E9F-A1B2C3D4E5F6,
+           status: 400, operation: ListGreyTagRoute}
+"""
+
+from ansible_collections.alibabacloud.sae.plugins.module_utils._common import SaeModule
+from ansible_collections.alibabacloud.sae.plugins.module_utils._grey_tag_route_resource import GreyTagRouteResource
+
+
+def argument_spec():
+    conds = ['>', '<', '>=', '<=', '==', '!=']
+    operators = ['rawvalue', 'list', 'mod', 'deterministic_proportional_steaming_division']
+    return dict(
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        namespace_id=dict(type='str', required=True),
+        app_id=dict(type='str'),
+        app_name=dict(type='str'),
+        name=dict(type='str'),
+        grey_tag_route_id=dict(type='int'),
+        description=dict(type='str'),
+        alb_rules=dict(type='list', elements='dict', options=dict(
+            ingress_id=dict(type='int'),
+            ingress_name=dict(type='str'),
+            path=dict(type='str'),
+            items=dict(type='list', elements='dict', required=True, options=dict(
+                type=dict(type='str', choices=['header', 'cookie', 'source_ip'], required=True),
+                name=dict(type='str'),
+                value=dict(type='str', required=True),
+                cond=dict(type='str', default='=='),
+                operator=dict(type='str', default='rawvalue'),
+            )),
+        ), mutually_exclusive=[('ingress_id', 'ingress_name')], required_one_of=[('ingress_id', 'ingress_name')]),
+        sc_rules=dict(type='list', elements='dict', options=dict(
+            condition=dict(type='str', choices=['AND', 'OR'], default='AND'),
+            path=dict(type='str'),
+            items=dict(type='list', elements='dict', required=True, options=dict(
+                type=dict(type='str', choices=['param', 'cookie', 'header'], required=True),
+                name=dict(type='str', required=True),
+                value=dict(type='str', required=True),
+                cond=dict(type='str', choices=conds, default='=='),
+                operator=dict(type='str', choices=operators, default='rawvalue'),
+            )),
+        )),
+        dubbo_rules=dict(type='list', elements='dict', options=dict(
+            condition=dict(type='str', choices=['AND', 'OR'], default='AND'),
+            service_name=dict(type='str', required=True),
+            group=dict(type='str'),
+            version=dict(type='str'),
+            method_name=dict(type='str', required=True),
+            items=dict(type='list', elements='dict', required=True, options=dict(
+                index=dict(type='int', required=True),
+                expr=dict(type='str'),
+                value=dict(type='str', required=True),
+                cond=dict(type='str', choices=conds, default='=='),
+                operator=dict(type='str', choices=operators, default='rawvalue'),
+            )),
+        )),
+    )
+
+
+def main():
+    sae = SaeModule(argument_spec=argument_spec(), supports_check_mode=True,
+                    mutually_exclusive=[('app_id', 'app_name')])
+    sae.module.exit_json(**GreyTagRouteResource(sae).run())
+
+
+if __name__ == '__main__':
+    main()
