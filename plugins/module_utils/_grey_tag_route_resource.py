@@ -20,7 +20,12 @@ from ansible_collections.alibabacloud.sae.plugins.module_utils._grey_tag_route_p
     update_params,
     with_ingress_ids,
 )
-from ansible_collections.alibabacloud.sae.plugins.module_utils._grey_tag_route_shape import by_name, diff_view, normalize_live
+from ansible_collections.alibabacloud.sae.plugins.module_utils._grey_tag_route_shape import (
+    by_name,
+    diff_view,
+    normalize_live,
+    paths_unreported,
+)
 from ansible_collections.alibabacloud.sae.plugins.module_utils._grey_tag_route_validate import (
     check_exclusive,
     immutable_conflicts,
@@ -98,7 +103,9 @@ def resolve_ingresses(api, task, wanted):
 
 
 def changed_result(before, after):
-    return dict(changed=True, grey_tag_route=after, diff=dict(before=diff_view(before), after=diff_view(after)))
+    paths = not paths_unreported(before)
+    return dict(changed=True, grey_tag_route=after,
+                diff=dict(before=diff_view(before, paths), after=diff_view(after, paths)))
 
 
 class GreyTagRouteResource(SaeResource):
@@ -187,7 +194,8 @@ class GreyTagRouteResource(SaeResource):
         if not self.module.check_mode:
             # Gone meanwhile (another run deleted it): no change of this task's doing.
             changed = self.api.delete_grey_tag_route(found['grey_tag_route_id'], found['app_id'])
-        return dict(changed=changed, grey_tag_route={}, diff=dict(before=diff_view(found) if changed else {}, after={}))
+        before = diff_view(found, not paths_unreported(found)) if changed else {}
+        return dict(changed=changed, grey_tag_route={}, diff=dict(before=before, after={}))
 
 
 class GreyTagRouteInfo(SaeResource):

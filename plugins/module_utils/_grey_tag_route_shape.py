@@ -158,11 +158,22 @@ def public_rule(kind, rule):
     return dict((key, value) for key, value in rule.items() if key != 'ingress_name')
 
 
-def diff_view(route):
-    """A route as diff mode shows it: what the options set, without the service's timestamps."""
+def paths_unreported(route):
+    """Whether ``route`` (a live one) has ALB rules and reports the path of none of them, as the SDK's models have it."""
+    rules = (route or {}).get(ALB) or []
+    return bool(rules) and all(rule.get('path') is None for rule in rules)
+
+
+def diff_view(route, paths=True):
+    """A route as diff mode shows it: what the options set, without the service's timestamps; without the paths of
+    its ALB rules when ``paths`` is false (a change from a live route that does not report them: they are not
+    compared, and a diff from null to the path sent would show a change that is not one)."""
     if not route:
         return {}
-    return dict((key, route[key]) for key in ROUTE_KEYS if key not in ('create_time', 'update_time'))
+    view = dict((key, route[key]) for key in ROUTE_KEYS if key not in ('create_time', 'update_time'))
+    if not paths:
+        view[ALB] = [dict((key, value) for key, value in rule.items() if key != 'path') for rule in view[ALB]]
+    return view
 
 
 def by_name(routes, name):

@@ -9,7 +9,7 @@ module: sae_grey_tag_route
 short_description: Create, update or delete the canary route of an Alibaba Cloud SAE application
 version_added: 1.2.0
 description:
-  - Creates, updates or deletes the canary route (SAE's C(GreyTagRoute)) of a Serverless App Engine (SAE) application:
+  - Creates, updates or deletes the canary route (SAE's C(GreyTagRoute)) of a Serverless App Engine (SAE) application,
     the rules that send matching requests (a header, a cookie, a source address...) to the application's canary
     release instead of the base application.
   - SAE keeps one canary route per application. The route holds rules of one or two kinds, for the way the requests
@@ -94,8 +94,8 @@ options:
     type: str
   alb_rules:
     description:
-      - The rules of requests that reach the application through an ALB ingress: a request that matches every item of
-        a rule goes to the canary release.
+      - The rules of requests that reach the application through an ALB ingress. A request that matches every item
+        of a rule goes to the canary release.
       - Compared in order with the live rules. Unset keeps the live rules; V([]) removes them.
       - SAE does not report the ingress of a rule by name, nor its O(alb_rules[].path), so a rule written with
         O(alb_rules[].ingress_name) costs one C(ListIngresses) read of O(namespace_id) on every run (check mode
@@ -279,31 +279,38 @@ seealso:
 
 EXAMPLES = r"""
 # The names below are those of the local SAE emulator's applications; shop is the ALB ingress of the
-# alibabacloud.sae.sae_ingress examples. Use your own namespace, applications and ingresses.
+# alibabacloud.sae.sae_ingress examples, whose rule for /v1/orders sends requests to demo-api. Use your own
+# namespace, applications and ingresses.
 
-- name: Send the requests with the header x-canary true to the canary release of demo-web
+- name: Send the requests to /v1/orders with the header x-canary true to the canary release of demo-api
   alibabacloud.sae.sae_grey_tag_route:
     namespace_id: cn-beijing:demo
-    app_name: demo-web
-    name: web-canary
+    app_name: demo-api
+    name: api-canary
     description: Testers first
     alb_rules:
       - ingress_name: shop
-        path: /
+        path: /v1/orders
         items:
           - type: header
             name: x-canary
             value: "true"
-  register: web_canary
+  register: api_canary
 
-- name: Spring Cloud rules for demo-api, by application id; requests of one user id go to its canary
+- name: Change the description of a route known by id
   alibabacloud.sae.sae_grey_tag_route:
     namespace_id: cn-beijing:demo
-    app_id: 666403ce-d25b-47cf-87fe-497565d2c4b2
-    name: api-canary
+    grey_tag_route_id: "{{ api_canary.grey_tag_route.grey_tag_route_id }}"
+    description: Testers only
+
+- name: Spring Cloud rules for demo-web, by application id, for one user or the beta cookie
+  alibabacloud.sae.sae_grey_tag_route:
+    namespace_id: cn-beijing:demo
+    app_id: 395b60e4-0550-458d-9c54-a265d0361a01
+    name: web-canary
     sc_rules:
       - condition: OR
-        path: /api
+        path: /
         items:
           - type: param
             name: user
@@ -312,17 +319,11 @@ EXAMPLES = r"""
             name: beta
             value: "on"
 
-- name: Change the description of a route known by id
+- name: Delete the canary route of demo-web
   alibabacloud.sae.sae_grey_tag_route:
     namespace_id: cn-beijing:demo
-    grey_tag_route_id: "{{ web_canary.grey_tag_route.grey_tag_route_id }}"
-    description: Testers and the beta cookie
-
-- name: Delete the canary route of demo-api
-  alibabacloud.sae.sae_grey_tag_route:
-    namespace_id: cn-beijing:demo
-    app_id: 666403ce-d25b-47cf-87fe-497565d2c4b2
-    name: api-canary
+    app_id: 395b60e4-0550-458d-9c54-a265d0361a01
+    name: web-canary
     state: absent
 """
 

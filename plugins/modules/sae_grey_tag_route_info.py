@@ -51,15 +51,15 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: The canary routes of demo-web
+- name: The canary routes of demo-api
   alibabacloud.sae.sae_grey_tag_route_info:
     namespace_id: cn-beijing:demo
-    app_name: demo-web
-  register: web_routes
+    app_name: demo-api
+  register: api_routes
 
 - name: Show the id of each route by name
   ansible.builtin.debug:
-    msg: "{{ web_routes.grey_tag_routes | items2dict(key_name='name', value_name='grey_tag_route_id') }}"
+    msg: "{{ api_routes.grey_tag_routes | items2dict(key_name='name', value_name='grey_tag_route_id') }}"
 """
 
 RETURN = r"""

@@ -76,3 +76,31 @@ def test_many_ingresses_cost_one_read_each_plus_the_pages_once(tmp_path, emulato
     assert not results['Converge each managed ingress by id']['changed'], run
     assert sorted(operations(emulator)) == ['DescribeIngress'] * 2 + ['ListIngresses'] * 2
     assert NS == 'cn-beijing:demo'  # the namespace the example playbook names
+
+
+@pytest.mark.long
+def test_canary_release_header_then_cookie_then_removed_with_a_diff_each(tmp_path, emulator):
+    steps = [('testers', True), ('testers', False), ('beta', True), ('done', True), ('done', False)]
+    write_of = {'testers': 'CreateGreyTagRoute', 'beta': 'UpdateGreyTagRoute', 'done': 'DeleteGreyTagRoute'}
+    for step, changes in steps:
+        emulator.clear_log()
+        results, run = run_example(tmp_path, emulator, 'canary_release.yml', 'step=%s' % step)
+        canary = results['Canary route, step %s' % step]
+        assert canary['changed'] is changes and not canary['failed'], (step, run)
+        ops = operations(emulator)
+        grey_writes = [op for op in ops if op in write_of.values()]
+        assert grey_writes == ([write_of[step]] if changes else []), (step, ops)
+        assert ops.count('ListGreyTagRoute') == 1 and 'unsafe' not in run.stdout + run.stderr, (step, ops)
+        assert '[WARNING]' not in run.stderr, run
+        routes = list(emulator.grey_tag_routes.values())
+        if step == 'done':
+            assert routes == [] and canary['grey_tag_route'] == {}
+        else:
+            items = [[item['type'] for item in rule['items']] for rule in routes[0]['AlbRules']]
+            assert items == ([['header']] if step == 'testers' else [['header'], ['cookie']]), items
+            assert routes[0]['AppId'] == inv.APP_WEB_ID and routes[0]['Name'] == 'storefront-canary'
+        if changes:  # the diff of the step, as ansible-playbook prints it
+            shown = {'testers': '"name": "x-canary"', 'beta': '+            "items": [', 'done': '-    "name": '}[step]
+            assert shown in run.stdout and '"path": null' not in run.stdout, run.stdout
+    ingress = next(i for i in emulator.ingresses.values() if i['Description'] == 'storefront-alb')
+    assert ingress['LoadBalanceType'] == 'alb' and ingress['DefaultRule']['AppId'] == inv.APP_WEB_ID

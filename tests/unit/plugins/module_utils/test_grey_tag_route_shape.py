@@ -89,3 +89,19 @@ def test_diff_view_and_by_name():
     route = shape.normalize_live(DESCRIBE)
     assert 'create_time' not in shape.diff_view(route) and shape.diff_view({}) == {}
     assert shape.by_name([route], 'web-canary') is route and shape.by_name([route], 'other') is None
+
+
+@pytest.mark.parametrize('rules, unreported', [
+    ([], False), ([{'ingress_id': 1, 'path': None, 'items': []}], True),
+    ([{'ingress_id': 1, 'path': '/', 'items': []}, {'ingress_id': 1, 'path': None, 'items': []}], False),
+])
+def test_paths_unreported(rules, unreported):
+    assert shape.paths_unreported({'alb_rules': rules}) is unreported
+    assert shape.paths_unreported(None) is False
+
+
+def test_a_diff_from_a_route_without_paths_leaves_them_out():
+    route = shape.normalize_live(DESCRIBE)
+    assert 'path' in shape.diff_view(route)['alb_rules'][0]
+    assert 'path' not in shape.diff_view(route, paths=False)['alb_rules'][0]
+    assert route['alb_rules'][0]['path'] is None  # the route itself is untouched
