@@ -173,7 +173,8 @@ def immutable_conflicts(task, app_id, live):
     if problems:
         raise InputError('Canary route %s cannot be changed as asked: %s. SAE cannot rename a canary route or move it '
                          'to another application: nothing was changed. Correct the task, or delete the route '
-                         '(state: absent) and create it anew.' % (live.get('grey_tag_route_id'), '; '.join(problems)))
+                         '(state: absent) and create it anew.' % (live.get('grey_tag_route_id'), '; '.join(problems)),
+                         grey_tag_route=live)
 
 
 def second_route_message(task, app_id, other):

@@ -102,6 +102,7 @@ def test_name_and_application_cannot_change(overrides, app_id, words):
     with pytest.raises(InputError) as info:
         validate.immutable_conflicts(task, app_id, LIVE)
     assert all(word in str(info.value) for word in words) and 'Canary route 7 cannot be changed' in str(info.value)
+    assert info.value.result == {'grey_tag_route': LIVE}
 
 
 def test_the_same_name_and_application_pass():
