@@ -32,6 +32,8 @@ BIN := $(CURDIR)/$(VENV)/bin
 BUILD := $(CURDIR)/.build
 comma := ,
 space := $(subst ,, )
+# "a, b and c" of the words of $(1).
+and_list = $(if $(word 2,$(1)),$(subst $(space),$(comma)$(space),$(wordlist 2,$(words $(1)),x $(1))) and $(lastword $(1)),$(strip $(1)))
 # ansible-test runs through hacking/run_ansible_test.py, on a copy of the checkout under .build/trees/<name>,
 # with HOME=.build/home: its caches (pip bootstrap script, pip's cache) stay under .build.
 ANSIBLE_TEST := $(BIN)/python hacking/run_ansible_test.py
@@ -105,7 +107,7 @@ collection-link: $(ANSIBLE_COLLECTIONS_PATH)/ansible_collections/alibabacloud/sa
 # starts as soon as .venv is ready, so that both cores stay busy to the end.
 TEST_JOBS := pytest units-integration sanity galaxy-importer lint docs smoke docs-lint repo-lint changelog-lint
 test:
-	@$(if $(TOO_NEW),echo "make test: everything runs on Python $(PYTHON_VERSION) with ansible-core $(CORE); ansible-core $(subst $(space), and ,$(strip $(TOO_NEW))) $(if $(word 2,$(TOO_NEW)),need,needs) a newer Python and $(if $(word 2,$(TOO_NEW)),are,is) not tested",:)
+	@$(if $(TOO_NEW),echo "make test: everything runs on Python $(PYTHON_VERSION) with ansible-core $(CORE); ansible-core $(call and_list,$(TOO_NEW)) $(if $(word 2,$(TOO_NEW)),need,needs) a newer Python and $(if $(word 2,$(TOO_NEW)),are,is) not tested",:)
 	$(MAKE) --no-print-directory -j2 --output-sync=target $(TEST_JOBS)
 	@echo "make test: all checks passed"
 

@@ -179,8 +179,8 @@ def test_the_version_is_the_next_release():
 def test_the_guides_name_the_tarball_and_image_of_this_version():
     version = yaml.safe_load(_read('galaxy.yml'))['version']
     paths = [os.path.join('docs', 'docsite', 'rst', name) for name in ('installation.rst', 'execution_environment.rst')]
-    paths += [os.path.join('docs', 'execution-environment', name) for name in ('execution-environment.yml',
-                                                                              'requirements.yml')]
+    paths += [os.path.join('docs', 'execution-environment', name)
+              for name in ('execution-environment.yml', 'requirements.yml')]
     named = 0
     for path in paths:
         for found in re.findall(r'(?:alibabacloud-sae-|sae-ee:)(\d+\.\d+\.\d+)', _read(path)):
