@@ -1,5 +1,6 @@
 # alibabacloud.sae developer commands. Everything runs from a virtualenv this Makefile creates.
 #   make demo   start the local SAE emulator and run the example playbook twice (changed, then ok)
+#   make emulator      start the local SAE emulator in the foreground, for your own playbooks (Ctrl-C stops it)
 #   make test          every test and check: pytest, ansible-test units, integration and sanity, ansible-lint,
 #                      the docsite build, docs and changelog lints, the checks of .github (repo-lint), the build and
 #                      galaxy-importer; and a smoke run on each other supported ansible-core
@@ -12,10 +13,12 @@
 #   make repo-lint     actionlint and schemas on .github, tests/repo (the supported versions agree everywhere)
 #   make test-variants the pytest integration suite under each emulator variant (tests/sae_emulator/FIDELITY.md)
 #   make bench  the performance benchmarks (docs/performance.md)
+#   make bench-files   only the table of the collection's files in docs/performance.md (after a change to plugins/)
 #   make bench-load    200 ingresses under flow control and an outage (docs/performance.md, docs/reliability.md)
 
-# The controller Python of .venv: the newest of 3.13 and 3.12 (on the PATH or in pyenv), with the newest ansible-core;
-# without one, Python 3.11 with ansible-core 2.19, and `make test` says what that leaves out.
+# The controller Python of .venv: the newest of 3.13 and 3.12 (on the PATH or in pyenv), with ansible-core 2.21, the
+# newest final release (2.22, a release candidate for now, gets the smoke run); without one, Python 3.11 with
+# ansible-core 2.19, and `make test` says what that leaves out.
 FIND_PYTHON := sh hacking/find-python
 NEW_PYTHON := $(shell $(FIND_PYTHON) 3.13 3.12)
 ifeq ($(origin PYTHON),undefined)
@@ -29,15 +32,21 @@ BIN := $(CURDIR)/$(VENV)/bin
 BUILD := $(CURDIR)/.build
 comma := ,
 space := $(subst ,, )
+# "a, b and c" of the words of $(1).
+and_list = $(if $(word 2,$(1)),$(subst $(space),$(comma)$(space),$(wordlist 2,$(words $(1)),x $(1))) and $(lastword $(1)),$(strip $(1)))
 # ansible-test runs through hacking/run_ansible_test.py, on a copy of the checkout under .build/trees/<name>,
 # with HOME=.build/home: its caches (pip bootstrap script, pip's cache) stay under .build.
 ANSIBLE_TEST := $(BIN)/python hacking/run_ansible_test.py
 # The supported ansible-core versions (meta/runtime.yml, tox.ini and .github/workflows agree: tests/repo checks it).
-MATRIX := 2.18 2.19 2.20 2.21
-# Those a controller Python older than 3.12 cannot run.
+MATRIX := 2.19 2.20 2.21 2.22
+# Those a controller Python older than 3.12 cannot run, and those that need 3.13.
 NEEDS_PYTHON_312 := 2.20 2.21
+NEEDS_PYTHON_313 := 2.22
+# The versions .venv's Python is too old for: no smoke run, and `make test` says so.
+TOO_NEW := $(if $(filter 3.9 3.10 3.11,$(PYTHON_VERSION)),$(NEEDS_PYTHON_312) $(NEEDS_PYTHON_313),$(if \
+	$(filter 3.12,$(PYTHON_VERSION)),$(NEEDS_PYTHON_313)))
 # The other versions `make test` smoke-tests (the demo on each); `make test-matrix` runs them all in full.
-SMOKE := $(filter-out $(CORE) $(if $(filter $(CORE),2.19),$(NEEDS_PYTHON_312)),$(MATRIX))
+SMOKE := $(filter-out $(CORE) $(TOO_NEW),$(MATRIX))
 GALAXY_IMPORTER := $(BUILD)/galaxy-importer
 export ANSIBLE_COLLECTIONS_PATH := $(BUILD)/collections
 export ANSIBLE_NOCOLOR := 1
@@ -50,7 +59,8 @@ unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: all venv collection-link test pytest units integration units-integration sanity lint docs-lint changelog-lint \
 	docs actionlint repo-lint \
-	build-check galaxy-importer galaxy-importer-venv test-matrix smoke test-variants demo bench bench-load clean
+	build-check galaxy-importer galaxy-importer-venv test-matrix smoke test-variants demo emulator bench bench-files \
+	bench-load clean
 
 all: test
 
@@ -97,7 +107,7 @@ collection-link: $(ANSIBLE_COLLECTIONS_PATH)/ansible_collections/alibabacloud/sa
 # starts as soon as .venv is ready, so that both cores stay busy to the end.
 TEST_JOBS := pytest units-integration sanity galaxy-importer lint docs smoke docs-lint repo-lint changelog-lint
 test:
-	@$(if $(NEW_PYTHON),:,echo "make test: no Python 3.12 or later found: everything runs on Python $(PYTHON_VERSION) with ansible-core $(CORE); ansible-core $(subst $(space), and ,$(NEEDS_PYTHON_312)) are not tested")
+	@$(if $(TOO_NEW),echo "make test: everything runs on Python $(PYTHON_VERSION) with ansible-core $(CORE); ansible-core $(call and_list,$(TOO_NEW)) $(if $(word 2,$(TOO_NEW)),need,needs) a newer Python and $(if $(word 2,$(TOO_NEW)),are,is) not tested",:)
 	$(MAKE) --no-print-directory -j2 --output-sync=target $(TEST_JOBS)
 	@echo "make test: all checks passed"
 
@@ -251,8 +261,20 @@ test-variants: venv collection-link
 demo: venv collection-link
 	PATH=$(BIN):$$PATH $(BIN)/python hacking/demo.py
 
+# The SAE emulator (tests/sae_emulator) in the foreground, for playbooks of your own (README: "Trying it without an
+# account"): it prints its endpoint, the demo credentials and what it knows, then the environment that points
+# ansible-playbook at it (hacking/emulator.py); Ctrl-C stops it. EMULATOR_ARGS takes its options, for example
+# EMULATOR_ARGS="--port 8080 --state-file .build/emulator-state.json" (EMULATOR_ARGS=--help lists them).
+emulator: venv collection-link
+	$(BIN)/python hacking/emulator.py $(EMULATOR_ARGS)
+
 bench: venv collection-link
 	PATH=$(BIN):$$PATH $(BIN)/python tests/benchmarks/run.py
+
+# Only the table of the collection's files in docs/performance.md (the files a sae_ingress run compiles, read from the
+# tree, with their import and compile times): tests/repo asks for it when the files or their lengths change.
+bench-files: venv collection-link
+	PATH=$(BIN):$$PATH $(BIN)/python tests/benchmarks/run.py --only files
 
 bench-load: venv collection-link
 	PATH=$(BIN):$$PATH $(BIN)/python tests/benchmarks/load.py

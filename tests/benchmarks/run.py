@@ -6,7 +6,9 @@ API calls per scenario, per-task wall time against ansible.builtin.ping, module 
 overhead per API call against the official SDK, and 100 hosts converging 100 of 500 ingresses, by name and by
 id after one read of the namespace, side by side.
 `--client-only` runs the client benchmark alone (repeated) and updates only its figures in the document;
-`--only calls,scale` runs those phases alone and updates only their figures.
+`--only calls,scale,files` runs those phases alone and updates only their figures (`files`: the table of the
+collection's files a module run compiles, listed from the tree by collection_files.py, with their import and
+compile times; `make bench-files`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import tempfile
 import time
 
@@ -26,6 +29,7 @@ from ansible.release import __version__ as ansible_version  # noqa: E402
 import sae_emulator  # noqa: E402
 import bench_playbooks  # noqa: E402
 import bench_process  # noqa: E402
+import collection_files  # noqa: E402
 import load  # noqa: E402
 # pylint: enable=wrong-import-position,import-error
 
@@ -34,7 +38,9 @@ CLIENT_ROW = 'Client time per DescribeIngress'
 CLIENT_SECTION = '### Client time per API call'
 PER_TASK_TARGET = 1.3
 CLIENT_TARGET = 1.0  # the client's time per call at most the official SDK's, measured side by side
-PHASES = ('calls', 'scale')  # the phases --only can run alone
+PHASES = ('calls', 'scale', 'files')  # the phases --only can run alone
+PHASE_TITLES = {'calls': 'API calls per scenario', 'scale': 'scale', 'files': 'the table of the collection\'s files'}
+FILES_HEADER = '| File | Lines | Import (self) | Compile (warm) |'
 RERUN_BULLET = '- Rerun alone: '
 SCALE_SECTION = '### Scale: where the calls and the time go'
 
@@ -99,7 +105,7 @@ def measure(workdir):
         ping_payload, sae_payload = bench_playbooks.keep_payloads(emulator, workdir)
         figures['imports'] = bench_process.import_analysis(ping_payload, sae_payload, env)
         figures['payload_wall'] = bench_process.payload_wall(ping_payload, sae_payload, env)
-        figures['compile'] = bench_process.compile_cost(ROOT)
+        figures['compile'] = collection_files.compile_times(ROOT)
         figures['module_profile'] = bench_process.module_profile(sae_payload, env, workdir)
         figures['ping_profile'] = bench_process.module_profile(ping_payload, env, workdir)
     step('client overhead: 200 DescribeIngress calls each, ours / official SDK / stdlib floor')
@@ -249,14 +255,7 @@ def explanations(figures):
               '', 'The collection\'s own files: Ansible ships them as source in the AnsiballZ zip, where Python keeps no '
               'compiled cache, so every module run compiles them again. Import time (`-X importtime` self time: compile '
               'and execute, one cold run) and compile time alone (`compile()` of the file, warm, median of 7):',
-              '', '| File | Lines | Import (self) | Compile (warm) |', '|---|---|---|---|']
-    imported = dict(imports['collection_modules'])
-    for relative, line_count, seconds in figures['compile']:
-        name = relative[:-3].replace(os.sep, '.')
-        own = ms(imported[name]) if name in imported else 'run, not imported'
-        lines.append('| %s | %d | %s | %s |' % (relative, line_count, own, ms(seconds)))
-    lines.append('| total | %d | %s | %s |' % (sum(c[1] for c in figures['compile']), ms(sum(imported.values())),
-                                               ms(sum(c[2] for c in figures['compile']))))
+              '', files_table(figures)]
     lines += ['', 'The largest part that can go is `requests` and what only it pulls in (`urllib3`, '
               '`charset_normalizer`, `idna`, `certifi`, `http.cookiejar`, `urllib.request`): %s per task. With the '
               'medians above, a transport on the standard library\'s `http.client` '
@@ -281,6 +280,40 @@ def explanations(figures):
 
     parts.append(scale_section(figures['scale']))
     return parts
+
+
+def files_table(figures):
+    """The table of the collection's files the sae_ingress payload carries (collection_files.listing(): from the
+    tree), with their line counts, import self times (figures['imports']) and warm compile times (figures['compile'])."""
+    lines = [FILES_HEADER, '|---|---|---|---|']
+    imported = dict(figures['imports']['collection_modules'])
+    for relative, line_count, seconds in figures['compile']:
+        name = relative[:-3].replace(os.sep, '.')
+        own = ms(imported[name]) if name in imported else 'run, not imported'
+        lines.append('| %s | %d | %s | %s |' % (relative, line_count, own, ms(seconds)))
+    lines.append('| total | %d | %s | %s |' % (sum(c[1] for c in figures['compile']), ms(sum(imported.values())),
+                                               ms(sum(c[2] for c in figures['compile']))))
+    return '\n'.join(lines)
+
+
+def measure_files(workdir):
+    """The figures of files_table() alone: the sae_ingress payload's import self times and the compile times."""
+    env = bench_playbooks.ansible_env(workdir)
+    with sae_emulator.Emulator() as emulator:
+        ping_payload, sae_payload = bench_playbooks.keep_payloads(emulator, workdir)
+        imports = bench_process.import_analysis(ping_payload, sae_payload, env)
+    return {'imports': {'collection_modules': imports['collection_modules']},
+            'compile': collection_files.compile_times(ROOT)}
+
+
+def _replace_files_table(text, table):
+    """Replace the table that starts with FILES_HEADER (up to the first line that is not a table row)."""
+    lines = text.split('\n')
+    first = lines.index(FILES_HEADER)
+    last = first
+    while last < len(lines) and lines[last].startswith('|'):
+        last += 1
+    return '\n'.join(lines[:first] + table.split('\n') + lines[last:])
 
 
 def calls_detail(calls):
@@ -568,14 +601,32 @@ def _replace_line(text, prefix, line):
     return text[:start] + line + text[end:]
 
 
-def _rerun_note(text, phases, date):
-    """Name the phases rerun alone, and when, in the Machine section (one bullet, replaced by the next rerun)."""
-    lines = [line for line in text.split('\n') if not line.startswith(RERUN_BULLET)]
+def _rerun_bullet(phases, date, versions):
+    return ('%s%s, %s%s (`python tests/benchmarks/run.py --only %s`)'
+            % (RERUN_BULLET, ' and '.join(PHASE_TITLES[p] for p in phases), date, versions, ','.join(phases)))
+
+
+def _rerun_note(text, phases, date, versions=''):
+    """Name the phases rerun alone, and when, in the Machine section: one bullet per rerun, after the run's line. A
+    phase rerun again leaves the bullet of its earlier rerun (a bullet that named other phases too keeps those)."""
+    lines = text.split('\n')
     run_line = next(i for i, line in enumerate(lines) if line.startswith('- Run: '))
-    note = ('%s%s, %s (`python tests/benchmarks/run.py --only %s`); the other figures come from the run above'
-            % (RERUN_BULLET, ' and '.join({'calls': 'API calls per scenario', 'scale': 'scale'}[p] for p in phases),
-               date, ','.join(phases)))
-    return '\n'.join(lines[:run_line + 1] + [note] + lines[run_line + 1:])
+    kept = []
+    for line in lines[run_line + 1:]:
+        if not line.startswith(RERUN_BULLET):
+            break
+        match = re.search(r'^%s.*?, (\d{4}-\d\d-\d\d \d\d:\d\d UTC)(.*?) \(`python tests/benchmarks/run.py --only ([a-z,]+)`\)'
+                          % re.escape(RERUN_BULLET), line)
+        if not match:
+            continue
+        others = [phase for phase in match.group(3).split(',') if phase in PHASES and phase not in phases]
+        if others:
+            kept.append(_rerun_bullet(others, match.group(1), match.group(2)))
+    end = run_line + 1
+    while end < len(lines) and lines[end].startswith(RERUN_BULLET):
+        end += 1
+    note = kept + [_rerun_bullet(phases, date, versions) + '; the other figures come from the run above']
+    return '\n'.join(lines[:run_line + 1] + note + lines[end:])
 
 
 def update_phase_figures(figures, phases, date):
@@ -591,7 +642,11 @@ def update_phase_figures(figures, phases, date):
         text = _replace_block(text, '## Scale', scale_detail(scale))
         text = _replace_line(text, '- **Scale**', scale_method(scale))
         text = _replace_block(text, '### Scale:', scale_section(scale))
-    text = _rerun_note(text, [phase for phase in PHASES if phase in phases], date)
+    if 'files' in phases:
+        text = _replace_files_table(text, files_table(figures['files']))
+    host = machine()
+    versions = ', Python %s, ansible-core %s' % (host['python'], host['ansible'])
+    text = _rerun_note(text, [phase for phase in PHASES if phase in phases], date, versions)
     with open(DOC, 'w', encoding='utf-8') as handle:
         handle.write(text)
 
@@ -618,12 +673,18 @@ def run_phases(phases, figures_file=None, load=False):
                 figures['calls'], figures['unattributed'] = measure_calls(workdir)
             if 'scale' in phases:
                 figures['scale'] = measure_scale(workdir)
+            if 'files' in phases:
+                step("the collection's files: payload imports and compile times")
+                figures['files'] = measure_files(workdir)
         if figures_file:
             with open(figures_file, 'w', encoding='utf-8') as handle:
                 json.dump(figures, handle, indent=1)
     rows = (calls_rows(figures) if 'calls' in phases else []) + (scale_rows(figures['scale']) if 'scale' in phases else [])
     print()
-    print(render_console(rows))
+    if rows:
+        print(render_console(rows))
+    if 'files' in phases:
+        print(files_table(figures['files']))
     update_phase_figures(figures, phases, figures['date'])
     elapsed = time.perf_counter() - started
     print('\nUpdated the %s figures in %s (%.0f s)' % (' and '.join(phases), os.path.relpath(DOC, ROOT), elapsed))
