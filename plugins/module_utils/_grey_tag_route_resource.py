@@ -227,4 +227,3 @@ class GreyTagRouteInfo(SaeResource):
 
     def present(self, found):
         return self.get_result(sorted(found, key=lambda route: route['grey_tag_route_id'] or 0))
-

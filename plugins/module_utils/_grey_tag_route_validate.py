@@ -67,8 +67,8 @@ def _check_items(label, items, required):
             if option == 'name' and item.get('type') == 'source_ip':
                 continue
             if _blank(item.get(option)):
-                raise InputError('%s.%s is required%s.' % (where, option, ' (the header, cookie or parameter to match)'
-                                                             if option == 'name' else ''))
+                what = ' (the header, cookie or parameter to match)' if option == 'name' else ''
+                raise InputError('%s.%s is required%s.' % (where, option, what))
         if 'index' in required and item.get('index') is not None and item['index'] < 0:
             raise InputError('%s.index must be 0 or more (0 is the first argument of the method), got %s.'
                              % (where, item['index']))

@@ -367,28 +367,17 @@ grey_tag_route:
       type: int
       sample: 1767225600000
     alb_rules:
-      description: The ALB rules, with the keys of O(alb_rules) (the ingress by id).
+      description:
+        - The ALB rules, each with C(ingress_id) (the ingress by id), C(path) (null unless the service reports it or
+          this task sent it) and C(items), the conditions with the keys of O(alb_rules[].items).
+        - In Jinja, read the conditions as C(rule['items']); C(rule.items) is the dictionary's method.
       returned: when O(state=present)
       type: list
       elements: dict
-      contains:
-        ingress_id:
-          description: The ingress id.
-          returned: always
-          type: int
-        path:
-          description: The path; null unless the service reports it or this task sent it.
-          returned: always
-          type: str
-        items:
-          description: The conditions, with the keys of O(alb_rules[].items).
-          returned: always
-          type: list
-          elements: dict
       sample: [{ingress_id: 87, path: /, items: [{type: header, name: x-canary, value: 'true', cond: '==',
                                                   operator: rawvalue}]}]
     sc_rules:
-      description: The Spring Cloud rules, with the keys of O(sc_rules).
+      description: The Spring Cloud rules, with the keys of O(sc_rules) (C(items) read as C(rule['items']) in Jinja).
       returned: when O(state=present)
       type: list
       elements: dict

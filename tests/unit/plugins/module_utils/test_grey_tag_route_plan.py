@@ -58,9 +58,8 @@ def test_ingress_names_resolve_into_ids():
 
 
 def test_request_rules_in_camel_case():
-    assert plan.api_rules(shape.ALB, [alb(path='/', items=[item(), {'type': 'source_ip', 'name': None,
-                                                                      'value': '10.0.0.1', 'cond': '==',
-                                                                      'operator': 'rawvalue'}])]) == [
+    source_ip = {'type': 'source_ip', 'name': None, 'value': '10.0.0.1', 'cond': '==', 'operator': 'rawvalue'}
+    assert plan.api_rules(shape.ALB, [alb(path='/', items=[item(), source_ip])]) == [
         {'condition': 'AND', 'ingressId': 87, 'path': '/', 'items': [
             {'type': 'header', 'name': 'x-canary', 'value': 'true', 'cond': '==', 'operator': 'rawvalue'},
             {'type': 'sourceIp', 'value': '10.0.0.1', 'cond': '==', 'operator': 'rawvalue'}]}]

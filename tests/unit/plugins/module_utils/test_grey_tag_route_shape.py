@@ -58,8 +58,8 @@ def test_a_task_rule_and_its_answer_normalise_alike(kind, task, answer):
 
 
 def test_a_task_alb_rule_keeps_its_ingress_name_until_resolved():
-    rule = shape.normalize_rule(shape.ALB, {'ingress_name': 'shop', 'items': [{'type': 'header', 'name': 'a',
-                                                                                'value': 'b'}]})
+    header = {'type': 'header', 'name': 'a', 'value': 'b'}
+    rule = shape.normalize_rule(shape.ALB, {'ingress_name': 'shop', 'items': [header]})
     assert rule['ingress_name'] == 'shop' and rule['ingress_id'] is None
     assert 'ingress_name' not in shape.public_rule(shape.ALB, rule)
 
