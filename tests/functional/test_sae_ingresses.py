@@ -109,6 +109,15 @@ def test_only_an_entry_whose_row_lacks_an_option_is_described_and_only_once(run_
         'ListIngresses', 'DescribeIngress']
 
 
+def test_albs_sae_provisions_are_described_and_checked_for_twins_once_for_the_task(run_tasks, emulator):
+    albs = [{'name': name, 'load_balance_type': 'alb', 'listener_port': 80,
+             'default_rule': {'app_id': inv.APP_WEB_ID, 'container_port': 8080}} for name in ('edge-a', 'edge-b')]
+    result = run_tasks(batch(albs)).result
+    assert result['changed'] and not result.get('warnings'), result
+    assert all(item['ingress']['slb_id'].startswith('alb-') for item in result['ingresses'])
+    assert operations(emulator) == ['ListIngresses'] + ['CreateIngress', 'DescribeIngress'] * 2 + ['ListIngresses']
+
+
 # -- purge and absent --------------------------------------------------------------------------------
 
 def test_purge_shows_each_ingress_in_check_mode_first_then_deletes_them_but_gateway_routes(run_tasks, emulator):
@@ -143,6 +152,16 @@ def test_absent_deletes_the_listed_ingresses_and_leaves_the_rest(run_tasks, emul
     assert not again['changed'] and deleted['diff']['before']['web']['id'] == web
     assert operations(emulator) == ['ListIngresses', 'ListIngresses', 'DeleteIngress', 'ListIngresses']
     assert list(emulator.ingresses) == [shop]
+
+
+def test_deletions_go_first_and_free_the_listener_a_new_entry_takes(run_tasks, emulator):
+    old = seed(emulator, dict(CLB, name='old'))
+    emulator.clear_log()
+    result = run_tasks(batch([API, WEB], purge=True)).result
+    assert not result['failed'] and [item['changed'] for item in result['ingresses']] == [True, True, True], result
+    assert result['ingresses'][2]['purged'] and result['ingresses'][2]['diff']['before']['id'] == old
+    assert [e['operation'] for e in writes(emulator)] == ['DeleteIngress', 'CreateIngress', 'CreateIngress']
+    assert sorted(i['Description'] for i in emulator.ingresses.values()) == ['api', 'web']
 
 
 def test_an_entry_state_overrides_the_module_state(run_tasks, emulator):
