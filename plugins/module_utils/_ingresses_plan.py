@@ -100,7 +100,7 @@ def _identities(task: IngressTask) -> List[Tuple[str, Any]]:
 
 def _identity_text(kind: str, value: Any) -> str:
     if kind == 'listener':
-        return 'the listener, listener_port %s of slb_id %s' % (value[1], value[0])
+        return 'listener (listener_port %s of slb_id %s)' % (value[1], value[0])
     return '%s %r' % (kind, value) if kind == 'name' else '%s %s' % (kind, value)
 
 

@@ -179,9 +179,9 @@ def test_an_entry_state_overrides_the_module_state(run_tasks, emulator):
     ([entry(CLB, listener_port=0), without(entry(ALB, cert_id='c'), 'cert_ids')],
      ['ingresses[0] (name web): listener_port must be between', 'ingresses[1] (name shop): cert_id is for CLB']),
     ([WEB, entry(ALB, name='web')], ['ingresses[1] (name web) has the same name', 'as ingresses[0] (name web)']),
-    ([WEB, entry(API, name='web2', listener_port=80)], ['ingresses[0] (name web) and ingresses[1] (name web2) would both '
-                                                       'hold listener_port 80 of lb-2zeclbinternet001']),
-    ([{'slb_id': inv.CLB_SPARE_ID, 'listener_port': 90}] * 2, ['has the same the listener, listener_port 90']),
+    ([WEB, entry(API, name='web2', listener_port=80)],
+     ['ingresses[0] (name web) and ingresses[1] (name web2) would both hold listener_port 80 of lb-2zeclbinternet001']),
+    ([{'slb_id': inv.CLB_SPARE_ID, 'listener_port': 90}] * 2, ['has the same listener (listener_port 90 of slb_id']),
     ([{'request_timeout': 30}], ['ingresses[0]: Set name']),
 ])
 def test_input_errors_of_every_entry_fail_before_any_write(run_tasks, emulator, entries, fragments):

@@ -46,8 +46,8 @@ def test_entry_params_take_the_module_namespace_and_state(own, state, expected):
 
 def test_valid_entries_become_tasks():
     found = entries({'name': 'web', 'request_timeout': 30}, {'ingress_id': 4, 'state': 'absent'})
-    assert [(e.index, e.label, e.state) for e in found] == [(0, 'ingresses[0] (name web)', 'present'),
-                                                           (1, 'ingresses[1] (ingress_id 4)', 'absent')]
+    assert [(e.index, e.label, e.state) for e in found] == [
+        (0, 'ingresses[0] (name web)', 'present'), (1, 'ingresses[1] (ingress_id 4)', 'absent')]
     assert found[0].task.namespace_id == NS and found[0].task.wanted['request_timeout'] == 30
     assert found[1].task.ingress_id == 4
 
@@ -61,7 +61,7 @@ def test_valid_entries_become_tasks():
     ([{'ingress_id': 4}, {'ingress_id': 4, 'name': 'x'}], ['ingresses[1] (name x) has the same ingress_id 4 as']),
     ([{'ingress_id': 4, 'name': 'x'}, {'name': 'x', 'state': 'absent'}], ["has the same name 'x'"]),
     ([{'slb_id': 'lb-1', 'listener_port': 80}, {'slb_id': 'lb-1', 'listener_port': 80, 'state': 'absent'}],
-     ['has the same the listener, listener_port 80 of slb_id lb-1']),
+     ['has the same listener (listener_port 80 of slb_id lb-1) as']),
 ])
 def test_input_errors_name_every_entry_that_has_one(items, fragments):
     with pytest.raises(InputError) as err:
