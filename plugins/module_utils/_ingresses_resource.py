@@ -143,7 +143,7 @@ class IngressesResource(SaeResource):
             if entry.index in layout.problems:
                 continue
             try:
-                results.append(self.entry_result(entry, row, self.one(acts, entry, row, layout.remaining)))
+                results.append(self.entry_result(entry, self.one(acts, entry, row, layout.remaining)))
             except InputError as exc:
                 problems.append((entry, exc))
             except (SaeApiError, ApiFailure) as exc:
@@ -151,7 +151,7 @@ class IngressesResource(SaeResource):
         self.current = None
         if problems:
             raise failed_entries(sorted(problems, key=lambda problem: problem[0].index))
-        return results + [self.entry_result(None, row, self.one(acts, None, row, None)) for row in layout.purged]
+        return results + [self.entry_result(None, self.one(acts, None, row, None)) for row in layout.purged]
 
     def act(self, acts, layout, planned):
         """The planned changes made: the deletions first, then the other entries in their order."""
@@ -163,13 +163,13 @@ class IngressesResource(SaeResource):
             if not planned[i]['changed'] or planned[i].get('failed'):
                 continue
             try:
-                results[i] = self.entry_result(entry, row, self.one(acts, entry, row, layout.remaining))
+                results[i] = self.entry_result(entry, self.one(acts, entry, row, layout.remaining))
             except _FAILURES as exc:
                 results[i] = self.entry_failure(entry, row, exc)
         self.current = None
         return results
 
-    def entry_result(self, entry, row, result):
+    def entry_result(self, entry, result):
         """An entry's result: its position (``index``, None for a purged ingress), ``purged``, and the result of the
         acts, with its diff only where it changed."""
         item = dict(result, index=entry.index if entry else None, purged=entry is None)

@@ -99,18 +99,19 @@ def test_only_an_entry_whose_row_lacks_an_option_is_described_and_only_once(run_
     for args in (CLB, ALB, dict(CLB, name='api', listener_port=81)):
         seed(emulator, args)
     emulator.clear_log()
-    entries = [WEB, entry(ALB, enable_gzip=True), entry(CLB, name='api', listener_port=81)]
+    entries = [WEB, entry(ALB, security_policy_id='tls_cipher_policy_1_2'), entry(CLB, name='api', listener_port=81)]
     run = run_tasks([batch(entries, check_mode=True), batch(entries), batch(entries)])
     check, changed, again = run.results
     assert check['changed'] and changed['changed'] and not again['changed'], run
-    assert changed_names(changed) == ['shop'] and changed['ingresses'][1]['ingress']['enable_gzip'] is True
+    assert changed_names(changed) == ['shop']
+    assert changed['ingresses'][1]['ingress']['security_policy_id'] == 'tls_cipher_policy_1_2'
     # the plan's DescribeIngress serves the write of the same run: one each time, never two
     assert operations(emulator) == ['ListIngresses', 'DescribeIngress'] * 2 + ['UpdateIngress'] + [
         'ListIngresses', 'DescribeIngress']
 
 
 def test_albs_sae_provisions_are_described_and_checked_for_twins_once_for_the_task(run_tasks, emulator):
-    albs = [{'name': name, 'load_balance_type': 'alb', 'listener_port': 80,
+    albs = [{'name': name, 'load_balance_type': 'alb', 'listener_port': 80, 'rules': API['rules'],
              'default_rule': {'app_id': inv.APP_WEB_ID, 'container_port': 8080}} for name in ('edge-a', 'edge-b')]
     result = run_tasks(batch(albs)).result
     assert result['changed'] and not result.get('warnings'), result
