@@ -112,8 +112,8 @@ def test_not_found_forms_of_describe(code, status, gone):
 @pytest.mark.parametrize('operation', ['CreateIngress', 'UpdateIngress', 'ListIngresses', 'ListApplications'])
 def test_not_found_is_the_operations_own(operation):
     # InvalidParameter.WithMessage means "bad input" to the operations that take more than the id.
-    op = dict((op.action, op) for op in (_sae_api.CREATE_INGRESS, _sae_api.UPDATE_INGRESS, _sae_api.LIST_INGRESSES,
-                                          _sae_api.LIST_APPLICATIONS))[operation]
+    operations = (_sae_api.CREATE_INGRESS, _sae_api.UPDATE_INGRESS, _sae_api.LIST_INGRESSES, _sae_api.LIST_APPLICATIONS)
+    op = dict((each.action, each) for each in operations)[operation]
     assert not _sae_api.is_not_found(SaeApiError('InvalidParameter.WithMessage', 'x', status=400), op)
 
 

@@ -1,0 +1,571 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: sae_ingresses
+short_description: Create, update or delete many Alibaba Cloud SAE ingresses of one namespace in one task
+version_added: 1.2.0
+description:
+  - Converges a list of Serverless App Engine (SAE) ingresses of one namespace in one task, as
+    M(alibabacloud.sae.sae_ingress) converges one. Each entry of O(ingresses) takes the options of
+    M(alibabacloud.sae.sae_ingress) (other than the shared ones and O(namespace_id)), finds its ingress the same way
+    (O(ingresses[].ingress_id), else O(ingresses[].name), else the listener O(ingresses[].slb_id) with
+    O(ingresses[].listener_port)) and compares, creates, updates and deletes it the same way.
+  - The task reads the namespace's C(ListIngresses) once, every page, for all entries. An entry then costs a
+    C(DescribeIngress) only when it sets an option the list row does not carry (O(ingresses[].enable_gzip), the
+    C(enable_x_forwarded_for*) flags, O(ingresses[].security_policy_id)), and a write only when its ingress differs.
+    Application names are resolved with at most one C(ListApplications) read for the whole task. A run of 200
+    ingresses that changes nothing costs the four pages of the listing and nothing else.
+  - Every entry is checked before any write, against the others and against the listing too. Any input error (an
+    option out of range, two entries that mean the same ingress or want the same name or listener, a name that several
+    ingresses have, a field that cannot change, an application name that matches no application) fails the task,
+    naming each entry with a problem, and nothing is changed.
+  - A call the service refuses fails its entry alone. The other entries still converge and report their results; the
+    task then fails, naming the failed entries, with the result of every entry in RV(ingresses).
+  - With O(purge=true), the ingresses of the namespace that no entry means are deleted too, except the routes of MSE
+    gateways that C(ListIngresses) lists beside them. Check mode and diff mode show each one before anything is deleted.
+  - Deletions are made first (they free the names and listeners other entries may take), then the entries in their order.
+author:
+  - Alibaba Cloud SAE collection maintainers (@alibabacloud)
+extends_documentation_fragment:
+  - alibabacloud.sae.common
+  - alibabacloud.sae.attributes
+attributes:
+  check_mode:
+    support: full
+    description: Makes no write call and returns for every entry, and every ingress a purge would delete, the result a
+      real run would give. It fails where a real run would fail before its first write; a refusal only the service can
+      make shows in the real run only.
+  diff_mode:
+    support: full
+    description:
+      - Returns C(diff.before) and C(diff.after) of the whole namespace, keyed by ingress name (or C(id 87) for an
+        ingress without one). They hold every ingress the task changes, creates (only in C(after)) or deletes (only in
+        C(before)), in the option vocabulary of M(alibabacloud.sae.sae_ingress).
+      - Each entry of RV(ingresses) that changes has its own C(diff) too.
+options:
+  namespace_id:
+    description:
+      - The SAE namespace of every ingress of the task, C(<region>:<name>) (for example V(cn-beijing:prod)), or the
+        bare region for the default namespace.
+      - When O(region) is not set, the region is taken from the part before the colon.
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) creates or updates the listed ingresses to match their entries; the other ingresses of the
+        namespace are left alone unless O(purge=true).
+      - V(absent) deletes the listed ingresses; an entry whose ingress does not exist reports C(ok).
+      - An entry's own O(ingresses[].state) wins over this one.
+    type: str
+    choices: [present, absent]
+    default: present
+  purge:
+    description:
+      - With O(state=present), also delete every ingress of O(namespace_id) that no entry of O(ingresses) means
+        (entries with O(ingresses[].state=absent) included), so that the namespace ends up with the listed ingresses
+        only. Routes of MSE gateways are never deleted.
+      - O(ingresses=[]) with O(purge=true) deletes every ingress of the namespace. Run the task in check mode and diff
+        mode first to see which ones would go.
+      - Has no effect with O(state=absent).
+    type: bool
+    default: false
+  ingresses:
+    description:
+      - The ingresses to converge (or, with O(state=absent), delete), each identified as
+        M(alibabacloud.sae.sae_ingress) identifies its ingress.
+      - Two entries may not mean the same ingress, have the same O(ingresses[].name) or O(ingresses[].ingress_id), or
+        want the same listener; such a task fails before any call.
+      - Each suboption means what the option of the same name of M(alibabacloud.sae.sae_ingress) means, and is compared
+        the same way; an option left unset is never changed.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      state:
+        description:
+          - V(present) creates or updates this ingress; V(absent) deletes it.
+          - Unset takes O(state).
+        type: str
+        choices: [present, absent]
+      name:
+        description:
+          - The routing rule's name (API C(Description)). Identifies the ingress inside O(namespace_id) when
+            O(ingresses[].ingress_id) is not set.
+          - With O(ingresses[].ingress_id) set, a different name renames the ingress, unless another ingress of the
+            namespace keeps that name (the task then fails before any write).
+          - Each entry needs O(ingresses[].name), O(ingresses[].ingress_id), or O(ingresses[].slb_id) with
+            O(ingresses[].listener_port).
+        type: str
+        aliases: [description]
+      ingress_id:
+        description:
+          - The ingress id; wins over O(ingresses[].name). It is looked up in the listing of O(namespace_id), so an
+            ingress of another namespace is not found.
+          - An id that the namespace does not have fails the task with O(ingresses[].state=present) (an id cannot be
+            chosen at creation) and reports C(ok) with O(ingresses[].state=absent).
+        type: int
+        aliases: [id]
+      load_balance_type:
+        description:
+          - The load balancer type. Defaults to V(clb) when creating. Cannot change once the ingress exists.
+        type: str
+        choices: [clb, alb]
+      slb_id:
+        description:
+          - The CLB or ALB instance that carries the listener. Required to create a CLB ingress; may be omitted with
+            O(ingresses[].load_balance_type=alb), SAE then creates an ALB.
+          - Without O(ingresses[].load_balance_type), an id starting with C(alb-) means V(alb) and one starting with
+            C(lb-) means V(clb). Cannot change once the ingress exists.
+        type: str
+      listener_port:
+        description:
+          - The listener port, 1 to 65535. Required to create. Another ingress may not use the same port on the same
+            load balancer.
+        type: int
+      listener_protocol:
+        description:
+          - The listener protocol. V(HTTPS) needs its certificate in the same entry, O(ingresses[].cert_id) for CLB or
+            O(ingresses[].cert_ids) for ALB.
+        type: str
+        choices: [HTTP, HTTPS]
+      cert_id:
+        description:
+          - The certificate of a CLB HTTPS listener. Not valid for ALB, nor with O(ingresses[].cert_ids).
+        type: str
+      cert_ids:
+        description:
+          - The certificates of an ALB HTTPS listener. Not valid for CLB. Compared as a set.
+        type: list
+        elements: str
+      security_policy_id:
+        description:
+          - The TLS security policy of an HTTPS listener. A list row does not carry it, so setting it costs a
+            C(DescribeIngress).
+        type: str
+      default_rule:
+        description:
+          - Where requests that match no rule go. Required to create.
+        type: dict
+        suboptions:
+          app_id:
+            description:
+              - The SAE application id. Exactly one of O(ingresses[].default_rule.app_id) and
+                O(ingresses[].default_rule.app_name) is required.
+            type: str
+          app_name:
+            description:
+              - The SAE application's name, resolved to its id within O(namespace_id).
+            type: str
+          container_port:
+            description: The application's container port, 1 to 65535.
+            type: int
+            required: true
+          backend_protocol:
+            description:
+              - The protocol from the load balancer to the application; applied and reported only on an ALB ingress
+                with an HTTPS listener.
+            type: str
+            choices: [http, https, grpc]
+      rules:
+        description:
+          - Forwarding rules by domain and path, at most 40, matched by their (domain, path) pair as
+            O(alibabacloud.sae.sae_ingress#module:rules) are.
+          - With O(ingresses[].purge_rules=true) (the default) the ingress ends up with exactly these rules. Leave
+            O(ingresses[].rules) unset to leave the rules alone.
+        type: list
+        elements: dict
+        suboptions:
+          state:
+            description:
+              - V(present) adds or changes the rule; V(absent) removes the rule with this O(ingresses[].rules[].domain)
+                and O(ingresses[].rules[].path), and needs no application or port.
+            type: str
+            choices: [present, absent]
+            default: present
+          app_id:
+            description:
+              - The SAE application id. Exactly one of O(ingresses[].rules[].app_id) and
+                O(ingresses[].rules[].app_name) is required for a rule that is present.
+            type: str
+          app_name:
+            description:
+              - The SAE application's name instead of its id, resolved within O(namespace_id) (canary release
+                applications do not count). Compared with the name the live ingress reports, so a task that changes
+                nothing reads no application list; every name of the task shares one C(ListApplications) read.
+            type: str
+          container_port:
+            description: The application's container port, 1 to 65535. Required for a rule that is present.
+            type: int
+          domain:
+            description:
+              - The request host the rule matches, for example V(www.example.com) or V(*.example.com);
+                case-insensitive.
+            type: str
+          path:
+            description: The request path the rule matches, for example V(/api); 1 to 80 characters, starting with C(/).
+            type: str
+          backend_protocol:
+            description:
+              - The protocol from the load balancer to the application; applied and reported only on an ALB ingress
+                with an HTTPS listener.
+            type: str
+            choices: [http, https, grpc]
+          rewrite_path:
+            description:
+              - The path the request is rewritten to (ALB only); an empty string removes the rewrite.
+            type: str
+      purge_rules:
+        description:
+          - Whether rules of the ingress that O(ingresses[].rules) does not list are removed. No effect when
+            O(ingresses[].rules) is not set.
+        type: bool
+        default: true
+      request_timeout:
+        description: Seconds the load balancer waits for the application, 1 to 180.
+        type: int
+      idle_timeout:
+        description: Seconds an idle connection is kept, 1 to 60.
+        type: int
+      enable_gzip:
+        description: Whether the load balancer compresses responses. Not in a list row (costs a C(DescribeIngress)).
+        type: bool
+      enable_x_forwarded_for:
+        description: Whether the client address is passed in C(X-Forwarded-For). Not in a list row.
+        type: bool
+      enable_x_forwarded_for_client_src_port:
+        description: Whether the client's source port is passed in C(X-Forwarded-Client-srcport). Not in a list row.
+        type: bool
+      enable_x_forwarded_for_proto:
+        description: Whether the listener protocol is passed in C(X-Forwarded-Proto). Not in a list row.
+        type: bool
+      enable_x_forwarded_for_slb_id:
+        description: Whether the load balancer id is passed in C(SLB-ID). Not in a list row.
+        type: bool
+      enable_x_forwarded_for_slb_port:
+        description: Whether the listener port is passed in C(X-Forwarded-Port). Not in a list row.
+        type: bool
+      cors_config:
+        description:
+          - Cross-origin resource sharing settings of the listener; only the suboptions set are compared.
+        type: dict
+        suboptions:
+          enable:
+            description: Whether CORS is enabled.
+            type: bool
+          allow_origin:
+            description: Allowed origins. Compared as a set.
+            type: list
+            elements: str
+          allow_methods:
+            description: Allowed methods. Compared as a set.
+            type: list
+            elements: str
+          allow_headers:
+            description: Allowed request headers. Compared as a set.
+            type: list
+            elements: str
+          expose_headers:
+            description: Response headers exposed to the browser. Compared as a set.
+            type: list
+            elements: str
+          allow_credentials:
+            description: Whether credentials are allowed.
+            type: bool
+          max_age:
+            description: Seconds a browser may cache a preflight answer, -1 to 172800.
+            type: int
+      address_type:
+        description:
+          - Whether the ALB that SAE creates faces the internet or the VPC; only with O(ingresses[].load_balance_type=alb)
+            and no O(ingresses[].slb_id). Used only to create.
+        type: str
+        choices: [Internet, Intranet]
+      load_balancer_edition:
+        description:
+          - The edition of the ALB that SAE creates; only with O(ingresses[].load_balance_type=alb) and no
+            O(ingresses[].slb_id). Used only to create, not compared.
+        type: str
+        choices: [Standard, StandardWithWaf]
+      zone_mappings:
+        description:
+          - The zones and vSwitches of the ALB that SAE creates; only with O(ingresses[].load_balance_type=alb) and no
+            O(ingresses[].slb_id). Used only to create, not compared.
+        type: list
+        elements: dict
+        suboptions:
+          zone_id:
+            description: The zone, for example V(cn-beijing-h).
+            type: str
+            required: true
+          vswitch_id:
+            description: A vSwitch in that zone.
+            type: str
+            required: true
+notes:
+  - The RV(ingresses[].ingress) of an entry that needed no change comes from the C(ListIngresses) row, which does not
+    carry C(enable_gzip), C(security_policy_id), C(created_by_sae) and the C(enable_x_forwarded_for*) flags; those keys
+    are null there unless the entry sets them.
+  - The entries are checked against the listing as it was read. A change that only works in two steps (an ingress
+    leaves a listener or a name that another entry takes, in the same task) fails before any write; run it as two tasks.
+seealso:
+  - module: alibabacloud.sae.sae_ingress
+    description: One ingress per task, with every option described in full.
+  - module: alibabacloud.sae.sae_ingress_info
+  - name: Recipes guide
+    link: https://github.com/alibabacloud/ansible-collection-sae/blob/main/docs/docsite/rst/recipes.rst
+    description: Many ingresses of a large namespace, in one task or one task each.
+"""
+
+EXAMPLES = r"""
+# The ids and names below are examples: use your own namespace, load balancers, certificates and applications.
+
+- name: Converge the ingresses of a namespace in one task (one listing of the namespace for all of them)
+  alibabacloud.sae.sae_ingresses:
+    namespace_id: cn-beijing:demo
+    ingresses:
+      - name: web
+        slb_id: lb-2zeclbinternet001
+        listener_port: 80
+        request_timeout: 120
+        default_rule: {app_name: demo-web, container_port: 8080}
+        rules:
+          - {domain: www.example.com, path: /, app_name: demo-web, container_port: 8080}
+          - {domain: www.example.com, path: /api, app_name: demo-api, container_port: 8080}
+          - {domain: status.example.com, path: /, app_name: demo-admin, container_port: 8080}
+      - name: shop
+        load_balance_type: alb
+        slb_id: alb-2zealbinternet01
+        listener_port: 443
+        listener_protocol: HTTPS
+        cert_ids: [8736535-cn-beijing, 8123423-cn-beijing]
+        idle_timeout: 30
+        default_rule: {app_id: 395b60e4-0550-458d-9c54-a265d0361a01, container_port: 8080}
+  register: demo_ingresses
+
+- name: Show what changed
+  ansible.builtin.debug:
+    msg: "{{ demo_ingresses.ingresses | selectattr('changed') | map(attribute='ingress.name') | list }}"
+
+- name: Change one option of several existing ingresses, leaving the rest of each alone
+  alibabacloud.sae.sae_ingresses:
+    namespace_id: cn-beijing:demo
+    ingresses:
+      - {name: web, request_timeout: 120}
+      - {name: shop, request_timeout: 30}
+
+# An entry by name alone changes nothing on an existing ingress; an ingress that does not exist makes the task fail
+# before any change (creating one needs listener_port and default_rule).
+- name: Preview which ingresses of the namespace a purge would delete
+  alibabacloud.sae.sae_ingresses:
+    namespace_id: cn-beijing:demo
+    purge: true
+    ingresses:
+      - name: web
+      - name: shop
+      - name: internal-api
+  check_mode: true
+  diff: true
+  register: purge_preview
+
+- name: Show the names a purge would delete
+  ansible.builtin.debug:
+    msg: "{{ purge_preview.ingresses | selectattr('purged') | map(attribute='diff.before.name') | list }}"
+
+- name: Delete several ingresses (those already gone report ok)
+  alibabacloud.sae.sae_ingresses:
+    namespace_id: cn-beijing:demo
+    state: absent
+    ingresses:
+      - name: legacy-web
+      - name: legacy-api
+"""
+
+RETURN = r"""
+ingresses:
+  description:
+    - One item per entry of O(ingresses), in their order, then one per ingress a purge deletes (or would delete, in
+      check mode), by id.
+    - After an input error, when nothing was changed, only the entries that have one, each with its RV(ingresses[].msg).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    index:
+      description: The position of the entry in O(ingresses); null for an ingress a purge deletes.
+      returned: always
+      type: int
+      sample: 0
+    purged:
+      description: Whether the ingress is deleted by O(purge) rather than listed.
+      returned: always
+      type: bool
+      sample: false
+    changed:
+      description: Whether the entry changed (in check mode, would change) its ingress.
+      returned: always
+      type: bool
+      sample: true
+    ingress:
+      description:
+        - The ingress after the task (in check mode, as the task would leave it), in the shape of
+          RV(alibabacloud.sae.sae_ingress#module:ingress), with the same keys and the same rules for null values.
+          V({}) once it is deleted.
+        - For a failed entry, the ingress as the listing showed it before the failed call (V({}) when it did not exist).
+      returned: always
+      type: dict
+      sample: {id: 87, name: web, namespace_id: "cn-beijing:demo", slb_id: lb-2zeclbinternet001, listener_port: 80,
+               listener_protocol: HTTP, request_timeout: 120, default_rule: {app_id: 395b60e4-0550-458d-9c54-a265d0361a01,
+               app_name: demo-web, container_port: 8080, backend_protocol: null}, rules: []}
+    diff:
+      description: The entry's C(before) and C(after), as M(alibabacloud.sae.sae_ingress) returns them.
+      returned: when the entry changed
+      type: dict
+      sample: {before: {request_timeout: 60}, after: {request_timeout: 120}}
+    failed:
+      description: True for an entry that failed; the other entries are not affected.
+      returned: when the entry failed
+      type: bool
+      sample: true
+    msg:
+      description: Why the entry failed, after the entry's position and what identifies it, as in C(ingresses[3] (name web)).
+      returned: when the entry failed
+      type: str
+      sample: "ingresses[1] (name shop): UpdateIngress failed: SSLCert.NotFound: The certificate does not exist."
+    error:
+      description: The failed call's answer, as the top-level RV(error) describes it.
+      returned: when a call of the entry failed
+      type: dict
+      sample: {code: SSLCert.NotFound, message: The certificate does not exist., request_id: 2A3B8C3E-6F1D-5C7B-9E0A-4D2F1B6C8A90,
+               status: 400, operation: UpdateIngress}
+    followup_error:
+      description: After a create of the entry whose outcome is unknown, the error of the lookup that followed it.
+      returned: when a create's outcome is unknown and the lookup after it failed too
+      type: dict
+      sample: {code: Throttling.User, message: Request was denied due to user flow control., request_id: null,
+               status: 400, operation: ListIngresses}
+    ingress_ids:
+      description: The ids of the ingresses the entry could mean, when its name is ambiguous.
+      returned: when the ingress of an entry is ambiguous
+      type: list
+      elements: int
+      sample: [87, 93]
+error:
+  description:
+    - What the failed API call that ended the whole task (the listing of the namespace) was answered, as data. A call of
+      one entry reports in that entry's RV(ingresses[].error) instead.
+  returned: when the listing of the namespace fails
+  type: dict
+  contains:
+    code:
+      description:
+        - The error code of the answer, for example V(Throttling.User); or, for a call that got no usable answer, the
+          module's own (V(ConnectTimeout), V(ReadTimeout), V(ConnectionError), V(SSLError), V(RequestError),
+          V(CredentialsError), V(InvalidResponse), V(IncompleteListing)).
+      returned: always
+      type: str
+      sample: Throttling.User
+    message:
+      description: The message of the answer, or what went wrong without one.
+      returned: always
+      type: str
+      sample: Request was denied due to user flow control.
+    request_id:
+      description: The RequestId of the answer, to give to support; null when no answer came.
+      returned: always
+      type: str
+      sample: 2A3B8C3E-6F1D-5C7B-9E0A-4D2F1B6C8A90
+    status:
+      description: The HTTP status of the answer; null when no answer came.
+      returned: always
+      type: int
+      sample: 400
+    operation:
+      description: The API operation that failed, for example V(ListIngresses).
+      returned: always
+      type: str
+      sample: ListIngresses
+"""
+
+from ansible_collections.alibabacloud.sae.plugins.module_utils._common import SaeModule
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingresses_resource import IngressesResource
+
+
+def entry_spec():
+    """The suboptions of one entry of ingresses: those of sae_ingress but the shared options and namespace_id, and a
+    state of its own without a default (the module's state)."""
+    backend_protocol = dict(type='str', choices=['http', 'https', 'grpc'])
+    return dict(
+        state=dict(type='str', choices=['present', 'absent']),
+        name=dict(type='str', aliases=['description']),
+        ingress_id=dict(type='int', aliases=['id']),
+        load_balance_type=dict(type='str', choices=['clb', 'alb']),
+        slb_id=dict(type='str'),
+        listener_port=dict(type='int'),
+        listener_protocol=dict(type='str', choices=['HTTP', 'HTTPS']),
+        cert_id=dict(type='str'),
+        cert_ids=dict(type='list', elements='str'),
+        security_policy_id=dict(type='str'),
+        default_rule=dict(type='dict', options=dict(
+            app_id=dict(type='str'),
+            app_name=dict(type='str'),
+            container_port=dict(type='int', required=True),
+            backend_protocol=backend_protocol,
+        )),
+        rules=dict(type='list', elements='dict', options=dict(
+            state=dict(type='str', choices=['present', 'absent'], default='present'),
+            app_id=dict(type='str'),
+            app_name=dict(type='str'),
+            container_port=dict(type='int'),
+            domain=dict(type='str'),
+            path=dict(type='str'),
+            backend_protocol=backend_protocol,
+            rewrite_path=dict(type='str'),
+        ), required_if=[('state', 'present', ('container_port',))]),
+        purge_rules=dict(type='bool', default=True),
+        request_timeout=dict(type='int'),
+        idle_timeout=dict(type='int'),
+        enable_gzip=dict(type='bool'),
+        enable_x_forwarded_for=dict(type='bool'),
+        enable_x_forwarded_for_client_src_port=dict(type='bool'),
+        enable_x_forwarded_for_proto=dict(type='bool'),
+        enable_x_forwarded_for_slb_id=dict(type='bool'),
+        enable_x_forwarded_for_slb_port=dict(type='bool'),
+        cors_config=dict(type='dict', options=dict(
+            enable=dict(type='bool'),
+            allow_origin=dict(type='list', elements='str'),
+            allow_methods=dict(type='list', elements='str'),
+            allow_headers=dict(type='list', elements='str'),
+            expose_headers=dict(type='list', elements='str'),
+            allow_credentials=dict(type='bool'),
+            max_age=dict(type='int'),
+        )),
+        address_type=dict(type='str', choices=['Internet', 'Intranet']),
+        load_balancer_edition=dict(type='str', choices=['Standard', 'StandardWithWaf']),
+        zone_mappings=dict(type='list', elements='dict', options=dict(
+            zone_id=dict(type='str', required=True),
+            vswitch_id=dict(type='str', required=True),
+        )),
+    )
+
+
+def argument_spec():
+    return dict(
+        namespace_id=dict(type='str', required=True),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        purge=dict(type='bool', default=False),
+        ingresses=dict(type='list', elements='dict', required=True, options=entry_spec(),
+                       mutually_exclusive=[('cert_id', 'cert_ids')]),
+    )
+
+
+def main():
+    sae = SaeModule(argument_spec=argument_spec(), supports_check_mode=True)
+    sae.module.exit_json(**IngressesResource(sae).run())
+
+
+if __name__ == '__main__':
+    main()
