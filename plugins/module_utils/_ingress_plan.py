@@ -13,19 +13,21 @@ import json
 import re
 from typing import Any, Dict, List, Optional, Tuple
 
-from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape import (
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_cors import (
     CORS_API,
     CORS_LISTS,
+    canonical_cors,
+    wanted_cors,
+)
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape import (
     CREATE_ONLY,
     DEFAULT_BACKEND_PROTOCOL,
     SCALARS,
     SERVICE_DEFAULTS,
     Ingress,
     Rule,
-    canonical_cors,
     labelled_rules,
     rule_key,
-    wanted_cors,
 )
 from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_validate import (
     infer_lb_type,

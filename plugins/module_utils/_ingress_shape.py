@@ -11,6 +11,15 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_cors import canonical_cors, live_cors, wanted_cors
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_values import (
+    blank_to_none,
+    cast,
+    split_list,
+    to_bool,
+    to_int,
+)
+
 # The dict shapes that travel between the functions of the ingress module_utils:
 #   ApiIngress  a DescribeIngress `Data` or a ListIngresses row, PascalCase, as the service answers;
 #   Params      the module's parameters (AnsibleModule.params), snake_case, None for "not set";
@@ -78,60 +87,9 @@ SERVICE_DEFAULTS = {
 
 DEFAULT_BACKEND_PROTOCOL = 'http'
 
-CORS_LISTS = ('allow_origin', 'allow_methods', 'allow_headers', 'expose_headers')
-
-CORS_API = {
-    'enable': 'Enable', 'allow_origin': 'AllowOrigin', 'allow_methods': 'AllowMethods',
-    'allow_headers': 'AllowHeaders', 'expose_headers': 'ExposeHeaders',
-    'allow_credentials': 'AllowCredentials', 'max_age': 'MaxAge',
-}
-
 # ---------------------------------------------------------------------------------------------
 # Values
 # ---------------------------------------------------------------------------------------------
-
-
-def _to_bool(value):
-    if isinstance(value, bool) or value is None:
-        return value
-    text = str(value).strip().lower()
-    if text in ('true', 'on', '1', 'yes'):
-        return True
-    if text in ('false', 'off', '0', 'no', ''):
-        return False
-    return value
-
-
-def to_int(value):
-    if value is None or isinstance(value, bool):
-        return value
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        return value
-
-
-def blank_to_none(value):
-    if value is None:
-        return None
-    value = str(value)
-    return value if value.strip() else None
-
-
-def _split_list(value):
-    """A comma-separated string or a list, as a sorted list of unique non-empty strings."""
-    if value is None:
-        return None
-    items = value.split(',') if isinstance(value, str) else value
-    return sorted(set(str(item).strip() for item in items if str(item).strip()))
-
-
-def _cast(value, kind):
-    if kind == 'int':
-        return to_int(value)
-    if kind == 'bool':
-        return _to_bool(value)
-    return blank_to_none(value)
 
 
 def _domain(value):
@@ -222,48 +180,6 @@ def wanted_default_rule(rule: Optional[Dict[str, Any]]) -> Optional[Rule]:
     return _default_rule(rule.get('app_id'), rule.get('app_name'), rule.get('container_port'), rule.get('backend_protocol'))
 
 
-def _cors_value_set(value: Any) -> bool:
-    """True for a CORS value that says something (0 does: max_age 0 is a real value)."""
-    return value is not None and value is not False and value != []
-
-
-def canonical_cors(cors: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
-    """None for a configuration that is off and sets nothing: the same as no configuration at all."""
-    if cors and (cors.get('enable') or any(_cors_value_set(v) for k, v in cors.items() if k != 'enable')):
-        return cors
-    return None
-
-
-def _cors(values: Dict[str, Any]) -> Dict[str, Any]:
-    """CORS settings by option name -> every key present; lists sorted, flags as booleans, max_age an int."""
-    result = {}
-    for option in CORS_API:
-        value = values.get(option)
-        if option in CORS_LISTS:
-            value = _split_list(value)
-        elif option == 'max_age':
-            value = to_int(blank_to_none(value))
-        else:
-            value = _to_bool(value)
-        result[option] = value
-    return result
-
-
-def live_cors(cors: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
-    """A CorsConfig answer ``{'Enable': 'true', 'AllowOrigin': 'b,a', 'MaxAge': '600'}`` -> ``{'enable': True,
-    'allow_origin': ['a', 'b'], 'allow_methods': None, ..., 'max_age': 600}`` (every key of O(cors_config))."""
-    if cors is None:
-        return None
-    return _cors(dict((option, cors.get(api)) for option, api in CORS_API.items()))
-
-
-def wanted_cors(cors: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
-    """The task's O(cors_config) with every key present, normalised as live_cors normalises an answer."""
-    if cors is None:
-        return None
-    return _cors(cors)
-
-
 def rule_key(rule: Rule) -> Tuple[str, str]:
     """What identifies a rule (module vocabulary): its domain, case-insensitively, and its path."""
     return ((rule.get('domain') or '').lower(), rule.get('path') or '')
@@ -292,14 +208,14 @@ def normalize_live(data: ApiIngress) -> Ingress:
         # A number or flag the service answers null for is not reported, like one it leaves out.
         value = data.get(scalar.api)
         if scalar.option != 'name' and scalar.api in data and not (scalar.kind != 'str' and value is None):
-            live[scalar.option] = _cast(value, scalar.kind)
+            live[scalar.option] = cast(value, scalar.kind)
     if 'ListenerPort' in data or 'ListenerProtocol' in data or 'Id' in data:
         # The service omits ListenerProtocol on listeners created without one: they are HTTP.
         protocol = blank_to_none(data.get('ListenerProtocol'))
         live['listener_protocol'] = protocol.upper() if protocol else SERVICE_DEFAULTS['listener_protocol']
     if 'CertIds' in data:
         # No certificate reads as null, as an empty CertId does: a value the service does not give.
-        live['cert_ids'] = _split_list(data['CertIds']) or None
+        live['cert_ids'] = split_list(data['CertIds']) or None
     if 'DefaultRule' in data:
         live['default_rule'] = live_default_rule(data['DefaultRule'])
     if 'Rules' in data:
@@ -307,7 +223,7 @@ def normalize_live(data: ApiIngress) -> Ingress:
     if 'CorsConfig' in data:
         live['cors_config'] = canonical_cors(live_cors(data['CorsConfig']))
     if 'CreatedBySae' in data:
-        live['created_by_sae'] = _to_bool(data['CreatedBySae'])
+        live['created_by_sae'] = to_bool(data['CreatedBySae'])
     # ListIngresses rows only: when the ingress was created, and the MSE gateway of a gateway route.
     if 'CreateTime' in data:
         live['create_time'] = to_int(data['CreateTime'])
@@ -336,11 +252,11 @@ def normalize_wanted(params: Params) -> Ingress:
     for scalar in SCALARS:
         value = params.get(scalar.option)
         if value is not None:
-            wanted[scalar.option] = _cast(value, scalar.kind) if scalar.kind != 'str' else value
+            wanted[scalar.option] = cast(value, scalar.kind) if scalar.kind != 'str' else value
     if wanted.get('listener_protocol'):
         wanted['listener_protocol'] = wanted['listener_protocol'].upper()
     if params.get('cert_ids') is not None:
-        wanted['cert_ids'] = _split_list(params['cert_ids'])
+        wanted['cert_ids'] = split_list(params['cert_ids'])
     if params.get('default_rule') is not None:
         wanted['default_rule'] = wanted_default_rule(params['default_rule'])
     if params.get('rules') is not None:
