@@ -103,10 +103,11 @@ def _protocol(value):
     return value.lower() if value else None
 
 
-def _rule_actions(actions):
-    """A live rule's RuleActions ([{ActionType, ActionConfig}]) in the module's vocabulary."""
-    return [{'action_type': blank_to_none(action.get('ActionType')),
-             'action_config': blank_to_none(action.get('ActionConfig'))}
+def _rule_actions(actions, type_key='ActionType', config_key='ActionConfig'):
+    """A live rule's RuleActions ([{ActionType, ActionConfig}]), or a task's rule_actions ([{action_type,
+    action_config}], as sae_ingress_info returns them), in the module's vocabulary."""
+    return [{'action_type': blank_to_none(action.get(type_key)),
+             'action_config': blank_to_none(action.get(config_key))}
             for action in actions or [] if isinstance(action, dict)]
 
 # ---------------------------------------------------------------------------------------------
@@ -136,15 +137,18 @@ def live_rule(rule: Dict[str, Any]) -> Rule:
 
 
 def wanted_rule(rule: Dict[str, Any]) -> Rule:
-    """One rule of the task's O(rules), in the module's vocabulary (no rule_actions).
+    """One rule of the task's O(rules), in the module's vocabulary.
 
     ``{'app_id': 'a', 'app_name': None, 'container_port': 8080, 'domain': 'WWW.Example.com', 'path': '/',
-    'backend_protocol': None, 'rewrite_path': ''}`` -> the same keys, the domain lower-case (the application is
-    named by one of app_id and app_name). A sub-option left unset stays None ("keep the
-    live value"); rewrite_path ``''`` asks for no rewrite.
+    'backend_protocol': None, 'rewrite_path': ''}`` -> the same keys, the domain lower-case. A sub-option left unset
+    (or null) stays None ("keep the live value"); rewrite_path ``''`` asks for no rewrite; ``rule_actions`` is there
+    only when the task gives it (as sae_ingress_info returns it). An entry with ``state: absent`` is ``{'domain': ...,
+    'path': ..., 'state': 'absent'}``: what identifies the rule to remove, nothing else.
     """
+    if is_absent(rule):
+        return {'domain': _domain(rule.get('domain')), 'path': blank_to_none(rule.get('path')), 'state': 'absent'}
     rewrite_path = rule.get('rewrite_path')
-    return {
+    wanted = {
         'app_id': blank_to_none(rule.get('app_id')),
         'app_name': blank_to_none(rule.get('app_name')),
         'container_port': to_int(rule.get('container_port')),
@@ -154,6 +158,19 @@ def wanted_rule(rule: Dict[str, Any]) -> Rule:
         # '' asks for no rewrite (kept apart from None, which keeps the live value)
         'rewrite_path': None if rewrite_path is None else (blank_to_none(rewrite_path) or ''),
     }
+    if rule.get('rule_actions') is not None:
+        wanted['rule_actions'] = _rule_actions(rule['rule_actions'], 'action_type', 'action_config')
+    return wanted
+
+
+def is_absent(rule: Rule) -> bool:
+    """Whether an entry of O(rules) (a task's or wanted_rule's) asks for its rule to be removed."""
+    return rule.get('state') == 'absent'
+
+
+def present_rules(rules: Optional[List[Rule]]) -> List[Rule]:
+    """The entries of O(rules) that describe a rule to keep: those without ``state: absent``."""
+    return [rule for rule in rules or [] if not is_absent(rule)]
 
 
 def _default_rule(app_id: Any, app_name: Any, container_port: Any, backend_protocol: Any) -> Rule:
@@ -279,6 +296,22 @@ def labelled_rules(values: Ingress) -> List[Tuple[str, Rule]]:
 def result_from_live(live: Ingress) -> Ingress:
     """The `ingress` return value: every key of RESULT_KEYS (the RETURN documentation), None where unknown."""
     return dict((key, live.get(key)) for key in RESULT_KEYS)
+
+
+# What RV(routes) holds for each rule: the ingress, its listener, the rule's match and its application.
+ROUTE_KEYS = ('ingress_id', 'ingress_name', 'slb_id', 'listener_port', 'listener_protocol', 'domain', 'path', 'app_id',
+              'app_name', 'container_port')
+
+
+def routes(ingress: Ingress) -> List[Dict[str, Any]]:
+    """The rows of RV(routes) for one ``ingress`` (result_from_live): one per rule, in the ingress's order, then one
+    for its default rule, whose ``domain`` and ``path`` are None."""
+    head = {'ingress_id': ingress.get('id'), 'ingress_name': ingress.get('name'), 'slb_id': ingress.get('slb_id'),
+            'listener_port': ingress.get('listener_port'), 'listener_protocol': ingress.get('listener_protocol')}
+    rules = list(ingress.get('rules') or [])
+    if ingress.get('default_rule'):
+        rules.append(dict(ingress['default_rule'], domain=None, path=None))
+    return [dict(head, **dict((key, rule.get(key)) for key in ROUTE_KEYS[5:])) for rule in rules]
 
 
 def missing_from_live(live: Ingress, wanted: Ingress) -> List[str]:

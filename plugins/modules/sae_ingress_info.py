@@ -340,7 +340,9 @@ ingresses:
           returned: always
           type: str
     rules:
-      description: The forwarding rules, with the keys of O(alibabacloud.sae.sae_ingress#module:rules).
+      description:
+      - The forwarding rules, with the keys of O(alibabacloud.sae.sae_ingress#module:rules) but C(state).
+      - Valid entries of O(alibabacloud.sae.sae_ingress#module:rules) as they are, to read, filter and write back.
       returned: always
       type: list
       elements: dict
