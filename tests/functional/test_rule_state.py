@@ -60,7 +60,7 @@ def test_an_absent_entry_for_a_rule_not_there_changes_nothing(run_tasks, emulato
     gone = {'domain': 'old.example.com', 'path': '/', 'state': 'absent'}
     run = run_tasks([task({'namespace_id': NS, 'name': 'web', 'purge_rules': False, 'rules': [gone]}),
                      task(dict(CLB, rules=CLB['rules'] + [gone]))])
-    assert [r['changed'] for r in run.results] == [False, False], run
+    assert [(r['changed'], r['failed']) for r in run.results] == [(False, False), (False, False)], run
     assert writes(emulator) == []
 
 
