@@ -6,8 +6,12 @@ and its ``routes``. The emulator's request log is the witness of every call."""
 from __future__ import annotations
 
 import json
+import os
+import re
+import textwrap
 
 import pytest
+import yaml
 
 from sae_emulator import inventory as inv
 
@@ -294,3 +298,41 @@ def test_the_info_module_returns_one_route_per_rule(run_tasks, emulator):
     ]
     assert [(r['ingress_id'], r['path']) for r in result['routes'][3:]] == [(shop, '/v1/orders'), (shop, '/'), (shop, None)]
     assert all(r['listener_port'] == 443 and r['listener_protocol'] == 'HTTPS' for r in result['routes'][3:])
+
+
+# -- the idempotency guide's playbooks -------------------------------------------------------------------------------
+
+def guide_blocks():
+    """The YAML code blocks of the idempotency guide, each a list of tasks."""
+    with open(os.path.join(harness.COLLECTION_ROOT, 'docs', 'docsite', 'rst', 'idempotency.rst'), encoding='utf-8') as handle:
+        text = handle.read()
+    return [yaml.safe_load(textwrap.dedent(block))
+            for block in re.findall(r'\.\. code-block:: yaml\n\n((?:   .*\n|\n)+)', text)]
+
+
+def guide_tasks(marker):
+    """The tasks of the guide's block that mentions ``marker``, on the emulator's namespace."""
+    block = next(block for block in guide_blocks() if marker in json.dumps(block))
+    return json.loads(json.dumps(block).replace('cn-beijing:prod', NS))
+
+
+@pytest.mark.long
+def test_the_guides_routes_table_prints_one_line_per_rule(play, emulator):
+    seed(emulator)
+    run = play(guide_tasks('namespace_routes'))
+    assert run.rc == 0 and run.results[1]['msg'] == [
+        'web        lb-2zeclbinternet001      80  www.example.com      /            -> demo-web:8080',
+        'web        lb-2zeclbinternet001      80  www.example.com      /api         -> demo-api:8443',
+        'web        lb-2zeclbinternet001      80  (default)                         -> demo-web:8080',
+    ], run
+
+
+@pytest.mark.long
+def test_the_guides_read_filter_write_drops_one_rule(play, emulator):
+    old = {'domain': 'www.example.com', 'path': '/old', 'app_id': inv.APP_ADMIN_ID, 'container_port': 8080}
+    ingress_id = seed(emulator, dict(CLB, rules=CLB['rules'] + [old]))
+    emulator.clear_log()
+    run = play(guide_tasks('rejectattr'))
+    assert run.rc == 0 and run.results[1]['changed'], run
+    assert [e['operation'] for e in writes(emulator)] == ['UpdateIngress']
+    assert live_rules(emulator, ingress_id) == [('www.example.com', '/'), ('www.example.com', '/api')]
