@@ -335,12 +335,18 @@ def _rule_actions_errors(wanted: Ingress, live: Ingress) -> List[str]:
     """rule_actions in a rule of the task (as sae_ingress_info returns it) that are not the live rule's: the API has
     no documented way to set them."""
     live_actions = dict((rule_key(rule), rule.get('rule_actions') or []) for rule in live.get('rules') or [])
-    return ['%s (domain %r, path %r): rule_actions %s are not the live rule\'s (%s), and the module cannot set or '
-            'change rule actions (set them in the SAE console or with saectl). Leave rule_actions out, or give it as '
-            'sae_ingress_info returns it.' % (label, rule['domain'], rule['path'], _action_types(rule['rule_actions']),
-                                              _action_types(live_actions.get(rule_key(rule), [])))
-            for label, rule in labelled_rules(wanted) if rule.get('rule_actions') is not None
-            and rule['rule_actions'] != live_actions.get(rule_key(rule), [])]
+    errors = []
+    for label, rule in labelled_rules(wanted):
+        given, there = rule.get('rule_actions'), live_actions.get(rule_key(rule), [])
+        if given is None or given == there:
+            continue
+        given_types, live_types = _action_types(given), _action_types(there)
+        errors.append('%s (domain %r, path %r): rule_actions %s are not the live rule\'s (%s), and the module cannot '
+                      'set or change rule actions (set them in the SAE console or with saectl). Leave rule_actions out, '
+                      'or give it as sae_ingress_info returns it.'
+                      % (label, rule['domain'], rule['path'], given_types,
+                         live_types if live_types != given_types else live_types + ', configured otherwise'))
+    return errors
 
 
 def _action_types(actions: List[Dict[str, Any]]) -> str:

@@ -190,3 +190,13 @@ def test_an_app_id_that_is_a_name_gets_the_app_name_hint_and_the_no_rules_detail
     removed = converge.write_failure(_refusal('InvalidParameter.NotEmpty', 'You must specify the parameter Rules.',
                                               'UpdateIngress'), {'Rules': []}, None, 'lb-1', 80, by_id)
     assert removed.msg is None and '(its rules entries with state: absent remove the last rules)' in removed.detail
+
+
+def test_rule_actions_that_differ_in_configuration_only_are_named_so():
+    live = shape.normalize_live(dict(DESCRIBE, Rules=[dict(DESCRIBE['Rules'][0], RuleActions=[
+        {'ActionType': 'redirect', 'ActionConfig': '{"httpCode":"301"}'}])]))
+    wanted = shape.normalize_wanted(params(rules=[dict(rule('a.example.com', '/'), rule_actions=[
+        {'action_type': 'redirect', 'action_config': '{"httpCode":"302"}'}])]))
+    with pytest.raises(validate.IngressInputError) as err:
+        validate.validate_effective(wanted, live)
+    assert "rule_actions [redirect] are not the live rule's ([redirect], configured otherwise)" in str(err.value)
