@@ -346,4 +346,3 @@ def row_name(row: ApiIngress) -> Optional[str]:
     ``lb-uf6jt0nu4z6ior943****-80-f5****``), so it never matches what a task sets.
     """
     return blank_to_none(row.get('Description'))
-

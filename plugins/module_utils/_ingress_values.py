@@ -9,7 +9,6 @@ gives them, in one form: pure functions the ingress shape, its CORS settings and
 from __future__ import annotations
 
 
-
 def to_bool(value):
     if isinstance(value, bool) or value is None:
         return value

@@ -52,7 +52,7 @@ def test_an_absent_entry_removes_its_rule_check_diff_then_once(run_tasks, emulat
     assert [(r['domain'], r['path']) for r in check['diff']['before']['rules']] == [
         ('www.example.com', '/'), ('www.example.com', '/api')]
     assert [(r['domain'], r['path']) for r in check['diff']['after']['rules']] == [('www.example.com', '/')]
-    update = [e for e in writes(emulator)]
+    update = writes(emulator)
     assert [e['operation'] for e in update] == ['UpdateIngress']  # none in check mode, none the second time
     assert sent_rules(update[0]) == [('www.example.com', '/')]
     assert live_rules(emulator, ingress_id) == [('www.example.com', '/')]
@@ -82,8 +82,8 @@ def test_rules_added_and_removed_in_one_update(run_tasks, emulator):
 @pytest.mark.parametrize('rules, fragment', [
     ([CLB['rules'][1], API], "rules[0] and rules[1] have the same domain 'www.example.com' and path '/api' (one to keep, "
                              "one with state: absent)"),
-    ([{'domain': 'www.example.com', 'path': '/x', 'app_id': inv.APP_WEB_ID}], 'rules[0] (app_id %s) needs container_port'
-                                                                             % inv.APP_WEB_ID),
+    ([{'domain': 'www.example.com', 'path': '/x', 'app_id': inv.APP_WEB_ID}],
+     'rules[0] (app_id %s) needs container_port' % inv.APP_WEB_ID),
     ([{'domain': 'www.example.com', 'path': '/x', 'container_port': 8080}], 'rules[0] needs app_id or app_name'),
     ([{'path': '/x', 'state': 'absent'}], 'rules[0] (state absent) needs domain'),
 ])

@@ -88,4 +88,3 @@ def test_result_has_every_documented_key():
     result = shape.result_from_live(shape.normalize_live(live))
     assert result['rules'] and result['rules'][0]['rule_actions'] and result['default_rule'], result
     _assert_documented_shape(result, documented, 'ingress')
-

@@ -59,8 +59,8 @@ def test_static_validation_of_a_delete_checks_only_the_identity():
     (dict(purge_rules=False), 'purge_rules describes'),
     (dict(default_rule={'app_id': APP, 'container_port': 8080}, request_timeout=30, cert_id=''),
      'cert_id, request_timeout, default_rule describe'),
-    (dict(load_balance_type='clb', cors_config={'enable': True}, zone_mappings=[]), 'load_balance_type, cors_config, '
-                                                                                   'zone_mappings describe'),
+    (dict(load_balance_type='clb', cors_config={'enable': True}, zone_mappings=[]),
+     'load_balance_type, cors_config, zone_mappings describe'),
 ])
 def test_a_delete_with_options_of_an_ingress_to_keep_is_refused(kwargs, named):
     """state: absent deletes the whole ingress: what describes an ingress to keep means another task, which the message
