@@ -121,7 +121,7 @@ EXAMPLES = r"""
   vars:
     table: |
       {% for route in routed.routes %}
-      {{ '%-10s %5s  %-20s %-12s -> %s:%s' % (route.ingress_name, route.listener_port, route.domain or '(default)',
+      {{ '%-10s %-5s %-20s %-12s -> %s:%s' % (route.ingress_name, route.listener_port, route.domain or '(default)',
                                               route.path or '', route.app_name, route.container_port) }}
       {% endfor %}
 

@@ -321,9 +321,9 @@ def test_the_guides_routes_table_prints_one_line_per_rule(play, emulator):
     seed(emulator)
     run = play(guide_tasks('namespace_routes'))
     assert run.rc == 0 and run.results[1]['msg'] == [
-        'web        lb-2zeclbinternet001      80  www.example.com      /            -> demo-web:8080',
-        'web        lb-2zeclbinternet001      80  www.example.com      /api         -> demo-api:8443',
-        'web        lb-2zeclbinternet001      80  (default)                         -> demo-web:8080',
+        'web        lb-2zeclbinternet001   80    www.example.com      /            -> demo-web:8080',
+        'web        lb-2zeclbinternet001   80    www.example.com      /api         -> demo-api:8443',
+        'web        lb-2zeclbinternet001   80    (default)                         -> demo-web:8080',
     ], run
 
 
