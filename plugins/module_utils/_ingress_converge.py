@@ -82,7 +82,7 @@ def no_rules_failure(err, params, wanted=None):
     if params.get('Rules') != [] or not (err.code or '').startswith('InvalidParameter.') or not _about_rules(err.message):
         return None
     removed = [rule for rule in (wanted or {}).get('rules') or [] if is_absent(rule)]
-    how = ('its rules entries with state: absent remove the last rules' if removed and not present_rules(
+    how = ('its entries with state: absent remove the last rules' if removed and not present_rules(
         (wanted or {}).get('rules')) else 'it lists no rules to keep')
     return ApiFailure(err, detail='SAE refused an ingress with no rules (it may need at least one), and this task '
                                   'leaves the ingress with none (%s): keep or add a rule in rules. Nothing was changed.'

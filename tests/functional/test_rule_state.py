@@ -111,7 +111,7 @@ def test_removing_the_last_rule_is_the_services_call(run_tasks, emulator_factory
     else:
         assert real['failed'] and real['error']['code'] == 'InvalidParameter.NotEmpty', real
         assert ('SAE refused an ingress with no rules (it may need at least one), and this task leaves the ingress with '
-                'none (its rules entries with state: absent remove the last rules): keep or add a rule in rules. '
+                'none (its entries with state: absent remove the last rules): keep or add a rule in rules. '
                 'Nothing was changed.') in real['msg']
         assert live_rules(emulator, ingress_id) == [('www.example.com', '/')]
 

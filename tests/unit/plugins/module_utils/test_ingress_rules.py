@@ -189,7 +189,7 @@ def test_an_app_id_that_is_a_name_gets_the_app_name_hint_and_the_no_rules_detail
                                           rules=[absent(*API_RULE)]))
     removed = converge.write_failure(_refusal('InvalidParameter.NotEmpty', 'You must specify the parameter Rules.',
                                               'UpdateIngress'), {'Rules': []}, None, 'lb-1', 80, by_id)
-    assert removed.msg is None and '(its rules entries with state: absent remove the last rules)' in removed.detail
+    assert removed.msg is None and '(its entries with state: absent remove the last rules)' in removed.detail
 
 
 def test_rule_actions_that_differ_in_configuration_only_are_named_so():
