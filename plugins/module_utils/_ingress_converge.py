@@ -10,6 +10,8 @@ one task, a module that manages many ingresses for each entry. Nothing here read
 
 from __future__ import annotations
 
+import re
+
 from ansible_collections.alibabacloud.sae.plugins.module_utils._errors import InputError
 from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_lookup import (
     check_port_free,
@@ -22,6 +24,9 @@ from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_lookup i
     twins_warning,
 )
 from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_plan import (
+    app_id_suspects,
+    app_pair_message,
+    app_pairs,
     compute_changes,
     create_params,
     desired_values,
@@ -36,8 +41,10 @@ from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_plan imp
     with_applications,
 )
 from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape import (
+    is_absent,
     missing_from_live,
     normalize_live,
+    present_rules,
     result_from_live,
 )
 from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_validate import (
@@ -52,6 +59,8 @@ from ansible_collections.alibabacloud.sae.plugins.module_utils._resource import 
 from ansible_collections.alibabacloud.sae.plugins.module_utils._sae_api import SaeApiError
 
 PORT_TAKEN = 'SlbListenerPort.NotAvailable'
+# Codes by which a write may be refused for the application a rule names.
+_APPLICATION_CODES = ('InvalidParameter.', 'InvalidAppId.', 'InvalidApplication.')
 
 
 def changed_result(before, after):
@@ -61,31 +70,55 @@ def changed_result(before, after):
                 diff=dict(before=diff_view(result_from_live(before)) if before else {}, after=diff_view(ingress)))
 
 
-def no_rules_failure(err, params):
-    """A write that leaves no rules, refused for its rules: SAE needs at least one (every public client sends one;
-    whether the API takes none is not documented). Other refusals keep their own diagnosis."""
-    if params.get('Rules') != [] or not (err.code or '').startswith('InvalidParameter.'):
-        return None
-    if 'rule' not in (err.message or '').lower():
-        return None
-    return ApiFailure(err, detail='SAE needs at least one rule on an ingress, and this task leaves it with none: add a '
-                                  'rule to rules. Nothing was changed.')
+def _about_rules(message):
+    """Whether a service's message is about the rule list (``Rules``), not only about the default rule."""
+    return 'rule' in re.sub(r'default[ _]?rule', '', (message or '').lower())
 
 
-def write_failure(err, params, rows, slb_id, port):
-    """The failure of a create or update: a port conflict names the ingress holding the port when the rows show it; a
-    refused write that leaves no rules says so. Else ``err`` as it is."""
+def no_rules_failure(err, params, wanted=None):
+    """A write that leaves no rules, refused for its rules: SAE may need at least one (every public client sends one;
+    whether the API takes none is not documented). A refusal about anything else (the default rule's application)
+    keeps its own diagnosis. ``wanted``: the task's wanted ingress, to say which of its entries removed the rules."""
+    if params.get('Rules') != [] or not (err.code or '').startswith('InvalidParameter.') or not _about_rules(err.message):
+        return None
+    removed = [rule for rule in (wanted or {}).get('rules') or [] if is_absent(rule)]
+    how = ('its entries with state: absent remove the last rules' if removed and not present_rules(
+        (wanted or {}).get('rules')) else 'it lists no rules to keep')
+    return ApiFailure(err, detail='SAE refused an ingress with no rules (it may need at least one), and this task '
+                                  'leaves the ingress with none (%s): keep or add a rule in rules. Nothing was changed.'
+                                  % how)
+
+
+def app_id_failure(err, wanted):
+    """A write refused for an application, where the task's app_id is no application id: a hint to use app_name."""
+    suspects = app_id_suspects(wanted or {})
+    if not suspects or err.operation not in ('CreateIngress', 'UpdateIngress') or not (err.code or '').startswith(
+            _APPLICATION_CODES):
+        return None
+    return ApiFailure(err, msg='%s (%s: not an application id, which looks like 395b60e4-0550-458d-9c54-a265d0361a01; '
+                               'to route to an application by its name, write app_name instead of app_id)'
+                               % (err.operation, ', '.join(suspects)))
+
+
+def write_failure(err, params, rows, slb_id, port, wanted=None):
+    """The failure of a create or update: a port conflict names the ingress holding the port when the rows show it;
+    an app_id that is no id says to write app_name; a refused write that leaves no rules says so (both, when both
+    apply). Else ``err`` as it is."""
     if err.code == PORT_TAKEN:
         msg = port_taken_message(err.operation, rows, slb_id, port)
         if msg:
             return ApiFailure(err, msg=msg)
-    return no_rules_failure(err, params) or err
+    app, empty = app_id_failure(err, wanted), no_rules_failure(err, params, wanted)
+    if app and empty:
+        return ApiFailure(err, msg=app.msg, detail=empty.detail)
+    return app or empty or err
 
 
 def delete(api, check_mode, task, live):
-    """The result of ``state: absent`` for ``live`` (None: nothing found), over ``api`` (no write in ``check_mode``)."""
+    """The result of ``state: absent`` for ``live`` (None: nothing found), over ``api`` (no write in ``check_mode``):
+    ``ingress`` ``{}``, and ``deleted``, the id and name of the ingress deleted (``{}`` when none was)."""
     if live is None:
-        return dict(changed=False, ingress={}, diff=dict(before={}, after={}))
+        return dict(changed=False, ingress={}, deleted={}, diff=dict(before={}, after={}))
     ingress = result_from_live(live)
     if live.get('namespace_id') not in (None, task.namespace_id):
         raise InputError('Ingress %s belongs to namespace %s, not %s: nothing was deleted. Check ingress_id and '
@@ -95,7 +128,44 @@ def delete(api, check_mode, task, live):
                          'delete by id alone.' % (live['id'], live.get('name'), task.name), ingress=ingress)
     # A delete that finds the ingress already gone (another writer deleted it meanwhile) changed nothing.
     changed = True if check_mode else api.delete_ingress(live['id'])
-    return dict(changed=changed, ingress={}, diff=dict(before=diff_view(ingress) if changed else {}, after={}))
+    return dict(changed=changed, ingress={}, deleted=dict(id=live['id'], name=live.get('name')) if changed else {},
+                diff=dict(before=diff_view(ingress) if changed else {}, after={}))
+
+
+def check_update(api, task, live, changes, rows):
+    """Refusals that depend on what the update would change; still before any write."""
+    ingress = result_from_live(live)
+    conflicts = rules_with_actions(changes.get('rules') or [])
+    if conflicts:
+        raise InputError(rule_actions_message(conflicts), ingress=ingress)
+    if len(changes.get('rules') or []) > MAX_RULES:
+        listed = len(present_rules(task.wanted['rules']))
+        raise InputError(merged_rules_message(len(changes['rules']), listed), ingress=ingress)
+    if 'name' in changes and rows is None:
+        holder = find_by_name(api.list_ingresses(task.namespace_id), changes['name'], task.namespace_id)
+        if holder is not None and row_id(holder) != live['id']:
+            raise InputError('Ingress %s cannot be renamed to %r: ingress %s in %s already has that name, and a name '
+                             'must identify one ingress. Choose another name.'
+                             % (live['id'], changes['name'], holder.get('Id'), task.namespace_id), ingress=ingress)
+    if 'listener_port' in changes:
+        check_port_free(rows, live.get('slb_id'), changes['listener_port'], live['id'], task.namespace_id,
+                        ingress=ingress)
+
+
+def warn_twins(api, warn, task, ingress_id):
+    """Without slb_id, SAE provisions a load balancer for every create, so nothing refuses a second run creating
+    the same ingress at the same time: list the namespace again and warn of a same-named twin. Of two racing runs,
+    the one whose create lands last sees both."""
+    if task.name is None:
+        return
+    try:
+        found = twins(api.list_ingresses(task.namespace_id), task.name, ingress_id)
+    except SaeApiError as err:
+        warn('Ingress %s was created; the check for another ingress named %r created at the same time failed '
+             '(%s: %s): check with sae_ingress_info.' % (ingress_id, task.name, err.code, err.message))
+        return
+    if found:
+        warn(twins_warning(ingress_id, task.name, found))
 
 
 class IngressActs:
@@ -112,12 +182,17 @@ class IngressActs:
         data = self.api.describe_ingress(ingress_id)
         return normalize_live(data) if data else None
 
-    def with_ids(self, wanted):
-        """``wanted`` with the app_id of every rule named by app_name (one ListApplications read, when one is)."""
-        names = unresolved_names(wanted)
+    def with_ids(self, wanted, pairs=()):
+        """``wanted`` with the app_id of every rule named by app_name (one ListApplications read, when one is).
+        ``pairs`` (app_pairs): rules named both ways, whose name must resolve to their id, else InputError."""
+        names = unresolved_names(wanted) + [(label, app_name) for label, dummy, app_name in pairs]
         if not names:
             return wanted
         ids_by_name, names_by_id = self.names.resolve(names)
+        conflicts = [(label, app_id, app_name, 'application %r has id %s' % (app_name, ids_by_name[app_name]))
+                     for label, app_id, app_name in pairs if ids_by_name[app_name] != app_id]
+        if conflicts:
+            raise InputError(app_pair_message(conflicts))
         return with_applications(wanted, ids_by_name, names_by_id)
 
     def ensure(self, task, live, rows=None, full=False):
@@ -158,48 +233,35 @@ class IngressActs:
         if unreported:
             self.warn(unreported_warning(live.get('id'), unreported))
         # Rules compare by the AppName the live ingress reports: names are resolved only for a rule change.
-        wanted = with_applications(task.wanted, {}, known_app_names(live))
+        known = known_app_names(live)
+        conflicts = [(label, app_id, app_name, 'app_id %s is application %r' % (app_id, known[app_id]))
+                     for label, app_id, app_name in app_pairs(task.wanted) if known.get(app_id) not in (None, app_name)]
+        if conflicts:
+            raise InputError(app_pair_message(conflicts), ingress=result_from_live(live))
+        wanted = with_applications(task.wanted, {}, known)
         desired = desired_values(live, wanted, task.purge_rules)
         changes = compute_changes(live, dict((k, v) for k, v in desired.items() if k not in unreported))
         if 'rules' in changes or 'default_rule' in changes:
-            desired = self.with_ids(desired)
+            desired = self.with_ids(desired, [pair for pair in app_pairs(task.wanted) if pair[1] not in known])
             changes = compute_changes(live, dict((k, v) for k, v in desired.items() if k not in unreported))
         if not changes:
             return dict(changed=False, ingress=result_from_live(live))
         changes.update((option, desired[option]) for option in unreported if option in desired)
-        self.check_update(task, live, changes, rows)
+        check_update(self.api, task, live, changes, rows)
         if not self.check_mode:
             params = update_params(changes, desired)
             try:
                 self.api.update_ingress(live['id'], params)
             except SaeApiError as err:
-                raise write_failure(err, params, rows, live.get('slb_id'), task.wanted.get('listener_port'))
+                raise write_failure(err, params, rows, live.get('slb_id'), task.wanted.get('listener_port'), task.wanted)
         return changed_result(live, predict(live, changes))
-
-    def check_update(self, task, live, changes, rows):
-        """Refusals that depend on what the update would change; still before any write."""
-        ingress = result_from_live(live)
-        conflicts = rules_with_actions(changes.get('rules') or [])
-        if conflicts:
-            raise InputError(rule_actions_message(conflicts), ingress=ingress)
-        if len(changes.get('rules') or []) > MAX_RULES:
-            raise InputError(merged_rules_message(len(changes['rules']), len(task.wanted['rules'])), ingress=ingress)
-        if 'name' in changes and rows is None:
-            holder = find_by_name(self.api.list_ingresses(task.namespace_id), changes['name'], task.namespace_id)
-            if holder is not None and row_id(holder) != live['id']:
-                raise InputError('Ingress %s cannot be renamed to %r: ingress %s in %s already has that name, and a name '
-                                 'must identify one ingress. Choose another name.'
-                                 % (live['id'], changes['name'], holder.get('Id'), task.namespace_id), ingress=ingress)
-        if 'listener_port' in changes:
-            check_port_free(rows, live.get('slb_id'), changes['listener_port'], live['id'], task.namespace_id,
-                            ingress=ingress)
 
     def create(self, task, rows, gone=None):
         """The result of creating the task's ingress (``gone``: the id of the ingress found, then missing, in its
         place), or, when a failed create finds the ingress afterwards, the CreateOutcome to converge."""
         validate_effective(task.wanted, None)
         check_port_free(rows, task.wanted.get('slb_id'), task.wanted.get('listener_port'), gone, task.namespace_id)
-        wanted = self.with_ids(task.wanted)
+        wanted = self.with_ids(task.wanted, app_pairs(task.wanted))
         slb_type = slb_type_of(rows, wanted.get('slb_id'))
         if self.check_mode:
             return changed_result(None, predict_created(wanted, slb_type))
@@ -213,7 +275,7 @@ class IngressActs:
             outcome = create_once(lambda: self.api.create_ingress(params), look, race_codes=(PORT_TAKEN,),
                                   repeat=bool(wanted.get('slb_id')), noun='ingress')
         except SaeApiError as err:
-            raise write_failure(err, params, rows, wanted.get('slb_id'), wanted.get('listener_port'))
+            raise write_failure(err, params, rows, wanted.get('slb_id'), wanted.get('listener_port'), task.wanted)
         if outcome.found is not None:
             return outcome
         return self.created(task, wanted, outcome.created, slb_type)
@@ -225,20 +287,5 @@ class IngressActs:
         if wanted.get('slb_id'):
             return changed_result(None, predicted)
         result = changed_result(None, self.describe(ingress_id) or predicted)
-        self.warn_twins(task, ingress_id)
+        warn_twins(self.api, self.warn, task, ingress_id)
         return result
-
-    def warn_twins(self, task, ingress_id):
-        """Without slb_id, SAE provisions a load balancer for every create, so nothing refuses a second run creating
-        the same ingress at the same time: list the namespace again and warn of a same-named twin. Of two racing runs,
-        the one whose create lands last sees both."""
-        if task.name is None:
-            return
-        try:
-            found = twins(self.api.list_ingresses(task.namespace_id), task.name, ingress_id)
-        except SaeApiError as err:
-            self.warn('Ingress %s was created; the check for another ingress named %r created at the same time failed '
-                      '(%s: %s): check with sae_ingress_info.' % (ingress_id, task.name, err.code, err.message))
-            return
-        if found:
-            self.warn(twins_warning(ingress_id, task.name, found))

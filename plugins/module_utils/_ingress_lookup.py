@@ -12,13 +12,8 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils._errors import InputError
-from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape import (
-    ApiIngress,
-    blank_to_none,
-    normalize_live,
-    row_name,
-    to_int,
-)
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape import ApiIngress, normalize_live, row_name
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_values import blank_to_none, to_int
 
 
 def is_gateway_route(row: ApiIngress) -> bool:

@@ -13,19 +13,23 @@ import json
 import re
 from typing import Any, Dict, List, Optional, Tuple
 
-from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape import (
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_cors import (
     CORS_API,
     CORS_LISTS,
+    canonical_cors,
+    wanted_cors,
+)
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape import (
     CREATE_ONLY,
     DEFAULT_BACKEND_PROTOCOL,
     SCALARS,
     SERVICE_DEFAULTS,
     Ingress,
     Rule,
-    canonical_cors,
+    is_absent,
     labelled_rules,
+    present_rules,
     rule_key,
-    wanted_cors,
 )
 from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_validate import (
     infer_lb_type,
@@ -66,15 +70,17 @@ def _merge_rule(live_rule: Optional[Rule], rule: Rule, reported: bool) -> Rule:
 def merged_rules(live_rules: Optional[List[Rule]], wanted_rules: List[Rule], purge: bool,
                  reported: bool = True) -> List[Rule]:
     """The full rule list to send: the wanted rules over their live counterparts (matched by rule_key), plus
-    (purge False) the live ones not listed, in live order. `reported`: whether the ingress will report (and so
-    apply) backend protocols."""
+    (purge False) the live ones not listed, in live order; an entry with ``state: absent`` is never kept. `reported`:
+    whether the ingress will report (and so apply) backend protocols."""
     live_by_key = dict((rule_key(rule), rule) for rule in live_rules or [])
-    merged = [_merge_rule(live_by_key.get(rule_key(rule)), rule, reported) for rule in wanted_rules]
+    removed = set(rule_key(rule) for rule in wanted_rules if is_absent(rule))
+    merged = [_merge_rule(live_by_key.get(rule_key(rule)), rule, reported) for rule in present_rules(wanted_rules)]
     if purge:
         return merged
     # live order first (the listed ones changed in place), then the new ones
     merged_by_key = dict((rule_key(rule), rule) for rule in merged)
-    result = [merged_by_key.pop(rule_key(rule), None) or dict(rule) for rule in live_rules or []]
+    result = [merged_by_key.pop(rule_key(rule), None) or dict(rule) for rule in live_rules or []
+              if rule_key(rule) not in removed]
     return result + [rule for rule in merged if rule_key(rule) in merged_by_key]
 
 
@@ -248,6 +254,22 @@ def app_id_suspects(values):
     (which looks like 395b60e4-0550-458d-9c54-a265d0361a01): an application name written where its id belongs."""
     return ['%s.app_id %r' % (label, rule['app_id']) for label, rule in labelled_rules(values)
             if rule.get('app_id') and not _APP_ID_RE.match(rule['app_id'])]
+
+
+def app_pairs(values):
+    """``[('rules[0]', app_id, app_name)]``: the rules of ``values`` that name their application both by id and by name
+    (as sae_ingress_info returns them), which must be the same application."""
+    return [(label, rule['app_id'], rule['app_name']) for label, rule in labelled_rules(values)
+            if rule.get('app_id') is not None and rule.get('app_name') is not None]
+
+
+def app_pair_message(conflicts):
+    """The refusal of rules whose app_id and app_name name different applications: ``conflicts`` is ``[(label,
+    app_id, app_name, what the service says), ...]``."""
+    return ('%s. Nothing was changed. Keep one of app_id and app_name in each (to route to another application, '
+            'change app_name and remove app_id, or the other way round).'
+            % '; '.join('%s: app_id %s and app_name %r name different applications (%s)' % conflict
+                        for conflict in conflicts))
 
 
 def known_app_names(live):

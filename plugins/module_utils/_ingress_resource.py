@@ -13,12 +13,11 @@ from collections import namedtuple
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils._application_names import ApplicationNames
 from ansible_collections.alibabacloud.sae.plugins.module_utils._errors import InputError
-from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_converge import IngressActs, delete
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_converge import IngressActs, app_id_failure, delete
 from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_lookup import find_row, routed
-from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_plan import app_id_suspects
-from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape import normalize_live, result_from_live
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape import normalize_live, result_from_live, routes
 from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_validate import ingress_task
-from ansible_collections.alibabacloud.sae.plugins.module_utils._resource import ApiFailure, SaeResource
+from ansible_collections.alibabacloud.sae.plugins.module_utils._resource import SaeResource
 
 # Hints for the error codes of the ingress operations, in the options' words (the module base adds those of the
 # API layer). A key ``Operation/Code`` is the hint of that code from that operation alone.
@@ -38,23 +37,9 @@ INGRESS_HINTS = {
                                           'ListApplications call), or run again once the service answers '
                                           'ListApplications consistently.',
 }
-# Codes by which a write may be refused for the application a rule names.
-_APPLICATION_CODES = ('InvalidParameter.', 'InvalidAppId.', 'InvalidApplication.')
-
 # What find() found: the live ingress or None; the namespace's ListIngresses rows when they were read (by name or
 # listener), else None; whether ``live`` comes from DescribeIngress (every field) rather than a row.
 Found = namedtuple('Found', 'live rows full')
-
-
-def app_id_failure(err, wanted):
-    """A write refused for an application, where the task's app_id is no application id: a hint to use app_name."""
-    suspects = app_id_suspects(wanted or {})
-    if not suspects or err.operation not in ('CreateIngress', 'UpdateIngress') or not (err.code or '').startswith(
-            _APPLICATION_CODES):
-        return None
-    return ApiFailure(err, msg='%s (%s: not an application id, which looks like 395b60e4-0550-458d-9c54-a265d0361a01; '
-                               'to route to an application by its name, write app_name instead of app_id)'
-                               % (err.operation, ', '.join(suspects)))
 
 
 class IngressResource(SaeResource):
@@ -132,5 +117,6 @@ class IngressInfo(SaeResource):
         return [dict(row, **(self.api.describe_ingress(row['Id']) or {})) for row in rows]
 
     def present(self, found):
-        ingresses = [result_from_live(normalize_live(data)) for data in found]
-        return self.get_result(sorted(ingresses, key=lambda item: item['id'] or 0))
+        ingresses = sorted((result_from_live(normalize_live(data)) for data in found), key=lambda item: item['id'] or 0)
+        # routes: the same ingresses one row per rule, for a table or a check of where a domain and path go.
+        return self.get_result(ingresses, routes=[route for ingress in ingresses for route in routes(ingress)])

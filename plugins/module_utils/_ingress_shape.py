@@ -11,6 +11,15 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_cors import canonical_cors, live_cors, wanted_cors
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_values import (
+    blank_to_none,
+    cast,
+    split_list,
+    to_bool,
+    to_int,
+)
+
 # The dict shapes that travel between the functions of the ingress module_utils:
 #   ApiIngress  a DescribeIngress `Data` or a ListIngresses row, PascalCase, as the service answers;
 #   Params      the module's parameters (AnsibleModule.params), snake_case, None for "not set";
@@ -78,60 +87,9 @@ SERVICE_DEFAULTS = {
 
 DEFAULT_BACKEND_PROTOCOL = 'http'
 
-CORS_LISTS = ('allow_origin', 'allow_methods', 'allow_headers', 'expose_headers')
-
-CORS_API = {
-    'enable': 'Enable', 'allow_origin': 'AllowOrigin', 'allow_methods': 'AllowMethods',
-    'allow_headers': 'AllowHeaders', 'expose_headers': 'ExposeHeaders',
-    'allow_credentials': 'AllowCredentials', 'max_age': 'MaxAge',
-}
-
 # ---------------------------------------------------------------------------------------------
 # Values
 # ---------------------------------------------------------------------------------------------
-
-
-def _to_bool(value):
-    if isinstance(value, bool) or value is None:
-        return value
-    text = str(value).strip().lower()
-    if text in ('true', 'on', '1', 'yes'):
-        return True
-    if text in ('false', 'off', '0', 'no', ''):
-        return False
-    return value
-
-
-def to_int(value):
-    if value is None or isinstance(value, bool):
-        return value
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        return value
-
-
-def blank_to_none(value):
-    if value is None:
-        return None
-    value = str(value)
-    return value if value.strip() else None
-
-
-def _split_list(value):
-    """A comma-separated string or a list, as a sorted list of unique non-empty strings."""
-    if value is None:
-        return None
-    items = value.split(',') if isinstance(value, str) else value
-    return sorted(set(str(item).strip() for item in items if str(item).strip()))
-
-
-def _cast(value, kind):
-    if kind == 'int':
-        return to_int(value)
-    if kind == 'bool':
-        return _to_bool(value)
-    return blank_to_none(value)
 
 
 def _domain(value):
@@ -145,10 +103,11 @@ def _protocol(value):
     return value.lower() if value else None
 
 
-def _rule_actions(actions):
-    """A live rule's RuleActions ([{ActionType, ActionConfig}]) in the module's vocabulary."""
-    return [{'action_type': blank_to_none(action.get('ActionType')),
-             'action_config': blank_to_none(action.get('ActionConfig'))}
+def _rule_actions(actions, type_key='ActionType', config_key='ActionConfig'):
+    """A live rule's RuleActions ([{ActionType, ActionConfig}]), or a task's rule_actions ([{action_type,
+    action_config}], as sae_ingress_info returns them), in the module's vocabulary."""
+    return [{'action_type': blank_to_none(action.get(type_key)),
+             'action_config': blank_to_none(action.get(config_key))}
             for action in actions or [] if isinstance(action, dict)]
 
 # ---------------------------------------------------------------------------------------------
@@ -178,15 +137,18 @@ def live_rule(rule: Dict[str, Any]) -> Rule:
 
 
 def wanted_rule(rule: Dict[str, Any]) -> Rule:
-    """One rule of the task's O(rules), in the module's vocabulary (no rule_actions).
+    """One rule of the task's O(rules), in the module's vocabulary.
 
     ``{'app_id': 'a', 'app_name': None, 'container_port': 8080, 'domain': 'WWW.Example.com', 'path': '/',
-    'backend_protocol': None, 'rewrite_path': ''}`` -> the same keys, the domain lower-case (the application is
-    named by one of app_id and app_name). A sub-option left unset stays None ("keep the
-    live value"); rewrite_path ``''`` asks for no rewrite.
+    'backend_protocol': None, 'rewrite_path': ''}`` -> the same keys, the domain lower-case. A sub-option left unset
+    (or null) stays None ("keep the live value"); rewrite_path ``''`` asks for no rewrite; ``rule_actions`` is there
+    only when the task gives it (as sae_ingress_info returns it). An entry with ``state: absent`` is ``{'domain': ...,
+    'path': ..., 'state': 'absent'}``: what identifies the rule to remove, nothing else.
     """
+    if is_absent(rule):
+        return {'domain': _domain(rule.get('domain')), 'path': blank_to_none(rule.get('path')), 'state': 'absent'}
     rewrite_path = rule.get('rewrite_path')
-    return {
+    wanted = {
         'app_id': blank_to_none(rule.get('app_id')),
         'app_name': blank_to_none(rule.get('app_name')),
         'container_port': to_int(rule.get('container_port')),
@@ -196,6 +158,19 @@ def wanted_rule(rule: Dict[str, Any]) -> Rule:
         # '' asks for no rewrite (kept apart from None, which keeps the live value)
         'rewrite_path': None if rewrite_path is None else (blank_to_none(rewrite_path) or ''),
     }
+    if rule.get('rule_actions') is not None:
+        wanted['rule_actions'] = _rule_actions(rule['rule_actions'], 'action_type', 'action_config')
+    return wanted
+
+
+def is_absent(rule: Rule) -> bool:
+    """Whether an entry of O(rules) (a task's or wanted_rule's) asks for its rule to be removed."""
+    return rule.get('state') == 'absent'
+
+
+def present_rules(rules: Optional[List[Rule]]) -> List[Rule]:
+    """The entries of O(rules) that describe a rule to keep: those without ``state: absent``."""
+    return [rule for rule in rules or [] if not is_absent(rule)]
 
 
 def _default_rule(app_id: Any, app_name: Any, container_port: Any, backend_protocol: Any) -> Rule:
@@ -220,48 +195,6 @@ def wanted_default_rule(rule: Optional[Dict[str, Any]]) -> Optional[Rule]:
     if rule is None:
         return None
     return _default_rule(rule.get('app_id'), rule.get('app_name'), rule.get('container_port'), rule.get('backend_protocol'))
-
-
-def _cors_value_set(value: Any) -> bool:
-    """True for a CORS value that says something (0 does: max_age 0 is a real value)."""
-    return value is not None and value is not False and value != []
-
-
-def canonical_cors(cors: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
-    """None for a configuration that is off and sets nothing: the same as no configuration at all."""
-    if cors and (cors.get('enable') or any(_cors_value_set(v) for k, v in cors.items() if k != 'enable')):
-        return cors
-    return None
-
-
-def _cors(values: Dict[str, Any]) -> Dict[str, Any]:
-    """CORS settings by option name -> every key present; lists sorted, flags as booleans, max_age an int."""
-    result = {}
-    for option in CORS_API:
-        value = values.get(option)
-        if option in CORS_LISTS:
-            value = _split_list(value)
-        elif option == 'max_age':
-            value = to_int(blank_to_none(value))
-        else:
-            value = _to_bool(value)
-        result[option] = value
-    return result
-
-
-def live_cors(cors: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
-    """A CorsConfig answer ``{'Enable': 'true', 'AllowOrigin': 'b,a', 'MaxAge': '600'}`` -> ``{'enable': True,
-    'allow_origin': ['a', 'b'], 'allow_methods': None, ..., 'max_age': 600}`` (every key of O(cors_config))."""
-    if cors is None:
-        return None
-    return _cors(dict((option, cors.get(api)) for option, api in CORS_API.items()))
-
-
-def wanted_cors(cors: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
-    """The task's O(cors_config) with every key present, normalised as live_cors normalises an answer."""
-    if cors is None:
-        return None
-    return _cors(cors)
 
 
 def rule_key(rule: Rule) -> Tuple[str, str]:
@@ -292,14 +225,14 @@ def normalize_live(data: ApiIngress) -> Ingress:
         # A number or flag the service answers null for is not reported, like one it leaves out.
         value = data.get(scalar.api)
         if scalar.option != 'name' and scalar.api in data and not (scalar.kind != 'str' and value is None):
-            live[scalar.option] = _cast(value, scalar.kind)
+            live[scalar.option] = cast(value, scalar.kind)
     if 'ListenerPort' in data or 'ListenerProtocol' in data or 'Id' in data:
         # The service omits ListenerProtocol on listeners created without one: they are HTTP.
         protocol = blank_to_none(data.get('ListenerProtocol'))
         live['listener_protocol'] = protocol.upper() if protocol else SERVICE_DEFAULTS['listener_protocol']
     if 'CertIds' in data:
         # No certificate reads as null, as an empty CertId does: a value the service does not give.
-        live['cert_ids'] = _split_list(data['CertIds']) or None
+        live['cert_ids'] = split_list(data['CertIds']) or None
     if 'DefaultRule' in data:
         live['default_rule'] = live_default_rule(data['DefaultRule'])
     if 'Rules' in data:
@@ -307,7 +240,7 @@ def normalize_live(data: ApiIngress) -> Ingress:
     if 'CorsConfig' in data:
         live['cors_config'] = canonical_cors(live_cors(data['CorsConfig']))
     if 'CreatedBySae' in data:
-        live['created_by_sae'] = _to_bool(data['CreatedBySae'])
+        live['created_by_sae'] = to_bool(data['CreatedBySae'])
     # ListIngresses rows only: when the ingress was created, and the MSE gateway of a gateway route.
     if 'CreateTime' in data:
         live['create_time'] = to_int(data['CreateTime'])
@@ -336,11 +269,11 @@ def normalize_wanted(params: Params) -> Ingress:
     for scalar in SCALARS:
         value = params.get(scalar.option)
         if value is not None:
-            wanted[scalar.option] = _cast(value, scalar.kind) if scalar.kind != 'str' else value
+            wanted[scalar.option] = cast(value, scalar.kind) if scalar.kind != 'str' else value
     if wanted.get('listener_protocol'):
         wanted['listener_protocol'] = wanted['listener_protocol'].upper()
     if params.get('cert_ids') is not None:
-        wanted['cert_ids'] = _split_list(params['cert_ids'])
+        wanted['cert_ids'] = split_list(params['cert_ids'])
     if params.get('default_rule') is not None:
         wanted['default_rule'] = wanted_default_rule(params['default_rule'])
     if params.get('rules') is not None:
@@ -363,6 +296,22 @@ def labelled_rules(values: Ingress) -> List[Tuple[str, Rule]]:
 def result_from_live(live: Ingress) -> Ingress:
     """The `ingress` return value: every key of RESULT_KEYS (the RETURN documentation), None where unknown."""
     return dict((key, live.get(key)) for key in RESULT_KEYS)
+
+
+# What RV(routes) holds for each rule: the ingress, its listener, the rule's match and its application.
+ROUTE_KEYS = ('ingress_id', 'ingress_name', 'slb_id', 'listener_port', 'listener_protocol', 'domain', 'path', 'app_id',
+              'app_name', 'container_port')
+
+
+def routes(ingress: Ingress) -> List[Dict[str, Any]]:
+    """The rows of RV(routes) for one ``ingress`` (result_from_live): one per rule, in the ingress's order, then one
+    for its default rule, whose ``domain`` and ``path`` are None."""
+    head = {'ingress_id': ingress.get('id'), 'ingress_name': ingress.get('name'), 'slb_id': ingress.get('slb_id'),
+            'listener_port': ingress.get('listener_port'), 'listener_protocol': ingress.get('listener_protocol')}
+    rules = list(ingress.get('rules') or [])
+    if ingress.get('default_rule'):
+        rules.append(dict(ingress['default_rule'], domain=None, path=None))
+    return [dict(head, **dict((key, rule.get(key)) for key in ROUTE_KEYS[5:])) for rule in rules]
 
 
 def missing_from_live(live: Ingress, wanted: Ingress) -> List[str]:

@@ -16,11 +16,14 @@ from ansible_collections.alibabacloud.sae.plugins.module_utils._errors import In
 from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape import (
     CREATE_ONLY,
     IMMUTABLE,
+    SCALARS,
     SERVICE_DEFAULTS,
     Ingress,
     Params,
+    is_absent,
     labelled_rules,
     normalize_wanted,
+    present_rules,
     rule_key,
     wanted_rule,
 )
@@ -107,10 +110,34 @@ def validate_static(params: Params) -> None:
             params.get('slb_id') is None or params.get('listener_port') is None):
         errors.append('Set name (the routing rule name that identifies the ingress in namespace_id), ingress_id, or '
                       'slb_id and listener_port (the listener, which identifies an ingress too).')
-    if params.get('state') != 'absent':
+    if params.get('state') == 'absent':
+        errors.extend(_absent_errors(params))
+    else:
         errors.extend(_option_errors(params))
     if errors:
         raise IngressInputError(' '.join(errors))
+
+
+# The options that find the ingress: all that state: absent takes besides namespace_id.
+IDENTITY = ('name', 'ingress_id', 'slb_id', 'listener_port')
+
+# The options that describe an ingress to keep (state: present), besides those that identify it.
+PRESENT_ONLY = tuple(scalar.option for scalar in SCALARS if scalar.option not in IDENTITY) + (
+    'load_balance_type', 'cert_ids', 'default_rule', 'rules', 'cors_config') + CREATE_ONLY
+
+
+def _absent_errors(params: Params) -> List[str]:
+    """state: absent deletes the whole ingress: an option that describes the ingress to keep means another task."""
+    options = [option for option in PRESENT_ONLY if params.get(option) is not None]
+    if params.get('purge_rules') is False:
+        options.append('purge_rules')
+    if not options:
+        return []
+    return ['state: absent deletes the whole ingress, found by %s; %s describe%s an ingress to keep: remove %s. To '
+            'remove some rules and keep the ingress, use state: present and list those rules in rules with '
+            'state: absent (and purge_rules: false to keep the rules not listed).'
+            % (', '.join(('namespace_id',) + IDENTITY), ', '.join(options), 's' if len(options) == 1 else '',
+               'it' if len(options) == 1 else 'them')]
 
 
 def _app_label(rule: Dict[str, Any]) -> str:
@@ -120,17 +147,13 @@ def _app_label(rule: Dict[str, Any]) -> str:
 
 
 def _app_errors(label: str, rule: Dict[str, Any]) -> List[str]:
-    """A rule names its application by exactly one of app_id and app_name, not empty."""
+    """A rule names its application by app_id or app_name (both, as sae_ingress_info returns them, when they name
+    the same application: checked against the service before any write), not empty."""
     app_id, app_name = rule.get('app_id'), rule.get('app_name')
-    if app_id is not None and app_name is not None:
-        return ['%s sets both app_id and app_name: keep one (app_name is resolved to the id of the application of that '
-                'name in namespace_id).' % label]
     if app_id is None and app_name is None:
         return ['%s needs app_id or app_name: the application the rule routes to.' % label]
-    option = 'app_id' if app_id is not None else 'app_name'
-    if not (rule[option] or '').strip():
-        return ['%s.%s must not be empty.' % (label, option)]
-    return []
+    return ['%s.%s must not be empty.' % (label, option) for option in ('app_id', 'app_name')
+            if rule.get(option) is not None and not rule[option].strip()]
 
 
 def _option_errors(params: Params) -> List[str]:
@@ -151,48 +174,94 @@ def _option_errors(params: Params) -> List[str]:
     if default_rule is not None:
         _check_range(errors, 'default_rule.container_port', default_rule.get('container_port'), 1, 65535)
         errors.extend(_app_errors('default_rule', default_rule))
-    rules = params.get('rules')
-    if rules is not None:
-        if len(rules) > MAX_RULES:
-            errors.append('rules has %d entries; an ingress holds at most %d. Split the routing across several ingresses.'
-                          % (len(rules), MAX_RULES))
-        seen = {}
-        for index, rule in enumerate(rules):
-            label = 'rules[%d]' % index
-            _check_range(errors, label + '.container_port', rule.get('container_port'), 1, 65535)
-            errors.extend(_app_errors(label, rule))
-            missing = [key for key in ('domain', 'path') if not (rule.get(key) or '').strip()]
-            if missing:
-                errors.append('%s (%s) needs %s: every rule routes a domain and a path (for example path: /); '
-                              'send other traffic with default_rule.' % (label, _app_label(rule), ' and '.join(missing)))
-                continue
-            errors.extend(_domain_and_path_errors(label, rule['domain'], rule['path']))
-            key = rule_key(wanted_rule(rule))
-            if key in seen:
-                first = rules[seen[key]]['domain']
-                case = '' if first == rule['domain'] else ' (%r and %r: domains are case-insensitive)' % (first, rule['domain'])
-                errors.append('rules[%d] and %s have the same domain %r and path %r%s; each (domain, path) may appear once.'
-                              % (seen[key], label, first, rule['path'], case))
-            else:
-                seen[key] = index
+    if params.get('rules') is not None:
+        errors.extend(_rules_errors(params['rules']))
     cors = params.get('cors_config')
     if cors is not None and cors.get('max_age') is not None:
         _check_range(errors, 'cors_config.max_age', cors['max_age'], -1, 172800)
     return errors
 
 
+def _rules_errors(rules: List[Dict[str, Any]]) -> List[str]:
+    """What is wrong with the entries of O(rules): a rule to keep needs its application and port, every entry its
+    domain and path (what identifies it), each (domain, path) once."""
+    errors = []
+    if len(present_rules(rules)) > MAX_RULES:
+        errors.append('rules lists %d rules to keep; an ingress holds at most %d. Split the routing across several '
+                      'ingresses.' % (len(present_rules(rules)), MAX_RULES))
+    seen = {}
+    for index, rule in enumerate(rules):
+        label = 'rules[%d]' % index
+        if not is_absent(rule):
+            errors.extend(_present_rule_errors(label, rule))
+        missing = [key for key in ('domain', 'path') if not (rule.get(key) or '').strip()]
+        if missing:
+            errors.append('%s (%s) needs %s: every rule routes a domain and a path (for example path: /); send other '
+                          'traffic with default_rule.' % (label, _rule_label(rule), ' and '.join(missing)))
+            continue
+        errors.extend(_domain_and_path_errors(label, rule['domain'], rule['path']))
+        key = rule_key(wanted_rule(rule))
+        if key in seen:
+            first = rules[seen[key]]
+            notes = [] if first['domain'] == rule['domain'] else [
+                '%r and %r: domains are case-insensitive' % (first['domain'], rule['domain'])]
+            if is_absent(first) != is_absent(rule):
+                notes.append('one to keep, one with state: absent')
+            errors.append('rules[%d] and %s have the same domain %r and path %r%s; each (domain, path) may appear once.'
+                          % (seen[key], label, first['domain'], rule['path'],
+                             ' (%s)' % '; '.join(notes) if notes else ''))
+        else:
+            seen[key] = index
+    return errors
+
+
+def _rule_label(rule: Dict[str, Any]) -> str:
+    return 'state absent' if is_absent(rule) else _app_label(rule)
+
+
+def _present_rule_errors(label: str, rule: Dict[str, Any]) -> List[str]:
+    errors = _app_errors(label, rule)
+    if rule.get('container_port') is None:
+        errors.append('%s (%s) needs container_port: the port of the application the rule routes to (an entry with '
+                      'state: absent needs none).' % (label, _app_label(rule)))
+    _check_range(errors, label + '.container_port', rule.get('container_port'), 1, 65535)
+    return errors
+
+
 def _domain_and_path_errors(label: str, domain: str, path: str) -> List[str]:
-    """A rule's domain and path as SAE's console guide allows them: a wildcard only as a leading ``*.`` label
-    (``*.example.com``); a path of 1 to 80 characters that starts with ``/``."""
+    """A rule's domain and path as SAE's console guide allows them: a host name, whose only wildcard is a leading
+    ``*.`` label (``*.example.com``); a path of 1 to 80 characters that starts with ``/``."""
     errors = []
     where = '%s (domain %r, path %r)' % (label, domain, path)
-    if '*' in domain and not (domain.startswith('*.') and '*' not in domain[2:] and domain[2:].strip('.')):
+    flaws = _domain_flaws(domain)
+    if flaws:
+        host = '.'.join(part for part in _host(domain).split('.') if part)
+        errors.append('%s: a domain is a host name alone, and this one has %s: write %s instead.'
+                      % (where, ' and '.join([', '.join(flaws[:-1])] + flaws[-1:] if len(flaws) > 1 else flaws),
+                         repr(host) if host else 'the host name'))
+    elif '*' in domain and not (domain.startswith('*.') and '*' not in domain[2:] and domain[2:].strip('.')):
         errors.append('%s: the only wildcard domain SAE accepts is a leading "*." label, as in *.example.com; '
                       'write the domain that way or list each host.' % where)
     if not path.startswith('/') or len(path) > MAX_PATH_LENGTH:
         errors.append('%s: a path starts with "/" and has 1 to %d characters (this one has %d); for example path: /api.'
                       % (where, MAX_PATH_LENGTH, len(path)))
     return errors
+
+
+def _host(domain: str) -> str:
+    """The host name in what a task wrote as a domain: without scheme, path, port and spaces."""
+    rest = domain.partition('://')[2] if '://' in domain else domain
+    return ''.join(rest.partition('/')[0].partition(':')[0].split())
+
+
+def _domain_flaws(domain: str) -> List[str]:
+    """What makes ``domain`` more than a host name: ``['a scheme', 'a port', ...]``."""
+    rest = domain.partition('://')[2] if '://' in domain else domain
+    found = (('a scheme', '://' in domain), ('a port', ':' in rest.partition('/')[0]), ('a path', '/' in rest),
+             ('spaces', any(char.isspace() for char in domain)),
+             ('an empty label (a dot at either end, or two in a row)', '' in _host(domain).split('.')))
+    return [flaw for flaw, present in found if present]
+
 
 # ---------------------------------------------------------------------------------------------
 # Against the load balancer and the live ingress
@@ -257,8 +326,31 @@ def validate_effective(wanted: Ingress, live: Optional[Ingress] = None) -> None:
             errors.append('default_rule (app_id and container_port) is required to create an ingress.')
         if lb_type == 'clb' and not wanted.get('slb_id'):
             errors.append('slb_id is required to create a CLB ingress (only an ALB can be created by SAE without one).')
+    errors.extend(_rule_actions_errors(wanted, live))
     if errors:
         raise IngressInputError(' '.join(errors))
+
+
+def _rule_actions_errors(wanted: Ingress, live: Ingress) -> List[str]:
+    """rule_actions in a rule of the task (as sae_ingress_info returns it) that are not the live rule's: the API has
+    no documented way to set them."""
+    live_actions = dict((rule_key(rule), rule.get('rule_actions') or []) for rule in live.get('rules') or [])
+    errors = []
+    for label, rule in labelled_rules(wanted):
+        given, there = rule.get('rule_actions'), live_actions.get(rule_key(rule), [])
+        if given is None or given == there:
+            continue
+        given_types, live_types = _action_types(given), _action_types(there)
+        errors.append('%s (domain %r, path %r): rule_actions %s are not the live rule\'s (%s), and the module cannot '
+                      'set or change rule actions (set them in the SAE console or with saectl). Leave rule_actions out, '
+                      'or give it as sae_ingress_info returns it.'
+                      % (label, rule['domain'], rule['path'], given_types,
+                         live_types if live_types != given_types else live_types + ', configured otherwise'))
+    return errors
+
+
+def _action_types(actions: List[Dict[str, Any]]) -> str:
+    return '[%s]' % ', '.join(str(action.get('action_type')) for action in actions) if actions else 'none'
 
 
 def immutable_conflicts(live: Ingress, wanted: Ingress) -> List[Tuple[str, Any, Any]]:

@@ -115,6 +115,16 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ routed.ingresses | map(attribute='listener_port') | list }}"
 
+- name: Print where each domain and path goes, one line per rule
+  ansible.builtin.debug:
+    msg: "{{ table.splitlines() }}"
+  vars:
+    table: |
+      {% for route in routed.routes %}
+      {{ '%-10s %-5s %-20s %-12s -> %s:%s' % (route.ingress_name, route.listener_port, route.domain or '(default)',
+                                              route.path or '', route.app_name, route.container_port) }}
+      {% endfor %}
+
 - name: The ingress on port 443 of an ALB, with every field
   alibabacloud.sae.sae_ingress_info:
     namespace_id: cn-beijing:demo
@@ -149,6 +159,8 @@ ingresses:
       the keys below.
     - Routes of MSE gateways that C(ListIngresses) lists are included, with C(mse_gateway_id), C(mse_gateway_port)
       and C(mse_gateway_protocol) set; C(create_time) comes with every listed ingress.
+    - C(enable_gzip) and the C(enable_x_forwarded_for*) flags are null unless the ingress was described in full
+      (O(ingress_id), O(name) or O(details=true)), and where the service does not report them.
   returned: always
   type: list
   elements: dict
@@ -264,48 +276,42 @@ ingresses:
     enable_gzip:
       description:
       - Whether responses are compressed.
-      - Null unless the ingress was described in full (O(ingress_id), O(name) or O(details=true)), and where the service
-        does not report it.
+      - Null as RV(ingresses) says.
       returned: always
       type: bool
       sample: false
     enable_x_forwarded_for:
       description:
       - Whether C(X-Forwarded-For) is added.
-      - Null unless the ingress was described in full (O(ingress_id), O(name) or O(details=true)), and where the service
-        does not report it.
+      - Null as RV(ingresses) says.
       returned: always
       type: bool
       sample: false
     enable_x_forwarded_for_client_src_port:
       description:
       - Whether the client source port header is added.
-      - Null unless the ingress was described in full (O(ingress_id), O(name) or O(details=true)), and where the service
-        does not report it.
+      - Null as RV(ingresses) says.
       returned: always
       type: bool
       sample: false
     enable_x_forwarded_for_proto:
       description:
       - Whether C(X-Forwarded-Proto) is added.
-      - Null unless the ingress was described in full (O(ingress_id), O(name) or O(details=true)), and where the service
-        does not report it.
+      - Null as RV(ingresses) says.
       returned: always
       type: bool
       sample: false
     enable_x_forwarded_for_slb_id:
       description:
       - Whether C(SLB-ID) is added.
-      - Null unless the ingress was described in full (O(ingress_id), O(name) or O(details=true)), and where the service
-        does not report it.
+      - Null as RV(ingresses) says.
       returned: always
       type: bool
       sample: false
     enable_x_forwarded_for_slb_port:
       description:
       - Whether C(X-Forwarded-Port) is added.
-      - Null unless the ingress was described in full (O(ingress_id), O(name) or O(details=true)), and where the service
-        does not report it.
+      - Null as RV(ingresses) says.
       returned: always
       type: bool
       sample: false
@@ -340,7 +346,9 @@ ingresses:
           returned: always
           type: str
     rules:
-      description: The forwarding rules, with the keys of O(alibabacloud.sae.sae_ingress#module:rules).
+      description:
+      - The forwarding rules, with the keys of O(alibabacloud.sae.sae_ingress#module:rules) but C(state).
+      - Valid entries of O(alibabacloud.sae.sae_ingress#module:rules) as they are, to read, filter and write back.
       returned: always
       type: list
       elements: dict
@@ -424,6 +432,61 @@ ingresses:
       returned: always
       type: str
       sample: null
+routes:
+  description:
+    - The same ingresses as a flat table, one row per rule and one per default rule (RV(routes[].path) null), in the
+      order of RV(ingresses) and of their rules, the default rule last. To print, or to check where a request goes.
+  returned: always
+  type: list
+  elements: dict
+  version_added: 1.2.0
+  sample:
+    - {ingress_id: 87, ingress_name: web, slb_id: lb-2zeclbinternet001, listener_port: 80, listener_protocol: HTTP,
+       domain: www.example.com, path: /api, app_id: 666403ce-d25b-47cf-87fe-497565d2c4b2, app_name: demo-api,
+       container_port: 8080}
+    - {ingress_id: 87, ingress_name: web, slb_id: lb-2zeclbinternet001, listener_port: 80, listener_protocol: HTTP,
+       domain: null, path: null, app_id: 3f6a2b1c-0d4e-4f5a-9b8c-7d6e5f4a3b21, app_name: demo-web, container_port: 8080}
+  contains:
+    ingress_id:
+      description: The ingress id.
+      returned: always
+      type: int
+    ingress_name:
+      description: The ingress's routing rule name; null for an ingress without one.
+      returned: always
+      type: str
+    slb_id:
+      description: The load balancer id.
+      returned: always
+      type: str
+    listener_port:
+      description: The listener port.
+      returned: always
+      type: int
+    listener_protocol:
+      description: V(HTTP) or V(HTTPS).
+      returned: always
+      type: str
+    domain:
+      description: The rule's domain, lower-case; null for the default rule.
+      returned: always
+      type: str
+    path:
+      description: The rule's path; null for the default rule, which takes what no rule matches.
+      returned: always
+      type: str
+    app_id:
+      description: The application id.
+      returned: always
+      type: str
+    app_name:
+      description: The application's name, as the service reports it.
+      returned: always
+      type: str
+    container_port:
+      description: The application's container port.
+      returned: always
+      type: int
 error:
   description:
     - What the failed API call was answered, as data. Test RV(error.code) to react to one error in a playbook; the

@@ -158,7 +158,8 @@ def test_an_application_of_another_namespace_is_no_candidate(run_tasks, emulator
 
 
 @pytest.mark.parametrize('rule, message', [
-    ({'app_id': inv.APP_API_ID, 'app_name': inv.APP_API_NAME}, 'rules[1] sets both app_id and app_name'),
+    ({'app_id': inv.APP_API_ID, 'app_name': inv.APP_WEB_NAME}, 'rules[1]: app_id %s and app_name %r name different '
+                                                               'applications' % (inv.APP_API_ID, inv.APP_WEB_NAME)),
     ({}, 'rules[1] needs app_id or app_name'),
     ({'app_name': ' '}, 'rules[1].app_name must not be empty'),
 ])
@@ -166,7 +167,8 @@ def test_a_rule_names_its_application_once(run_tasks, emulator, rule, message):
     rules = [dict(BY_NAME['rules'][0]), dict({'domain': 'www.example.com', 'path': '/api', 'container_port': 8443}, **rule)]
     result, ops = run_one(run_tasks, emulator, dict(BY_NAME, rules=rules))
     assert result['failed'] and message in result['msg'], result
-    assert ops == []
+    # Both ways, checked against the service (one ListApplications read); otherwise refused before any call.
+    assert ops == (['ListIngresses', 'ListApplications'] if 'different' in message else [])
 
 
 def test_a_name_given_as_app_id_gets_a_hint(run_tasks, emulator):

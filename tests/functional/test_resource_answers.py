@@ -106,9 +106,10 @@ def test_no_rules_where_the_service_needs_one(run_tasks, emulator_factory):
     run = run_tasks([task({k: v for k, v in NO_RULES.items() if v is not None}), task(dict(CLB, name='other', listener_port=81)),
                      task(dict(CLB, name='other', listener_port=81, rules=[]))], emulator=emulator)
     create, other, emptied = run.results
-    assert create['failed'] and 'SAE needs at least one rule on an ingress' in create['msg'], create
+    assert create['failed'] and 'SAE refused an ingress with no rules (it may need at least one)' in create['msg'], create
+    assert '(it lists no rules to keep): keep or add a rule in rules. Nothing was changed.' in create['msg']
     assert create['error']['code'] == 'InvalidParameter.NotEmpty'
-    assert other['changed'] and emptied['failed'] and 'SAE needs at least one rule' in emptied['msg'], run
+    assert other['changed'] and emptied['failed'] and 'SAE refused an ingress with no rules' in emptied['msg'], run
     assert [e['operation'] for e in writes(emulator)] == ['CreateIngress', 'CreateIngress', 'UpdateIngress']  # none repeated
     assert [len(i['Rules']) for i in emulator.ingresses.values()] == [2]
 

@@ -108,9 +108,17 @@ def test_an_id_gets_its_name_from_the_live_ingress():
     assert plan.known_app_names(live) == {APP: 'one', APP2: 'two'}
 
 
+def test_a_rule_may_name_its_application_both_ways():
+    """As sae_ingress_info returns a rule: app_id and app_name, checked against the service before any write."""
+    validate.validate_static(params(rules=[dict(rule('a.example.com', '/'), app_id=APP, app_name='one')]))
+    wanted = shape.normalize_wanted(params(default_rule={'app_id': APP, 'app_name': 'one', 'container_port': 8080},
+                                           rules=[dict(rule('a.example.com', '/'), app_name='one')]))
+    assert plan.app_pairs(wanted) == [('default_rule', APP, 'one'), ('rules[0]', APP, 'one')]
+
+
 @pytest.mark.parametrize('app, message', [
-    (dict(app_id=APP, app_name='one'), 'rules[0] sets both app_id and app_name'),
     (dict(app_id=None, app_name=None), 'rules[0] needs app_id or app_name'),
+    (dict(app_id='', app_name='one'), 'rules[0].app_id must not be empty'),
     (dict(app_id=None, app_name=''), 'rules[0].app_name must not be empty'),
 ])
 def test_a_rule_names_its_application_once(app, message):

@@ -18,7 +18,7 @@ from ansible_collections.alibabacloud.sae.tests.unit.plugins.module_utils.ingres
     (dict(name=None), 'Set name'),
     (dict(namespace_id='cn-beijing:'), 'namespace_id must look like'),
     (dict(rules=[rule('a', '/')] * 2), "rules[0] and rules[1] have the same domain 'a' and path '/'"),
-    (dict(rules=[rule('d%d' % i, '/') for i in range(41)]), 'rules has 41 entries; an ingress holds at most 40'),
+    (dict(rules=[rule('d%d' % i, '/') for i in range(41)]), 'rules lists 41 rules to keep; an ingress holds at most 40'),
     (dict(rules=[rule('a', '/', port=70000)]), 'rules[0].container_port must be between 1 and 65535'),
     (dict(default_rule=dict(app_id='', container_port=1)), 'default_rule.app_id must not be empty'),
     (dict(cors_config=dict(max_age=-2)), 'cors_config.max_age must be between -1 and 172800'),
@@ -49,9 +49,27 @@ def test_static_validation_names_the_option(kwargs, fragment):
 
 
 def test_static_validation_of_a_delete_checks_only_the_identity():
-    validate.validate_static(params(state='absent', cert_id='', rules=[rule(None, None)], listener_port=0))
+    validate.validate_static(params(state='absent', listener_port=0))
     with pytest.raises(validate.IngressInputError):
         validate.validate_static(params(state='absent', name=None))
+
+
+@pytest.mark.parametrize('kwargs, named', [
+    (dict(rules=[rule('a.example.com', '/')]), 'rules describes'),
+    (dict(purge_rules=False), 'purge_rules describes'),
+    (dict(default_rule={'app_id': APP, 'container_port': 8080}, request_timeout=30, cert_id=''),
+     'cert_id, request_timeout, default_rule describe'),
+    (dict(load_balance_type='clb', cors_config={'enable': True}, zone_mappings=[]),
+     'load_balance_type, cors_config, zone_mappings describe'),
+])
+def test_a_delete_with_options_of_an_ingress_to_keep_is_refused(kwargs, named):
+    """state: absent deletes the whole ingress: what describes an ingress to keep means another task, which the message
+    names (per-rule state to remove rules)."""
+    with pytest.raises(validate.IngressInputError) as err:
+        validate.validate_static(params(state='absent', **kwargs))
+    assert named in str(err.value)
+    assert 'state: absent deletes the whole ingress, found by namespace_id, name, ingress_id, slb_id, listener_port' in str(err.value)
+    assert 'list those rules in rules with state: absent' in str(err.value)
 
 
 @pytest.mark.parametrize('kwargs, live, fragment', [
@@ -145,11 +163,11 @@ def test_identity_is_documented_as_the_code_decides():
     import yaml  # pylint: disable=import-outside-toplevel
     from ansible_collections.alibabacloud.sae.plugins.modules import sae_ingress  # pylint: disable=import-outside-toplevel
     doc = yaml.safe_load(sae_ingress.DOCUMENTATION)
-    name = ' '.join(doc['options']['name']['description'])
-    assert 'required to create' not in name
-    assert 'O(name), O(ingress_id), or O(slb_id) with O(listener_port)' in name
-    assert 'finds, creates (without a name) and deletes the ingress on it' in name
-    assert 'by its listener, O(slb_id) with O(listener_port)' in ' '.join(doc['description'])
+    assert 'required to create' not in ' '.join(doc['options']['name']['description'])
+    description = ' '.join(doc['description'])
+    assert 'the task needs one of O(name), O(ingress_id), or O(slb_id) with O(listener_port)' in description
+    assert 'the listener finds, creates (without a name) and deletes the ingress on it' in description
+    assert 'by its listener, O(slb_id) with O(listener_port)' in description
     listener = dict(name=None, slb_id='lb-1', listener_port=80)
     validate.validate_static(params(default_rule=dict(app_id=APP, container_port=8080), **listener))
     validate.validate_static(params(state='absent', **listener))

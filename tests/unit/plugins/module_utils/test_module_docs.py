@@ -102,3 +102,29 @@ def test_the_error_a_failed_call_returns_is_documented(module, monkeypatch):
     source = importlib.import_module('ansible_collections.alibabacloud.sae.plugins.modules.%s' % module)
     documented = yaml.safe_load(source.RETURN)['error']
     assert sorted(failure['error']) == sorted(documented['contains'])
+
+
+# What an option's documentation may average, in words: what a user needs to set the option. How the module works
+# (its calls, RAM actions, which read gives which field) is written once, in the guides the docs link.
+MAX_WORDS_PER_OPTION = 25
+
+
+def _option_words(options):
+    """(name, words of its description) of every option and sub-option, recursively."""
+    for name, spec in (options or {}).items():
+        description = spec.get('description') or []
+        lines = description if isinstance(description, list) else [description]
+        yield name, sum(len(line.split()) for line in lines)
+        yield from _option_words(spec.get('suboptions'))
+
+
+@pytest.mark.parametrize('module', MODULES)
+def test_option_docs_stay_short(module):
+    options = documentation(module).get('options') or {}
+    top = [words for dummy, words in _option_words(dict((name, dict(spec, suboptions=None)) for name, spec in options.items()))]
+    every = list(_option_words(options))
+    for label, counts in (('options', top), ('options and sub-options', [words for dummy, words in every])):
+        average = float(sum(counts)) / len(counts)
+        assert average <= MAX_WORDS_PER_OPTION, (
+            '%s: its %s average %.1f words; say what a user needs in each and move how it works to a guide (longest: %s)'
+            % (module, label, average, ', '.join('%s %d' % item for item in sorted(every, key=lambda item: -item[1])[:5])))
