@@ -287,5 +287,10 @@ class IngressActs:
         if wanted.get('slb_id'):
             return changed_result(None, predicted)
         result = changed_result(None, self.describe(ingress_id) or predicted)
-        warn_twins(self.api, self.warn, task, ingress_id)
+        self.after_provisioned(task, ingress_id)
         return result
+
+    def after_provisioned(self, task, ingress_id):
+        """After a create on a load balancer SAE provisions: the warning of a same-named twin (a module that creates
+        many looks for them once, at the end)."""
+        warn_twins(self.api, self.warn, task, ingress_id)

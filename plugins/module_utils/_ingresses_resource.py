@@ -18,7 +18,12 @@ from ansible_collections.alibabacloud.sae.plugins.module_utils._application_name
 from ansible_collections.alibabacloud.sae.plugins.module_utils._errors import InputError
 from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_converge import IngressActs, delete
 from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_lookup import twins, twins_warning
-from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_resource import INGRESS_HINTS, app_id_failure
+# ingress_options: the module file takes the options of its entries from here.
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_resource import (  # noqa: F401 pylint: disable=unused-import
+    INGRESS_HINTS,
+    app_id_failure,
+    ingress_options,
+)
 from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape import normalize_live, result_from_live
 from ansible_collections.alibabacloud.sae.plugins.module_utils._ingresses_plan import (
     failed_entries,
@@ -69,7 +74,7 @@ class BatchActs(IngressActs):
             self.described[ingress_id] = live
         return live
 
-    def warn_twins(self, task, ingress_id):
+    def after_provisioned(self, task, ingress_id):
         self.provisioned.append((task, ingress_id))
 
 

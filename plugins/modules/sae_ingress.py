@@ -748,81 +748,11 @@ ingress_ids:
 """
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils._common import SaeModule
-from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_resource import IngressResource
-
-
-class _OrNull(tuple):
-    """Choices that also take null: a sub-option given as null is unset (keeps the live value), as in the rules
-    sae_ingress_info returns, which are valid input as they are. AnsibleModule checks the choices of a key given as
-    null (and only then fills in its default), so plain choices would refuse them."""
-
-    def __contains__(self, value):
-        return value is None or tuple.__contains__(self, value)
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_resource import IngressResource, ingress_options
 
 
 def argument_spec():
-    backend_protocol = dict(type='str', choices=_OrNull(('http', 'https', 'grpc')))
-    return dict(
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-        namespace_id=dict(type='str', required=True),
-        name=dict(type='str', aliases=['description']),
-        ingress_id=dict(type='int', aliases=['id']),
-        load_balance_type=dict(type='str', choices=['clb', 'alb']),
-        slb_id=dict(type='str'),
-        listener_port=dict(type='int'),
-        listener_protocol=dict(type='str', choices=['HTTP', 'HTTPS']),
-        cert_id=dict(type='str'),
-        cert_ids=dict(type='list', elements='str'),
-        security_policy_id=dict(type='str'),
-        # app_id and app_name together are allowed when they name the same application (sae_ingress_info returns
-        # both): checked against the service, not declared mutually exclusive here.
-        default_rule=dict(type='dict', required_one_of=[('app_id', 'app_name')], options=dict(
-            app_id=dict(type='str'),
-            app_name=dict(type='str'),
-            container_port=dict(type='int', required=True),
-            backend_protocol=backend_protocol,
-        )),
-        # An entry with state absent needs only domain and path: the rest of a rule to keep is checked in
-        # _ingress_validate, which names the entry.
-        rules=dict(type='list', elements='dict', options=dict(
-            state=dict(type='str', default='present', choices=_OrNull(('present', 'absent'))),
-            app_id=dict(type='str'),
-            app_name=dict(type='str'),
-            container_port=dict(type='int'),
-            domain=dict(type='str'),
-            path=dict(type='str'),
-            backend_protocol=backend_protocol,
-            rewrite_path=dict(type='str'),
-            rule_actions=dict(type='list', elements='dict', options=dict(
-                action_type=dict(type='str'),
-                action_config=dict(type='str'),
-            )),
-        )),
-        purge_rules=dict(type='bool', default=True),
-        request_timeout=dict(type='int'),
-        idle_timeout=dict(type='int'),
-        enable_gzip=dict(type='bool'),
-        enable_x_forwarded_for=dict(type='bool'),
-        enable_x_forwarded_for_client_src_port=dict(type='bool'),
-        enable_x_forwarded_for_proto=dict(type='bool'),
-        enable_x_forwarded_for_slb_id=dict(type='bool'),
-        enable_x_forwarded_for_slb_port=dict(type='bool'),
-        cors_config=dict(type='dict', options=dict(
-            enable=dict(type='bool'),
-            allow_origin=dict(type='list', elements='str'),
-            allow_methods=dict(type='list', elements='str'),
-            allow_headers=dict(type='list', elements='str'),
-            expose_headers=dict(type='list', elements='str'),
-            allow_credentials=dict(type='bool'),
-            max_age=dict(type='int'),
-        )),
-        address_type=dict(type='str', choices=['Internet', 'Intranet']),
-        load_balancer_edition=dict(type='str', choices=['Standard', 'StandardWithWaf']),
-        zone_mappings=dict(type='list', elements='dict', options=dict(
-            zone_id=dict(type='str', required=True),
-            vswitch_id=dict(type='str', required=True),
-        )),
-    )
+    return dict(namespace_id=dict(type='str', required=True), **ingress_options())
 
 
 def main():

@@ -491,65 +491,13 @@ error:
 """
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils._common import SaeModule
-from ansible_collections.alibabacloud.sae.plugins.module_utils._ingresses_resource import IngressesResource
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingresses_resource import IngressesResource, ingress_options
 
 
 def entry_spec():
     """The suboptions of one entry of ingresses: those of sae_ingress but the shared options and namespace_id, and a
     state of its own without a default (the module's state)."""
-    backend_protocol = dict(type='str', choices=['http', 'https', 'grpc'])
-    return dict(
-        state=dict(type='str', choices=['present', 'absent']),
-        name=dict(type='str', aliases=['description']),
-        ingress_id=dict(type='int', aliases=['id']),
-        load_balance_type=dict(type='str', choices=['clb', 'alb']),
-        slb_id=dict(type='str'),
-        listener_port=dict(type='int'),
-        listener_protocol=dict(type='str', choices=['HTTP', 'HTTPS']),
-        cert_id=dict(type='str'),
-        cert_ids=dict(type='list', elements='str'),
-        security_policy_id=dict(type='str'),
-        default_rule=dict(type='dict', options=dict(
-            app_id=dict(type='str'),
-            app_name=dict(type='str'),
-            container_port=dict(type='int', required=True),
-            backend_protocol=backend_protocol,
-        )),
-        rules=dict(type='list', elements='dict', options=dict(
-            state=dict(type='str', choices=['present', 'absent'], default='present'),
-            app_id=dict(type='str'),
-            app_name=dict(type='str'),
-            container_port=dict(type='int'),
-            domain=dict(type='str'),
-            path=dict(type='str'),
-            backend_protocol=backend_protocol,
-            rewrite_path=dict(type='str'),
-        ), required_if=[('state', 'present', ('container_port',))]),
-        purge_rules=dict(type='bool', default=True),
-        request_timeout=dict(type='int'),
-        idle_timeout=dict(type='int'),
-        enable_gzip=dict(type='bool'),
-        enable_x_forwarded_for=dict(type='bool'),
-        enable_x_forwarded_for_client_src_port=dict(type='bool'),
-        enable_x_forwarded_for_proto=dict(type='bool'),
-        enable_x_forwarded_for_slb_id=dict(type='bool'),
-        enable_x_forwarded_for_slb_port=dict(type='bool'),
-        cors_config=dict(type='dict', options=dict(
-            enable=dict(type='bool'),
-            allow_origin=dict(type='list', elements='str'),
-            allow_methods=dict(type='list', elements='str'),
-            allow_headers=dict(type='list', elements='str'),
-            expose_headers=dict(type='list', elements='str'),
-            allow_credentials=dict(type='bool'),
-            max_age=dict(type='int'),
-        )),
-        address_type=dict(type='str', choices=['Internet', 'Intranet']),
-        load_balancer_edition=dict(type='str', choices=['Standard', 'StandardWithWaf']),
-        zone_mappings=dict(type='list', elements='dict', options=dict(
-            zone_id=dict(type='str', required=True),
-            vswitch_id=dict(type='str', required=True),
-        )),
-    )
+    return dict(ingress_options(), state=dict(type='str', choices=['present', 'absent']))
 
 
 def argument_spec():
