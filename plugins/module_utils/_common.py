@@ -190,7 +190,7 @@ def namespace_region(namespace_id):
         elif colon:
             problem = 'does not start with a region id'
         else:
-            problem = 'is neither a region id nor <region>:<name>'
+            problem = 'names no region'
         raise ValueError('namespace_id %r %s: it must be %s.' % (text, problem, NAMESPACE_FORM))
     if colon and (not name or ':' in name or name != ''.join(name.split())):
         raise ValueError('namespace_id %r: the name after "%s:" must be one word without spaces or colons; '

@@ -166,12 +166,11 @@ def _error_code(body, status):
 
 
 class _Tally:
-    """What one call has spent so far: when it began, seconds queued for turns, attempts made, throttling answers."""
+    """What one call has spent so far: when it began, the seconds it queued for turns, its throttling answers."""
 
     def __init__(self, started):
         self.started = started
         self.queued = 0.0
-        self.attempts = 0
         self.throttled = 0
 
     def fought(self, now):
@@ -316,10 +315,15 @@ class HttpClient:
     def _pacer_for(self, access_key_id):
         """The pace of this access key id at this endpoint (built on the first call), or None: not paced."""
         if self.pacer is None and self.calls_per_minute > 0:
+            try:
+                state_dir = self.pace_dir or _pacer.default_state_dir(PACE_DIR_NAME)
+            except OSError as exc:  # tempfile found no usable temporary directory
+                self.calls_per_minute = 0
+                self._pace_warning('no temporary directory for the pace file (%s)' % exc)
+                return None
             self.pacer = _pacer.Pacer(
                 '%s\n%s' % (access_key_id, self.endpoint), rate=self.calls_per_minute / 60.0, burst=self.calls_per_minute,
-                state_dir=self.pace_dir or _pacer.default_state_dir(PACE_DIR_NAME), warn=self._pace_warning,
-                sleep=self.sleep)
+                state_dir=state_dir, warn=self._pace_warning, sleep=self.sleep)
         return self.pacer
 
     def _pace_warning(self, reason):
@@ -365,7 +369,6 @@ class HttpClient:
     def _retry_wait(self, err, attempt, tally):
         """The seconds to wait before retrying after failed attempt ``attempt`` (0-based), or None: do not retry.
         The budget, ``retry_timeout``, counts the seconds since the first attempt minus those queued for turns."""
-        tally.attempts = attempt + 1
         if not err.retryable or isinstance(err, AcsUnknownOutcomeError):
             return None
         if self.retries is not None and attempt >= self.retries:

@@ -112,11 +112,13 @@ class Pacer:
         self._clock = clock
         self._sleep = sleep
         self._uid = uid or (os.getuid if hasattr(os, 'getuid') else None)
-        self.enabled = fcntl is not None and self._uid is not None
-        self.off_reason = None if self.enabled else 'file locking (fcntl) is not available on this system'
+        self.enabled = True
+        self.off_reason = None
         self.waited = 0.0  # seconds this pacer slept for turns, in all
         self.shared_rate = self.rate  # the shared fill rate as last read (calls a second)
         self._taken_at = None  # when this process last took a token
+        if fcntl is None or self._uid is None:
+            self._turn_off('file locking (fcntl) and user ids are not available on this system')
 
     # -- what callers use -----------------------------------------------------------------------
 

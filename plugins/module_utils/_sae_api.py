@@ -81,11 +81,11 @@ INCOMPLETE_LISTING = 'IncompleteListing'
 
 # Hints for codes any SAE call may answer (gateway, transport, SAE's common error list). A resource adds its own.
 ERROR_HINTS = {
-    'Throttling': ("more calls than the account's API flow control admits (SAE: about 60 a minute per account), or "
-                   "than calls_per_minute paces this host's module processes to: manage a namespace's ingresses in one "
-                   'alibabacloud.sae.sae_ingresses task instead of one task per ingress, or lower forks; raise '
-                   'retry_timeout; calls_per_minute paces one host only, so lower it when other hosts, AWX jobs or tools '
-                   "share the account, and raise it only when SAE has raised the account's limit."),
+    'Throttling': ('the API is throttling requests: SAE admits about 60 API calls a minute per account. Manage a '
+                   "namespace's ingresses in one alibabacloud.sae.sae_ingresses task instead of one task per ingress, or "
+                   'lower forks; raise retry_timeout; calls_per_minute paces only the module processes of this host, so '
+                   'lower it when other hosts, AWX jobs or tools share the account (and raise it only when SAE has raised '
+                   "the account's limit)."),
     'ServiceUnavailable': 'the service is unavailable: try again later, or raise retry_timeout.',
     'InternalError': 'the service failed: try again later, or raise retry_timeout.',
     'SignatureDoesNotMatch': 'the signature was refused: check access_key_secret.',

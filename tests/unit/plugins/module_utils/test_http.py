@@ -971,3 +971,15 @@ def test_a_pace_that_cannot_be_kept_warns_once_and_calls_go_on(server, make_clie
     assert warnings[0].startswith('calls to %s are not paced (calls_per_minute is not applied in this task): the pace '
                                   'directory %s is a symbolic link' % (server.url, link))
     assert len(server.requests) == 3
+
+
+def test_no_temporary_directory_means_no_pacing_with_a_warning(server, make_client, monkeypatch):
+    def no_tempdir(name):
+        raise FileNotFoundError(2, 'No usable temporary directory found')
+
+    monkeypatch.setattr(_pacer, 'default_state_dir', no_tempdir)
+    warnings = []
+    client = make_client(calls_per_minute=60, warn=warnings.append)
+    client.call(GET_OP, {})
+    client.call(GET_OP, {})
+    assert client.pacer is None and len(warnings) == 1 and 'no temporary directory' in warnings[0]

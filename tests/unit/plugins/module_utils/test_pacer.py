@@ -374,3 +374,12 @@ def test_default_state_dir_is_per_user_under_the_temporary_directory(monkeypatch
     monkeypatch.setattr(_pacer.tempfile, 'tempdir', str(tmp_path))
     assert _pacer.default_state_dir('tool', uid=1234) == os.path.join(str(tmp_path), 'tool-1234')
     assert _pacer.default_state_dir('tool') == os.path.join(str(tmp_path), 'tool-%d' % os.getuid())
+
+
+def test_without_file_locking_pacing_is_off_with_a_warning(state_dir, fake, monkeypatch):
+    monkeypatch.setattr(_pacer, 'fcntl', None)
+    warnings = []
+    pacer = make(state_dir, fake, burst=1, warnings=warnings)
+    assert [pacer.acquire() for _ in range(3)] == [0.0] * 3
+    assert not pacer.enabled and len(warnings) == 1 and 'fcntl' in warnings[0]
+    assert not os.path.exists(state_dir)
