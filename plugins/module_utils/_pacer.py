@@ -26,7 +26,8 @@ retry mode, per process there). The rate then climbs back while calls pass: each
 ``rate * elapsed / RECOVERY`` for the seconds since the rate last moved, up to the configured rate.
 
 Safety: the directory must be a real directory (not a symbolic link) owned by the user, mode 0700 (tightened when it
-is looser); the file is created 0600 without following links and holds numbers only. When the directory or the file
+is looser); the file is created 0600 without following links and holds numbers only. When a new file is created, the
+pace files of the directory that nobody used for a day (``STALE``) are deleted. When the directory or the file
 cannot be used safely, or the file cannot be read, locked or parsed, the pacer turns itself off for the rest of the
 process (every ``acquire`` returns at once) and reports why once, through ``warn``: pacing is a courtesy to the
 service, never a reason for a call to fail.
@@ -53,6 +54,7 @@ DECREASE = 0.7  # the shared fill rate is multiplied by this on a throttling ans
 FLOOR = 0.1  # ... but never goes below this fraction of the configured rate
 RECOVERY = 60.0  # seconds of passing calls for the fill rate to climb by the whole configured rate
 LOCK_WAIT = 10.0  # seconds to wait for the file's lock before pacing is given up
+STALE = 86400.0  # a pace file untouched this long is deleted when a new one is created beside it
 _LOCK_POLL = 0.01
 _RECORD_SIZE = 256  # bytes of the state record: rewritten in place, always this long
 _FORMAT = 1
@@ -260,11 +262,10 @@ class Pacer:
                          os.O_RDWR | os.O_CREAT | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_CLOEXEC', 0), 0o600,
                          dir_fd=dir_fd)
         except OSError as exc:
+            os.close(dir_fd)
             if exc.errno == errno.ELOOP:
                 raise _Unusable('the pace file %s is a symbolic link; it is not used' % self.path)
             raise
-        finally:
-            os.close(dir_fd)
         try:
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode):
@@ -272,10 +273,33 @@ class Pacer:
             self._check_owner(st, 'file', self.path)
             if stat.S_IMODE(st.st_mode) != 0o600:
                 os.fchmod(fd, 0o600)
+            if st.st_size == 0:  # a new bucket: a good moment to delete those nobody used for a day
+                self._sweep(dir_fd, st.st_uid)
         except BaseException:
             os.close(fd)
             raise
+        finally:
+            os.close(dir_fd)
         return fd
+
+    def _sweep(self, dir_fd, uid):
+        """Delete the pace files of the directory that were not used for STALE seconds (other keys and endpoints
+        of the past); nothing else, and never a file of another user."""
+        mine = os.path.basename(self.path)
+        limit = self._clock() - STALE
+        try:
+            names = os.listdir(dir_fd)
+        except OSError:
+            return
+        for name in names:
+            if name == mine or not name.endswith('.pace'):
+                continue
+            try:
+                st = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+                if stat.S_ISREG(st.st_mode) and st.st_uid == uid and st.st_mtime < limit:
+                    os.unlink(name, dir_fd=dir_fd)
+            except OSError:
+                continue
 
     def _lock(self, fd):
         deadline = time.monotonic() + LOCK_WAIT

@@ -383,3 +383,19 @@ def test_without_file_locking_pacing_is_off_with_a_warning(state_dir, fake, monk
     assert [pacer.acquire() for _ in range(3)] == [0.0] * 3
     assert not pacer.enabled and len(warnings) == 1 and 'fcntl' in warnings[0]
     assert not os.path.exists(state_dir)
+
+
+def test_creating_a_bucket_deletes_the_pace_files_unused_for_a_day(state_dir, fake):
+    old = Pacer('old-key', rate=1.0, burst=1, state_dir=state_dir, clock=fake.clock, sleep=fake.sleep)
+    recent = Pacer('recent-key', rate=1.0, burst=1, state_dir=state_dir, clock=fake.clock, sleep=fake.sleep)
+    old.acquire()
+    recent.acquire()
+    os.utime(old.path, (fake.now - _pacer.STALE - 60, fake.now - _pacer.STALE - 60))
+    os.utime(recent.path, (fake.now - 60, fake.now - 60))
+    other = os.path.join(state_dir, 'notes.txt')
+    with open(other, 'w', encoding='ascii') as handle:
+        handle.write('not a pace file')
+    os.utime(other, (0, 0))
+    make(state_dir, fake).acquire()  # a new key: its file is created
+    assert sorted(os.listdir(state_dir)) == sorted([os.path.basename(recent.path), 'notes.txt',
+                                                   _pacer.state_file_name(KEY)])
