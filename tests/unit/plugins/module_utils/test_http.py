@@ -487,7 +487,8 @@ def test_a_host_name_that_does_not_resolve_fails_at_once(make_client, sleeps, un
     with pytest.raises(SaeApiError) as info:
         client.call(OPS[method], {'IngressId': 1})
     err = info.value
-    assert type(err) is SaeApiError  # pylint: disable=unidiomatic-typecheck  (nothing was sent: no unknown outcome)
+    # nothing was sent, so no unknown outcome
+    assert type(err) is SaeApiError  # pylint: disable=unidiomatic-typecheck
     assert err.code == 'NameResolutionError' and err.retryable is False
     assert sleeps == [] and unresolvable.lookups == 1
     assert err.message.startswith('the host name sae.cn-nowhere-9.unresolvable.test of endpoint %s does not resolve '
@@ -965,7 +966,7 @@ def test_a_pace_that_cannot_be_kept_warns_once_and_calls_go_on(server, make_clie
     link.symlink_to(target)
     warnings = []
     client = make_client(calls_per_minute=60, pace_dir=str(link), warn=warnings.append)
-    for _ in range(3):
+    for dummy in range(3):
         client.call(GET_OP, {})
     assert len(warnings) == 1
     assert warnings[0].startswith('calls to %s are not paced (calls_per_minute is not applied in this task): the pace '

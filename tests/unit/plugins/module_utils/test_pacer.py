@@ -60,8 +60,8 @@ def record(pacer):
 def test_a_burst_goes_at_once_then_one_turn_per_interval(state_dir, fake):
     pacer = make(state_dir, fake, rate=2.0, burst=5)
     start = fake.now
-    assert [pacer.acquire() for _ in range(5)] == [0.0] * 5 and fake.slept == []
-    waits = [pacer.acquire() for _ in range(4)]
+    assert [pacer.acquire() for dummy in range(5)] == [0.0] * 5 and fake.slept == []
+    waits = [pacer.acquire() for dummy in range(4)]
     # then a turn every 1/rate (a little jitter above it): 9 turns need 2 s, never less
     assert all(0 < wait <= 0.55 + 1e-9 for wait in waits), waits
     assert 2.0 - 1e-9 <= fake.now - start <= 2.2 + 1e-9
@@ -70,13 +70,13 @@ def test_a_burst_goes_at_once_then_one_turn_per_interval(state_dir, fake):
 
 def test_the_bucket_refills_at_the_rate_up_to_the_burst(state_dir, fake):
     pacer = make(state_dir, fake, rate=1.0, burst=3)
-    for _ in range(3):
+    for dummy in range(3):
         pacer.acquire()
     fake.now += 2.5  # two and a half tokens back
     assert pacer.acquire() == 0.0 and pacer.acquire() == 0.0
     assert pacer.acquire() > 0  # the half token left is not a turn
     fake.now += 3600  # an idle hour: full, but no more than the burst
-    assert [pacer.acquire() for _ in range(3)] == [0.0] * 3
+    assert [pacer.acquire() for dummy in range(3)] == [0.0] * 3
     assert pacer.acquire() > 0
 
 
@@ -113,7 +113,7 @@ def test_throttling_slows_the_shared_pace_and_empties_the_bucket(state_dir, fake
 
 
 def test_refusals_of_calls_already_under_way_decrease_once(state_dir, fake):
-    pacers = [make(state_dir, fake, burst=10) for _ in range(4)]
+    pacers = [make(state_dir, fake, burst=10) for dummy in range(4)]
     for pacer in pacers:  # four calls under way at once, all refused
         pacer.acquire()
     for pacer in pacers:
@@ -127,7 +127,7 @@ def test_refusals_of_calls_already_under_way_decrease_once(state_dir, fake):
 
 def test_the_pace_never_falls_below_its_floor(state_dir, fake):
     pacer = make(state_dir, fake, rate=1.0, burst=1)
-    for _ in range(40):
+    for dummy in range(40):
         pacer.acquire()
         pacer.throttled()
     assert record(pacer)['rate'] == pytest.approx(_pacer.FLOOR)
@@ -159,7 +159,7 @@ def test_no_recovery_without_calls_passing(state_dir, fake):
     pacer = make(state_dir, fake, rate=1.0, burst=60)
     pacer.acquire()
     pacer.throttled()
-    for _ in range(10):  # refused, refused again: each a new decrease, none undone
+    for dummy in range(10):  # refused, refused again: each a new decrease, none undone
         pacer.acquire()
         pacer.throttled()
     assert record(pacer)['rate'] == pytest.approx(max(_pacer.FLOOR, _pacer.DECREASE ** 11))
@@ -190,7 +190,7 @@ def _worker(state_dir, start, queue):
     while time.time() < start:
         time.sleep(0.005)
     taken = []
-    for _ in range(CALLS):
+    for dummy in range(CALLS):
         pacer.acquire()
         taken.append(time.time())
     queue.put(taken)
@@ -205,10 +205,10 @@ def test_processes_sharing_a_file_keep_the_rate_together(state_dir):
     context = _context()
     queue = context.Queue()
     start = time.time() + 1.5  # every process ready before the first turn
-    workers = [context.Process(target=_worker, args=(state_dir, start, queue)) for _ in range(PROCESSES)]
+    workers = [context.Process(target=_worker, args=(state_dir, start, queue)) for dummy in range(PROCESSES)]
     for worker in workers:
         worker.start()
-    taken = sorted(stamp for _ in workers for stamp in queue.get(timeout=60))
+    taken = sorted(stamp for dummy in workers for stamp in queue.get(timeout=60))
     for worker in workers:
         worker.join(30)
     assert len(taken) == PROCESSES * CALLS
@@ -249,7 +249,7 @@ def test_a_directory_of_another_user_is_not_used(state_dir, fake):
     os.mkdir(state_dir, 0o700)
     uid = os.stat(state_dir).st_uid
     pacer = make(state_dir, fake, burst=1, warnings=warnings, uid=lambda: uid + 1)
-    assert [pacer.acquire() for _ in range(5)] == [0.0] * 5  # not paced, not failing
+    assert [pacer.acquire() for dummy in range(5)] == [0.0] * 5  # not paced, not failing
     assert not pacer.enabled and len(warnings) == 1
     assert state_dir in warnings[0] and 'belongs to user id %d' % uid in warnings[0]
     assert os.listdir(state_dir) == []  # nothing written there
@@ -312,7 +312,7 @@ def test_a_corrupt_file_means_no_pacing_with_a_warning(state_dir, fake, content)
         handle.write(content)
     warnings = []
     pacer = make(state_dir, fake, burst=1, warnings=warnings)
-    assert [pacer.acquire() for _ in range(3)] == [0.0] * 3
+    assert [pacer.acquire() for dummy in range(3)] == [0.0] * 3
     pacer.throttled()
     pacer.passed()
     assert len(warnings) == 1 and pacer.path in warnings[0] and 'delete it' in warnings[0]
@@ -380,7 +380,7 @@ def test_without_file_locking_pacing_is_off_with_a_warning(state_dir, fake, monk
     monkeypatch.setattr(_pacer, 'fcntl', None)
     warnings = []
     pacer = make(state_dir, fake, burst=1, warnings=warnings)
-    assert [pacer.acquire() for _ in range(3)] == [0.0] * 3
+    assert [pacer.acquire() for dummy in range(3)] == [0.0] * 3
     assert not pacer.enabled and len(warnings) == 1 and 'fcntl' in warnings[0]
     assert not os.path.exists(state_dir)
 
