@@ -128,7 +128,8 @@ options:
         secret is written), in the directory C(alibabacloud-sae-<uid>) of the temporary directory (E(TMPDIR), else
         C(/tmp)), created with mode 0700; the file has mode 0600. When that directory is a symbolic link or belongs
         to another user, or the file cannot be read, locked or understood, calls are not paced and the module warns
-        (delete the file or directory to pace again).
+        (delete the file or directory to pace again). Pace files unused for a day are deleted. With STS credentials
+        the key ID, and so the pace, changes with each temporary key.
     type: int
     default: 60
     version_added: 1.2.0
