@@ -6,9 +6,9 @@ The emulator stands for an account whose flow control admits WINDOW_CALLS calls 
 the operation (SAE's limit is per account: 60 a minute), and answers Throttling.User above it. A fleet of sae_ingress
 tasks, WORKERS at a time as `forks` would run them, creates one ingress each (a ListIngresses, then a CreateIngress).
 Paced at the same rate (calls_per_minute = WINDOW_CALLS * 60 / WINDOW), every task succeeds and the refusals are few
-(4 to 6 in the runs that set the bound): those of the first moments, when the pace, which lets a minute's worth of
-calls go at once, meets a service whose window is shorter, and slows down. Unpaced (calls_per_minute: 0), the same
-fleet was refused about 40 times in about 70 requests.
+(4 of 28 requests in the runs that set the bound): those of the first moments, when the pace, which lets a minute's
+worth of calls go at once, meets a service whose window is shorter, and slows down. Unpaced (calls_per_minute: 0),
+the same fleet was refused 24 to 31 times in 48 to 55 requests; paced without slowing on throttling, 24 times.
 """
 
 from __future__ import annotations
@@ -110,8 +110,8 @@ def test_a_paced_fleet_waits_for_its_turns_instead_of_being_refused(tmp_path, em
     assert len(answered) == 2 * FLEET  # one listing and one create a task, each answered once
     # a few refusals while the pace meets the window, not one per call
     assert len(refused) <= WORKERS + 3, (len(refused), len(log))
-    # the calls went at about the pace: FLEET * 2 calls at 4 a second take some seconds, not minutes
-    assert elapsed >= (2 * FLEET - WINDOW_CALLS) / (WINDOW_CALLS / WINDOW) * 0.8, elapsed
+    # waiting for turns, not crawling: 2 * FLEET calls at up to 4 a second take seconds, not minutes
+    assert elapsed < 60, elapsed
     assert not any(r.get('warnings') for r in results), [r.get('warnings') for r in results]
 
     # The pace is a private file: its directory 0700, the file 0600, named by the SHA-256 of key and endpoint.
