@@ -58,6 +58,8 @@ options:
         E(ALICLOUD_REGION_ID) that is set is used; else the region prefix of the module's C(namespace_id)
         (V(cn-beijing) from V(cn-beijing:prod), or the bare region of the default namespace).
       - Not needed when O(endpoint) is set.
+      - When O(endpoint) is not set, a region (from the option or from an environment variable) that differs from the
+        region prefix of the module's C(namespace_id) is an error, raised before any API call.
     type: str
     aliases: [alicloud_region, region_id]
   endpoint:
@@ -102,9 +104,35 @@ options:
         longer when the answer asks for it in C(x-acs-retry-after) or C(Retry-After); a wait that would end past the
         budget fails the call at once.
       - V(0) disables retrying.
+      - Time spent waiting for a turn of the pace of O(calls_per_minute) does not count.
     type: int
     default: 60
     version_added: 1.1.0
+  calls_per_minute:
+    description:
+      - The pace of API calls, in calls a minute, that every module process of this collection on the host shares for
+        one access key ID and endpoint. SAE admits 60 API calls a minute per account and refuses the excess with
+        V(Throttling.User); pacing makes calls wait for their turn instead of being refused.
+      - If not set, the environment variable E(ALIBABA_CLOUD_SAE_CALLS_PER_MINUTE) is used, else V(60). V(0) turns
+        pacing off. Raise it only when SAE has raised the account's limit.
+      - A minute's worth of calls may go at once after a quiet time, so a small playbook is not slowed; beyond that,
+        each attempt of a call (retries included) waits for its turn, at O(calls_per_minute)/60 a second. A
+        V(Throttling) answer slows the shared pace (down to a tenth of it at most), and it recovers over about a
+        minute of calls going through.
+      - Waiting for a turn is not a failure and does not count against O(retry_timeout). One call waits at most 15
+        minutes for its turns in all; past that it fails, unsent, with the code V(Throttling.Client).
+      - Only the processes of one user on one host share a pace. Other hosts, other AWX or Ansible Automation Platform
+        jobs (each runs in its own container) and other tools using the same account pace separately or not at all;
+        what they add to the account's calls is left to the retries. Lower O(calls_per_minute) to leave them room.
+      - The pace is kept in a file of a few numbers, named by the SHA-256 of the access key ID and endpoint (no
+        secret is written), in the directory C(alibabacloud-sae-<uid>) of the temporary directory (E(TMPDIR), else
+        C(/tmp)), created with mode 0700; the file has mode 0600. When that directory is a symbolic link or belongs
+        to another user, or the file cannot be read, locked or understood, calls are not paced and the module warns
+        (delete the file or directory to pace again). Pace files unused for a day are deleted. With STS credentials
+        the key ID, and so the pace, changes with each temporary key.
+    type: int
+    default: 60
+    version_added: 1.2.0
 notes:
   - >-
     Credentials are resolved in this order. 1. O(access_key_id) and O(access_key_secret) (and O(security_token)),
@@ -127,7 +155,10 @@ notes:
     that lookup fails too, the task fails with the create's unknown outcome first (the resource may exist, a rerun
     converges) and returns the lookup's error as C(followup_error). An update or delete that gives up after an
     attempt without a definite answer says it may have been applied. Throttling and connection failures before sending
-    are retried for every call.
+    are retried for every call. A host name that does not resolve (a wrong O(region) or O(endpoint)) is not retried:
+    the module fails at once, naming the endpoint and where its host came from. A temporary failure of the name
+    resolver is retried as a connection error. A call that gives up says after how many attempts and how long, and,
+    when throttled, how long it waited for its turns of the pace (O(calls_per_minute)).
   - Every request is signed with ACS3-HMAC-SHA256 (signature V3) and sent with a fresh nonce and timestamp; the
     controller's clock must be within 15 minutes of the real time.
 requirements:

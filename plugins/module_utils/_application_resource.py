@@ -22,11 +22,7 @@ class ApplicationInfo(SaeResource):
     result_key = 'applications'
 
     def validate(self):
-        namespace_id = self.params['namespace_id']
-        region, colon, name = namespace_id.partition(':')
-        if not region.strip() or (colon and not name.strip()) or namespace_id != namespace_id.strip():
-            raise ApplicationInputError("namespace_id must look like '<region>:<name>' (for example 'cn-beijing:prod') "
-                                        "or be a bare region for the default namespace, got %r." % namespace_id)
+        # namespace_id is checked by the module base (every module): here the filters.
         if self.params['app_name'] is not None and not self.params['app_name'].strip():
             raise ApplicationInputError('app_name must not be empty: leave it out to list every application.')
         if self.params['app_ids'] is not None and not [item for item in self.params['app_ids'] if item.strip()]:

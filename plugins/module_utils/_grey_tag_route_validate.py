@@ -33,13 +33,6 @@ def _blank(value):
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def check_namespace(namespace_id):
-    region, colon, name = (namespace_id or '').partition(':')
-    if not region.strip() or (colon and not name.strip()) or namespace_id != namespace_id.strip():
-        raise InputError("namespace_id must look like '<region>:<name>' (for example 'cn-beijing:prod') or be a bare "
-                         "region for the default namespace, got %r." % namespace_id)
-
-
 def check_name(name):
     if len(name) > MAX_NAME or not NAME_RE.match(name):
         raise InputError('name %r is not a name SAE takes for a canary route: up to %d characters, lower-case letters, '
@@ -127,7 +120,6 @@ def check_exclusive(sc_rules, dubbo_rules, live=None):
 
 def route_task(params):
     """The task's options, checked before any call; raises InputError."""
-    check_namespace(params['namespace_id'])
     state = params.get('state') or 'present'
     for option in ('app_id', 'app_name', 'name'):
         if params.get(option) is not None and _blank(params[option]):

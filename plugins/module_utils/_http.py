@@ -34,7 +34,20 @@ Retry policy (also in the ``alibabacloud.sae.common`` doc fragment, for users)
     ``b = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** n)`` (exponential backoff with equal jitter: at
     least half of the bound, so a burst of failures cannot use up the attempts in a moment), or
     longer when the answer asks for it with ``x-acs-retry-after`` or ``Retry-After``; a wait that
-    would end past the budget is not waited: the call fails at once.
+    would end past the budget is not waited: the call fails at once. Time spent queueing for a turn of the pace
+    (below) does not count against ``retry_timeout``.
+  * Host names that do not resolve: a DNS answer that the name does not exist (``socket.gaierror`` other than
+    ``EAI_AGAIN``) fails at once with code ``NameResolutionError``, naming the endpoint and, when the caller says
+    (``endpoint_origin``), where it came from: a wrong name is a mistake, not an outage. A temporary failure of the
+    resolver (``EAI_AGAIN``) is retried as a connection error.
+
+Pacing (``calls_per_minute``, off when 0): every attempt of every call, retries included, first takes a turn from a
+``_pacer.Pacer`` shared by every process of the user on the host for one access key id and endpoint (its file is in
+``_pacer.default_state_dir(PACE_DIR_NAME)`` unless ``pace_dir`` says otherwise): bursts of up to a minute's worth of
+calls, then ``calls_per_minute / 60`` a second. A throttling answer slows the shared pace, calls that pass let it
+recover (see ``_pacer``). A call queues for its turns at most ``max_queue`` seconds in all (``MAX_QUEUE``, 15
+minutes), then fails with code ``Throttling.Client`` without being sent. When the pace cannot be kept safely (see
+``_pacer``), calls are not paced and ``warn`` is told why, once.
 """
 
 from __future__ import annotations
@@ -46,12 +59,13 @@ import math
 import os
 import platform
 import random
+import socket
 import time
 import warnings
 from collections import namedtuple
 from urllib.parse import urlencode, urlsplit
 
-from ansible_collections.alibabacloud.sae.plugins.module_utils import _signer
+from ansible_collections.alibabacloud.sae.plugins.module_utils import _pacer, _signer
 from ansible_collections.alibabacloud.sae.plugins.module_utils._version import COLLECTION_VERSION
 
 try:
@@ -70,6 +84,13 @@ BACKOFF_CAP = 4.0
 DEFAULT_RETRY_TIMEOUT = 60
 _BACKOFF_DOUBLINGS = 16  # 2 ** n past BACKOFF_CAP / BACKOFF_BASE changes nothing (and would overflow)
 _RETRY_AFTER_HEADERS = ('x-acs-retry-after', 'retry-after')
+# The longest one call may queue, in all its attempts, for its turns of the pace before it fails unsent.
+MAX_QUEUE = 900
+# The directory of the pace files, under the temporary directory: <tmp>/alibabacloud-sae-<uid>.
+PACE_DIR_NAME = 'alibabacloud-sae'
+# The code of a call that gave up queueing for its turn (it was not sent).
+PACE_TIMEOUT_CODE = 'Throttling.Client'
+NAME_RESOLUTION_CODE = 'NameResolutionError'
 
 Operation = namedtuple('Operation', 'action method path body_fields retry_codes not_found_codes',
                        defaults=(frozenset(), frozenset()))
@@ -148,11 +169,30 @@ def _error_code(body, status):
     return 'HTTP%s' % status
 
 
+class _Tally:
+    """What one call has spent so far: when it began, the seconds it queued for turns, its throttling answers."""
+
+    def __init__(self, started):
+        self.started = started
+        self.queued = 0.0
+        self.throttled = 0
+
+    def fought(self, now):
+        """Seconds of the call not spent queueing for turns: what ``retry_timeout`` bounds."""
+        return max(0.0, now - self.started - self.queued)
+
+
 class HttpClient:
     """Signed HTTP calls to one endpoint, over one ``requests.Session`` (connections are reused)."""
 
     def __init__(self, endpoint, credentials, version, timeout=10, retries=None, retry_timeout=DEFAULT_RETRY_TIMEOUT,
-                 validate_certs=True, ca_path=None, user_agent=None, sleep=time.sleep, clock=time.monotonic):
+                 validate_certs=True, ca_path=None, user_agent=None, sleep=time.sleep, clock=time.monotonic,
+                 calls_per_minute=0, pace_dir=None, max_queue=MAX_QUEUE, pacer=None, warn=None, endpoint_origin=None):
+        """``calls_per_minute``: the shared pace (0: none); ``pace_dir``: the directory of its files (default
+        ``_pacer.default_state_dir(PACE_DIR_NAME)``); ``max_queue``: the seconds one call may queue for its turns;
+        ``pacer``: a ready ``_pacer.Pacer`` instead (tests); ``warn(text)``: told when the pace cannot be kept;
+        ``endpoint_origin``: where the endpoint came from, in words, for the message of a name that does not
+        resolve."""
         parts = urlsplit(endpoint)
         if parts.scheme not in ('http', 'https') or not parts.netloc:
             raise ValueError('endpoint must be an http:// or https:// URL, got %r' % endpoint)
@@ -178,6 +218,12 @@ class HttpClient:
         # The headers requests adds to each request of a session (Accept-Encoding, Connection) that the
         # client does not set itself; sent after signing, unsigned, as Session.request would send them.
         self._session_headers = [(name.lower(), value) for name, value in self.session.headers.items()]
+        self.calls_per_minute = calls_per_minute or 0
+        self.pace_dir = pace_dir
+        self.max_queue = max_queue
+        self.pacer = pacer
+        self.warn = warn
+        self.endpoint_origin = endpoint_origin
 
     # -- request building -------------------------------------------------------------------
 
@@ -246,23 +292,87 @@ class HttpClient:
         is_post = operation.method.upper() == 'POST'
         is_write = operation.method.upper() != 'GET'
 
-        started = self.clock()
+        tally = _Tally(self.clock())
         attempt = 0
         uncertain = False  # a write attempt that may have been applied without a definite answer
         while True:
             credentials = self._get_credentials(operation)
+            self._take_turn(operation, credentials[0], tally)
             try:
-                return self._attempt(operation, url, query, body_bytes, body_sha256, bool(body), credentials, is_post)
+                response = self._attempt(operation, url, query, body_bytes, body_sha256, bool(body), credentials, is_post)
             except AcsCallError as err:
+                self._pace_answer(err)
+                if _is_throttling(err.code):
+                    tally.throttled += 1
                 uncertain = uncertain or (is_write and err.uncertain)
-                wait = self._retry_wait(err, attempt, started)
+                wait = self._retry_wait(err, attempt, tally)
                 if wait is None:
-                    raise _scrub(self._given_up(err, attempt, started, uncertain), [s for s in credentials[1:] if s])
+                    raise _scrub(self._given_up(err, attempt, tally, uncertain), [s for s in credentials[1:] if s])
+            else:
+                self._pace_answer(None)
+                return response
             self.sleep(wait)
             attempt += 1
 
-    def _retry_wait(self, err, attempt, started):
-        """The seconds to wait before retrying after failed attempt ``attempt`` (0-based), or None: do not retry."""
+    # -- pacing -------------------------------------------------------------------------------
+
+    def _pacer_for(self, access_key_id):
+        """The pace of this access key id at this endpoint (built on the first call), or None: not paced."""
+        if self.pacer is None and self.calls_per_minute > 0:
+            try:
+                state_dir = self.pace_dir or _pacer.default_state_dir(PACE_DIR_NAME)
+            except OSError as exc:  # tempfile found no usable temporary directory
+                self.calls_per_minute = 0
+                self._pace_warning('no temporary directory for the pace file (%s)' % exc)
+                return None
+            self.pacer = _pacer.Pacer(
+                '%s\n%s' % (access_key_id, self.endpoint), rate=self.calls_per_minute / 60.0, burst=self.calls_per_minute,
+                state_dir=state_dir, warn=self._pace_warning, sleep=self.sleep)
+        return self.pacer
+
+    def _pace_warning(self, reason):
+        if self.warn is not None:
+            self.warn('calls to %s are not paced (calls_per_minute is not applied in this task): %s'
+                      % (self.endpoint, reason))
+
+    def _take_turn(self, operation, access_key_id, tally):
+        """Wait for this attempt's turn of the pace; the wait goes to ``tally.queued``. Raises the call's failure,
+        unsent, when the turn would come after ``max_queue`` seconds of queueing in all."""
+        pacer = self._pacer_for(access_key_id)
+        if pacer is None:
+            return
+        try:
+            tally.queued += pacer.acquire(max_wait=max(0.0, self.max_queue - tally.queued))
+        except _pacer.PacerTimeout as exc:
+            tally.queued += exc.waited
+            raise AcsCallError(
+                PACE_TIMEOUT_CODE, 'not sent: it had queued %.0f s for its turns under the pace that the module processes '
+                'of this host share for this access key and endpoint (%s), and its next turn was %.0f s further away, '
+                'past the %d s one call may queue: too many calls are waiting for turns on this host'
+                % (tally.queued, self._pace_text(pacer), exc.wait, self.max_queue), operation=operation.action)
+
+    def _pace_answer(self, err):
+        """Tell the pace how the service took the attempt: refused for flow control, or through it."""
+        if self.pacer is None:
+            return
+        if err is not None and _is_throttling(err.code):
+            self.pacer.throttled()
+        elif err is None or err.status is not None:
+            self.pacer.passed()
+
+    @staticmethod
+    def _pace_text(pacer):
+        """The pace in words: "calls_per_minute 60", or "42 calls a minute, slowed by throttling from calls_per_minute 60"."""
+        configured = pacer.rate * 60
+        if pacer.enabled and pacer.shared_rate < pacer.rate:
+            return '%.0f calls a minute, slowed by throttling from calls_per_minute %.0f' % (pacer.shared_rate * 60, configured)
+        return 'calls_per_minute %.0f' % configured
+
+    # -- retrying -----------------------------------------------------------------------------
+
+    def _retry_wait(self, err, attempt, tally):
+        """The seconds to wait before retrying after failed attempt ``attempt`` (0-based), or None: do not retry.
+        The budget, ``retry_timeout``, counts the seconds since the first attempt minus those queued for turns."""
         if not err.retryable or isinstance(err, AcsUnknownOutcomeError):
             return None
         if self.retries is not None and attempt >= self.retries:
@@ -271,19 +381,35 @@ class HttpClient:
         wait = bound / 2 + random.uniform(0, bound / 2)
         if err.retry_after is not None:
             wait = max(wait, err.retry_after)
-        if self.clock() - started + wait > self.retry_timeout:
+        if tally.fought(self.clock()) + wait > self.retry_timeout:
             return None
         return wait
 
-    def _given_up(self, err, attempt, started, uncertain):
-        """The error a call ends with: the last attempt's, saying how long it was retried and, for a write
-        that may have been applied, so."""
+    def _given_up(self, err, attempt, tally, uncertain):
+        """The error a call ends with: the last attempt's, saying how long it was retried and why it stopped, how long
+        it queued and was refused when it ends throttled, and, for a write that may have been applied, so."""
         err.after_lost_answer = uncertain
         if not err.retryable or isinstance(err, AcsUnknownOutcomeError):
             return err
-        message = err.message
+        message = err.message.rstrip().rstrip('.')
+        fought = tally.fought(self.clock())
+        if self.retries is not None and attempt >= self.retries:
+            why = 'retries %d' % self.retries
+        else:
+            why = 'retry_timeout %s s' % self.retry_timeout
         if attempt:
-            message = '%s (gave up after %d attempts in %.0f s)' % (message, attempt + 1, self.clock() - started)
+            message = '%s; gave up after %d attempts over %.0f s (%s)' % (message, attempt + 1, fought, why)
+        else:
+            message = '%s; not retried (%s)' % (message, why)
+        if _is_throttling(err.code):
+            message += '; refused by flow control %d time%s' % (tally.throttled, '' if tally.throttled == 1 else 's')
+            if self.pacer is not None and self.pacer.enabled:
+                message += ', after queueing %.0f s in all for its turns at this host\'s shared pace (%s)' % (
+                    tally.queued, self._pace_text(self.pacer))
+            elif self.pacer is not None:
+                message += '; calls were not paced (%s)' % self.pacer.off_reason
+            else:
+                message += '; calls were not paced (calls_per_minute 0)'
         if not uncertain:
             err.message = message
             return err
@@ -324,6 +450,12 @@ class HttpClient:
             raise self._error(action, 'ReadTimeout', 'no answer from %s within %s s' % (self.endpoint, self.timeout),
                               retryable=True, uncertain=True, is_post=is_post)
         except rexc.ConnectionError as exc:
+            unresolved = _unresolved_name(exc)
+            if unresolved is not None:
+                origin = '; the endpoint was %s' % self.endpoint_origin if self.endpoint_origin else ''
+                raise self._error(action, NAME_RESOLUTION_CODE, 'the host name %s of endpoint %s does not resolve (%s)%s. '
+                                  'Not retried: a name that does not exist is a mistake to correct, not an outage'
+                                  % (urlsplit(self.endpoint).hostname, self.endpoint, unresolved, origin))
             if _before_send(exc):
                 raise self._error(action, 'ConnectionError', 'could not connect to %s (%s): %s'
                                   % (self.endpoint, _cause(exc), _UNREACHABLE_HINT), retryable=True)
@@ -422,6 +554,33 @@ def _cause(exc):
         text = str(current) or type(current).__name__
         text = text.split(': ', 1)[1] if text.startswith(('HTTPConnection', 'HTTPSConnection', '<urllib3')) and ': ' in text else text
     return text[:1].lower() + text[1:]
+
+
+def _chain(exc):
+    """``exc`` and the exceptions under it (urllib3's ``reason``, ``__cause__``, ``__context__``, exceptions in
+    ``args``), each once."""
+    seen, pending = [], [exc]
+    while pending:
+        current = pending.pop(0)
+        if current is None or any(current is item for item in seen):
+            continue
+        seen.append(current)
+        nested = [getattr(current, 'reason', None), current.__cause__, current.__context__]
+        nested += [arg for arg in getattr(current, 'args', ()) if isinstance(arg, BaseException)]
+        pending.extend(item for item in nested if isinstance(item, BaseException))
+    return seen
+
+
+def _unresolved_name(exc):
+    """The resolver's words when a connection failed because the host name does not exist (a ``socket.gaierror``
+    other than a temporary failure of the resolver, EAI_AGAIN), else None."""
+    for item in _chain(exc):
+        if isinstance(item, socket.gaierror):
+            if item.errno == getattr(socket, 'EAI_AGAIN', None):
+                return None
+            text = item.strerror or str(item) or 'the resolver found no address'
+            return text[:1].lower() + text[1:]
+    return None
 
 
 def _environ_ca_bundle():

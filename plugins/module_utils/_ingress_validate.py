@@ -96,12 +96,7 @@ def validate_static(params: Params) -> None:
     """Checks that need no API call, of the module's parameters (``{'state': 'present', 'name': 'web',
     'rules': [{'domain': ..., 'path': ..., ...}], ...}``). Raises IngressInputError listing every problem found."""
     errors = []
-    namespace_id = params.get('namespace_id')
-    if namespace_id is not None:
-        region, colon, name = namespace_id.partition(':')
-        if not region.strip() or (colon and not name.strip()) or namespace_id != namespace_id.strip():
-            errors.append("namespace_id must look like '<region>:<name>' (for example 'cn-beijing:prod') "
-                          "or be a bare region for the default namespace, got %r." % namespace_id)
+    # namespace_id is checked by the module base (_common.namespace_region), for every module.
     if params.get('name') is not None and not params['name'].strip():
         errors.append('name must not be empty: give the routing rule a name, or identify it with ingress_id.')
     if params.get('ingress_id') is not None and params['ingress_id'] < 1:

@@ -95,7 +95,11 @@ INCOMPLETE_LISTING = 'IncompleteListing'
 
 # Hints for codes any SAE call may answer (gateway, transport, SAE's common error list). A resource adds its own.
 ERROR_HINTS = {
-    'Throttling': 'the API is throttling requests: try again later, raise retry_timeout, or lower forks.',
+    'Throttling': ('the API is throttling requests: SAE admits about 60 API calls a minute per account. Manage a '
+                   "namespace's ingresses in one alibabacloud.sae.sae_ingresses task instead of one task per ingress, or "
+                   'lower forks; raise retry_timeout; calls_per_minute paces only the module processes of this host, so '
+                   'lower it when other hosts, AWX jobs or tools share the account (and raise it only when SAE has raised '
+                   "the account's limit)."),
     'ServiceUnavailable': 'the service is unavailable: try again later, or raise retry_timeout.',
     'InternalError': 'the service failed: try again later, or raise retry_timeout.',
     'SignatureDoesNotMatch': 'the signature was refused: check access_key_secret.',
@@ -374,11 +378,12 @@ class SaeApi(GreyTagRouteApi):
 
 
 def connect(endpoint, credentials, timeout=10, retries=None, retry_timeout=DEFAULT_RETRY_TIMEOUT, validate_certs=True,
-            ca_path=None):
+            ca_path=None, calls_per_minute=0, warn=None, endpoint_origin=None):
     """An SaeApi for ``endpoint`` over a signed HTTP client speaking API_VERSION.
 
     ``credentials``: the credential options (access_key_id, access_key_secret, security_token, profile),
     resolved here; raises CredentialsError when none can be found.
     """
     return SaeApi(HttpClient(endpoint, resolve_credentials(**credentials), API_VERSION, timeout=timeout, retries=retries,
-                             retry_timeout=retry_timeout, validate_certs=validate_certs, ca_path=ca_path))
+                             retry_timeout=retry_timeout, validate_certs=validate_certs, ca_path=ca_path,
+                             calls_per_minute=calls_per_minute, warn=warn, endpoint_origin=endpoint_origin))

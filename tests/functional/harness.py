@@ -83,13 +83,18 @@ def credentials_defaults(emulator):
         'access_key_secret': sae_emulator.DEFAULT_ACCESS_KEY_SECRET,
         'retries': 2,
         'timeout': 5,
+        # Paced, as by default, at a rate no scenario reaches: the pacer's turns and state file in every call, its
+        # waits only where a scenario throttles (tests/functional/test_pacing.py paces at the service's rate).
+        'calls_per_minute': 600,
     }
 
 
 def _clean_env(tmp_path):
-    """The environment of a run: no Alibaba Cloud credentials of the machine, HOME in the test's directory."""
+    """The environment of a run: no Alibaba Cloud credentials of the machine, HOME and TMPDIR in the test's
+    directory."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(('ALIBABA_CLOUD_', 'ALICLOUD_'))}
-    env.update({'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'true', 'HOME': str(tmp_path)})
+    # TMPDIR: the pace files of the run's module processes stay in the test's directory.
+    env.update({'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'true', 'HOME': str(tmp_path), 'TMPDIR': str(tmp_path)})
     return env
 
 

@@ -107,6 +107,8 @@ def test_empty_optional_fields_inject_empty_variables():
         'ALIBABA_CLOUD_SECURITY_TOKEN': '',
         'ALIBABA_CLOUD_REGION_ID': '',
         'ALIBABA_CLOUD_SAE_ENDPOINT': '',
+        # an empty number field means "not set": the modules keep their default pace
+        'ALIBABA_CLOUD_SAE_CALLS_PER_MINUTE': '',
     }
 
 

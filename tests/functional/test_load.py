@@ -53,7 +53,8 @@ def run_phase(tmp_path, emulator, label, outage=None, **extra):
     `outage`: (after, seconds), the emulator paused for `seconds` from `after` seconds into the phase."""
     emulator.clear_log()
     emulator.flow_control.reset_counts()
-    defaults = {'retries': None, 'timeout': 10}  # the harness's own retries: 2, off: the module's defaults
+    # The harness's own retries (2) off: the module's defaults; no pacing: this fleet measures the retries alone.
+    defaults = {'retries': None, 'timeout': 10, 'calls_per_minute': 0}
     stopper = None
     if outage is not None:
         stopper = threading.Timer(outage[0], harness.outage, args=(emulator, outage[1]))

@@ -6,7 +6,7 @@ import os
 
 import pytest
 import yaml
-from ansible.module_utils.basic import AnsibleModule, env_fallback
+from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, env_fallback
 try:
     from ansible.module_utils.testing import patch_module_args
 except ImportError:  # ansible-core before 2.19
@@ -32,6 +32,7 @@ CONTRACT = {
     'timeout': ([], []),
     'retries': ([], []),
     'retry_timeout': ([], []),
+    'calls_per_minute': ([], ['ALIBABA_CLOUD_SAE_CALLS_PER_MINUTE']),
 }
 ENV_VARS = sorted({name for _aliases, names in CONTRACT.values() for name in names})
 KEYS = {'access_key_id': 'test-id', 'access_key_secret': 'test-secret'}
@@ -70,7 +71,9 @@ def test_argument_spec_matches_the_contract():
         option = spec[name]
         assert option.get('aliases', []) == aliases, name
         if env:
-            assert option['fallback'] == (env_fallback, env), name
+            # a number takes the first variable that is set and not empty (an empty AWX credential field)
+            expected = _common.set_env_fallback if option.get('type') == 'int' else env_fallback
+            assert option['fallback'] == (expected, env), name
         else:
             assert 'fallback' not in option, name
     assert spec['access_key_id']['no_log'] is False
@@ -82,6 +85,25 @@ def test_argument_spec_matches_the_contract():
     assert spec['timeout'] == dict(type='int', default=10)
     assert spec['retries'] == dict(type='int')
     assert spec['retry_timeout'] == dict(type='int', default=60)
+    assert spec['calls_per_minute']['type'] == 'int' and spec['calls_per_minute']['default'] == 60
+
+
+@pytest.mark.parametrize('environ, expected', [
+    ({'A': '', 'B': '30'}, '30'),
+    ({'A': ' ', 'B': ''}, None),
+    ({'A': '0', 'B': '30'}, '0'),
+    ({}, None),
+])
+def test_set_env_fallback_skips_empty_variables(monkeypatch, environ, expected):
+    for name in ('A', 'B'):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    if expected is None:
+        with pytest.raises(AnsibleFallbackNotFound):
+            _common.set_env_fallback('A', 'B')
+    else:
+        assert _common.set_env_fallback('A', 'B') == expected
     assert sae_argument_spec() is not spec  # a fresh dict each time: modules may extend it
 
 
@@ -106,7 +128,7 @@ def test_doc_fragment_matches_the_argument_spec():
     assert any('python >= 3.9' in req for req in doc['requirements'])
 
 
-@pytest.mark.parametrize('name', [name for name, (_aliases, env) in CONTRACT.items() if env])
+@pytest.mark.parametrize('name', [name for name, (_aliases, env) in CONTRACT.items() if env and name != 'calls_per_minute'])
 def test_env_fallbacks_first_set_wins(harness, monkeypatch, name):
     env = CONTRACT[name][1]
     for index, var in enumerate(env):
@@ -137,6 +159,7 @@ def test_module_spec_is_merged(harness):
     ({'timeout': 0}, ['timeout', 'at least 1']),
     ({'retries': -1}, ['retries', '0 or more']),
     ({'retry_timeout': -1}, ['retry_timeout', '0 or more']),
+    ({'calls_per_minute': -1}, ['calls_per_minute must be 0 (no pacing) or more', 'got -1']),
 ])
 def test_timeout_and_retries_are_validated(harness, args, words):
     with pytest.raises(FailJson) as info:
@@ -148,7 +171,9 @@ def test_timeout_and_retries_are_validated(harness, args, words):
 # -- region and endpoint ----------------------------------------------------------------------
 
 @pytest.mark.parametrize('args, endpoint', [
-    ({'region': 'cn-hangzhou', 'namespace_id': 'cn-beijing:prod'}, 'https://sae.cn-hangzhou.aliyuncs.com'),
+    ({'region': 'cn-beijing', 'namespace_id': 'cn-beijing:prod'}, 'https://sae.cn-beijing.aliyuncs.com'),
+    ({'region': 'cn-hangzhou', 'namespace_id': 'cn-beijing:prod', 'endpoint': 'sae.cn-hangzhou.aliyuncs.com'},
+     'https://sae.cn-hangzhou.aliyuncs.com'),
     ({'namespace_id': 'cn-beijing:prod'}, 'https://sae.cn-beijing.aliyuncs.com'),
     ({'namespace_id': 'ap-southeast-1'}, 'https://sae.ap-southeast-1.aliyuncs.com'),
     ({'region': 'eu-central-1', 'endpoint': 'sae-vpc.eu-central-1.aliyuncs.com'}, 'https://sae-vpc.eu-central-1.aliyuncs.com'),
@@ -176,6 +201,7 @@ def test_no_region_fails_naming_the_option_and_env(harness):
 
 @pytest.mark.parametrize('args', [
     {'region': 'cn beijing'},
+    {'region': 'demo'},
     {'endpoint': 'ftp://sae.example.com'},
     {'endpoint': 'https://sae.example.com/some/path'},
     {'endpoint': 'https://user:pass@sae.example.com'},
@@ -238,7 +264,125 @@ def test_explicit_keys_give_explicit_credentials(harness):
     assert creds.source == 'explicit' and creds.get() == ('test-id', 'test-secret', 'tok')
 
 
-# -- api_failure ------------------------------------------------------------------------------
+# -- namespace_id, region and where they came from ---------------------------------------------
+
+@pytest.mark.parametrize('namespace_id, region', [
+    ('cn-beijing:prod', 'cn-beijing'),
+    ('cn-beijing', 'cn-beijing'),
+    ('cn-hangzhou-finance:ledger', 'cn-hangzhou-finance'),
+    ('ap-southeast-1', 'ap-southeast-1'),
+    ('us-west-1:web_2', 'us-west-1'),
+    (None, None),
+])
+def test_namespace_region(namespace_id, region):
+    assert _common.namespace_region(namespace_id) == region
+
+
+@pytest.mark.parametrize('namespace_id, words', [
+    ('demo', 'names no region'),
+    (':demo', 'does not start with a region id'),
+    ('Cn-Beijing:demo', 'does not start with a region id'),
+    ('beijing:demo', 'does not start with a region id'),
+    ('', 'is empty'),
+    ('cn-beijing:', 'the name after "cn-beijing:"'),
+    ('cn-beijing:a:b', 'the name after "cn-beijing:"'),
+    ('cn-beijing:my ns', 'the name after "cn-beijing:"'),
+    (' cn-beijing:prod', 'does not start with a region id'),
+])
+def test_namespace_region_refuses_what_has_no_region(namespace_id, words):
+    with pytest.raises(ValueError) as info:
+        _common.namespace_region(namespace_id)
+    message = str(info.value)
+    assert message.startswith('namespace_id %r' % namespace_id) and words in message
+    assert "'<region>:<name>' (for example 'cn-beijing:prod')" in message and "(for example 'cn-beijing')" in message
+
+
+def test_a_namespace_id_without_region_fails_when_the_module_starts(harness):
+    with pytest.raises(FailJson) as info:
+        harness(dict(KEYS, namespace_id='demo', endpoint='http://127.0.0.1:1'))
+    assert info.value.args[0]['msg'].startswith("namespace_id 'demo' names no region")
+
+
+@pytest.mark.parametrize('args, env, words', [
+    ({'region': 'cn-hangzhou'}, {}, 'region cn-hangzhou (from option region) contradicts namespace_id cn-beijing:prod, '
+                                    'whose region is cn-beijing'),
+    ({'alicloud_region': 'cn-hangzhou'}, {'ALIBABA_CLOUD_REGION_ID': 'cn-hangzhou'},
+     'region cn-hangzhou (from option region) contradicts'),
+    ({}, {'ALIBABA_CLOUD_REGION_ID': 'cn-hangzhou'},
+     'region cn-hangzhou (from environment variable ALIBABA_CLOUD_REGION_ID) contradicts namespace_id cn-beijing:prod'),
+    ({}, {'ALICLOUD_REGION_ID': 'cn-hangzhou'}, '(from environment variable ALICLOUD_REGION_ID)'),
+])
+def test_a_region_that_contradicts_the_namespace_fails_naming_both_sources(harness, monkeypatch, args, env, words):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    module = harness(dict(KEYS, namespace_id='cn-beijing:prod', **args))
+    with pytest.raises(FailJson) as info:
+        module.connect()
+    msg = info.value.args[0]['msg']
+    assert words in msg, msg
+    assert 'Set region to cn-beijing' in msg and 'set endpoint explicitly' in msg
+
+
+def test_the_default_namespace_of_a_region_is_its_bare_id(harness, monkeypatch):
+    monkeypatch.setenv('ALIBABA_CLOUD_REGION_ID', 'cn-beijing')
+    assert harness(dict(KEYS, namespace_id='cn-beijing')).endpoint == 'https://sae.cn-beijing.aliyuncs.com'
+    with pytest.raises(FailJson) as info:
+        harness(dict(KEYS, namespace_id='cn-shanghai')).endpoint  # pylint: disable=expression-not-assigned
+    assert 'contradicts namespace_id cn-shanghai, whose region is cn-shanghai' in info.value.args[0]['msg']
+
+
+def test_an_explicit_endpoint_lifts_the_contradiction(harness, monkeypatch):
+    monkeypatch.setenv('ALIBABA_CLOUD_SAE_ENDPOINT', 'http://127.0.0.1:9')
+    module = harness(dict(KEYS, namespace_id='cn-beijing:prod', region='cn-hangzhou'))
+    assert module.connect().http.endpoint == 'http://127.0.0.1:9'
+
+
+@pytest.mark.parametrize('args, env, origin', [
+    ({'endpoint': 'http://127.0.0.1:9'}, {}, 'set by option endpoint'),
+    ({'endpoint_url': 'http://127.0.0.1:9'}, {}, 'set by option endpoint'),
+    ({}, {'ALIBABA_CLOUD_SAE_ENDPOINT': 'http://127.0.0.1:9'}, 'taken from environment variable ALIBABA_CLOUD_SAE_ENDPOINT'),
+    ({'region': 'cn-beijing'}, {}, 'built from region cn-beijing, taken from option region'),
+    ({'region_id': 'cn-beijing'}, {'ALICLOUD_REGION': 'cn-beijing'}, 'built from region cn-beijing, taken from option region'),
+    ({}, {'ALICLOUD_REGION': 'cn-beijing'}, 'built from region cn-beijing, taken from environment variable ALICLOUD_REGION'),
+    ({'namespace_id': 'cn-beijing:prod'}, {},
+     'built from region cn-beijing, taken from the prefix of namespace_id cn-beijing:prod'),
+])
+def test_the_transport_is_told_where_the_endpoint_came_from(harness, monkeypatch, args, env, origin):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    http = harness(dict(KEYS, **args)).connect().http
+    assert http.endpoint_origin == origin
+
+
+def test_option_source_without_the_raw_arguments():
+    params = {'region': 'cn-beijing'}
+    assert _common.option_source(params, 'region', (), ('A_REGION',)) == 'option region'
+    os.environ['A_REGION'] = 'cn-beijing'
+    try:
+        assert _common.option_source(params, 'region', (), ('A_REGION',)) == 'environment variable A_REGION'
+        assert _common.option_source({'region': 'cn-shanghai'}, 'region', (), ('A_REGION',)) == 'option region'
+    finally:
+        del os.environ['A_REGION']
+    assert _common.option_source({'region': None}, 'region', (), ()) is None
+
+
+# -- calls_per_minute ---------------------------------------------------------------------------
+
+def test_calls_per_minute_defaults_to_sae_limit_and_reaches_the_transport(harness, monkeypatch):
+    http = harness(dict(KEYS, region='cn-beijing')).connect().http
+    assert http.calls_per_minute == 60 and http.pacer is None  # built on the first call
+    monkeypatch.setenv('ALIBABA_CLOUD_SAE_CALLS_PER_MINUTE', '0')
+    assert harness(dict(KEYS, region='cn-beijing')).connect().http.calls_per_minute == 0
+    assert harness(dict(KEYS, region='cn-beijing', calls_per_minute=30)).connect().http.calls_per_minute == 30
+
+
+def test_pace_warnings_reach_the_module(harness):
+    module = harness(dict(KEYS, region='cn-beijing'))
+    module.connect().http.warn('the pace file is odd')
+    assert harness.warnings == ['the pace file is odd']
+
+
+# -- api_failure --------------------------------------------------------------------------------
 
 def _fail(harness, err, **kwargs):
     sae = harness()

@@ -31,7 +31,6 @@ def test_a_task_that_works():
 
 
 @pytest.mark.parametrize('overrides, words', [
-    ({'namespace_id': 'cn-beijing:'}, "namespace_id must look like '<region>:<name>'"),
     ({'app_name': ' '}, 'app_name must not be empty'),
     ({'app_id': 'x'}, 'app_id and app_name name the same application'),
     ({'grey_tag_route_id': 0}, 'grey_tag_route_id must be a route id'),

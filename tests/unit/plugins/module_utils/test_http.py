@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import os
 import re
 import socket
 import ssl
@@ -17,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from ansible_collections.alibabacloud.sae.plugins.module_utils import _http, _version
+from ansible_collections.alibabacloud.sae.plugins.module_utils import _http, _pacer, _version
 from ansible_collections.alibabacloud.sae.plugins.module_utils._http import (
     AcsCallError as SaeApiError,
     AcsUnknownOutcomeError as SaeUnknownOutcomeError,
@@ -452,12 +453,65 @@ def test_connection_refused_is_retried_for_every_method(make_client, sleeps, met
         assert wording not in info.value.message
 
 
-def test_unknown_host_names_the_cause(make_client, sleeps):
+def test_connection_refused_says_how_long_it_was_retried_and_why_it_stopped(make_client, sleeps):
+    endpoint = 'http://127.0.0.1:%d' % _closed_port()
     with pytest.raises(SaeApiError) as info:
-        make_client(endpoint='http://no-such-host.invalid', retries=0).call(GET_OP, {})
-    assert info.value.code == 'ConnectionError'
-    assert info.value.message.startswith('could not connect to http://no-such-host.invalid (')
-    assert 'check endpoint' in info.value.message and 'Max retries' not in info.value.message
+        make_client(endpoint=endpoint, retry_timeout=10).call(GET_OP, {})
+    message = info.value.message
+    assert message.startswith('could not connect to %s (connection refused)' % endpoint)
+    attempts = len(sleeps) + 1
+    assert attempts > 3 and ('gave up after %d attempts over %.0f s (retry_timeout 10 s)' % (attempts, sum(sleeps))) in message
+
+
+@pytest.fixture
+def unresolvable(monkeypatch):
+    """Host names ending in .unresolvable.test get the resolver's answer given by `unresolvable.errno`."""
+    real = socket.getaddrinfo
+    state = types.SimpleNamespace(errno=socket.EAI_NONAME, text='Name or service not known', lookups=0)
+
+    def getaddrinfo(host, *args, **kwargs):
+        if isinstance(host, str) and host.endswith('.unresolvable.test'):
+            state.lookups += 1
+            raise socket.gaierror(state.errno, state.text)
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, 'getaddrinfo', getaddrinfo)
+    return state
+
+
+@pytest.mark.parametrize('method', ['GET', 'POST'])
+def test_a_host_name_that_does_not_resolve_fails_at_once(make_client, sleeps, unresolvable, method):
+    endpoint = 'https://sae.cn-nowhere-9.unresolvable.test'
+    client = make_client(endpoint=endpoint, retry_timeout=60,
+                         endpoint_origin='built from region cn-nowhere-9, taken from option region')
+    with pytest.raises(SaeApiError) as info:
+        client.call(OPS[method], {'IngressId': 1})
+    err = info.value
+    # nothing was sent, so no unknown outcome
+    assert type(err) is SaeApiError  # pylint: disable=unidiomatic-typecheck
+    assert err.code == 'NameResolutionError' and err.retryable is False
+    assert sleeps == [] and unresolvable.lookups == 1
+    assert err.message.startswith('the host name sae.cn-nowhere-9.unresolvable.test of endpoint %s does not resolve '
+                                  '(name or service not known); the endpoint was built from region cn-nowhere-9, taken '
+                                  'from option region' % endpoint), err.message
+    assert 'Not retried' in err.message and 'Max retries' not in err.message
+
+
+def test_an_unresolvable_name_without_an_origin_names_the_endpoint(make_client, sleeps, unresolvable):
+    with pytest.raises(SaeApiError) as info:
+        make_client(endpoint='http://sae.unresolvable.test:8080').call(GET_OP, {})
+    assert info.value.code == 'NameResolutionError' and 'of endpoint http://sae.unresolvable.test:8080 ' in info.value.message
+    assert 'the endpoint was' not in info.value.message
+
+
+def test_a_temporary_failure_of_the_resolver_is_retried(make_client, sleeps, unresolvable):
+    unresolvable.errno, unresolvable.text = socket.EAI_AGAIN, 'Temporary failure in name resolution'
+    with pytest.raises(SaeApiError) as info:
+        make_client(endpoint='https://sae.unresolvable.test', retries=2).call(GET_OP, {})
+    assert info.value.code == 'ConnectionError' and info.value.retryable is True
+    assert 'temporary failure in name resolution' in info.value.message
+    assert len(sleeps) == 2 and unresolvable.lookups == 3
+    assert 'gave up after 3 attempts' in info.value.message and '(retries 2)' in info.value.message
 
 
 @pytest.mark.parametrize('code', ['SignatureDoesNotMatch', 'IncompleteSignature', 'InvalidTimeStamp.Expired',
@@ -797,3 +851,136 @@ def test_the_api_client_exports_the_errors_modules_catch():
     from ansible_collections.alibabacloud.sae.plugins.module_utils import _sae_api  # pylint: disable=import-outside-toplevel
     assert _sae_api.SaeApiError is SaeApiError
     assert _sae_api.SaeUnknownOutcomeError is SaeUnknownOutcomeError
+
+
+# -- pacing -----------------------------------------------------------------------------------
+
+class RecordingPacer:
+    """A stand-in for _pacer.Pacer: each acquire 'waits' the next of `waits` on the client's fake clock (the sleeps
+    list, where the queue time is recorded as a negative entry so that it can be told apart)."""
+
+    def __init__(self, sleeps, waits=(), timeout_after=None):
+        self.sleeps = sleeps
+        self.waits = list(waits)
+        self.events = []
+        self.enabled = True
+        self.rate = 1.0
+        self.shared_rate = 1.0
+        self.timeout_after = timeout_after
+        self.off_reason = None
+
+    def acquire(self, max_wait=None):
+        self.events.append(('acquire', max_wait))
+        if self.timeout_after is not None and len([e for e in self.events if e[0] == 'acquire']) > self.timeout_after:
+            raise _pacer.PacerTimeout(max_wait, 120.0, max_wait)
+        wait = self.waits.pop(0) if self.waits else 0.0
+        self.sleeps.append(wait)  # the client's clock is the sum of this list
+        return wait
+
+    def throttled(self):
+        self.events.append(('throttled',))
+
+    def passed(self):
+        self.events.append(('passed',))
+
+
+def test_every_attempt_takes_a_turn_and_tells_the_pace_how_it_went(server, make_client, sleeps):
+    pacer = RecordingPacer(sleeps)
+    server.script = [error_answer(400, 'Throttling.User'), error_answer(503, 'ServiceUnavailable'), OK]
+    make_client(pacer=pacer).call(GET_OP, {'IngressId': 1})
+    assert [event[0] for event in pacer.events] == ['acquire', 'throttled', 'acquire', 'passed', 'acquire', 'passed']
+    # an answer that is not throttling went through the flow control; a connection error says nothing of it
+    pacer.events[:] = []
+    client = make_client(endpoint='http://127.0.0.1:%d' % _closed_port(), pacer=pacer, retries=1)
+    with pytest.raises(SaeApiError):
+        client.call(GET_OP, {})
+    assert [event[0] for event in pacer.events] == ['acquire', 'acquire']
+
+
+def test_queueing_for_turns_does_not_count_against_retry_timeout(server, make_client, sleeps):
+    pacer = RecordingPacer(sleeps, waits=[0.0, 50.0, 50.0, 50.0])
+    server.script = [error_answer(400, 'Throttling.User')] * 3 + [OK]
+    result = make_client(pacer=pacer, retry_timeout=10).call(GET_OP, {})
+    assert result['RequestId'] == 'req-ok' and len(server.requests) == 4  # 150 s queued, within 10 s of retrying
+
+
+def test_a_call_queues_at_most_max_queue_in_all_then_fails_unsent(server, make_client, sleeps):
+    pacer = RecordingPacer(sleeps, waits=[0.0, 400.0, 450.0], timeout_after=3)
+    server.script = [error_answer(400, 'Throttling.User')] * 3
+    with pytest.raises(SaeApiError) as info:
+        make_client(pacer=pacer, max_queue=900).call(GET_OP, {})
+    assert [event[1] for event in pacer.events if event[0] == 'acquire'] == [900, 900, 500, 50]
+    assert info.value.code == 'Throttling.Client' and info.value.retryable is False
+    assert len(server.requests) == 3  # the fourth attempt was not sent
+    message = info.value.message
+    assert message.startswith('not sent: it had queued 900 s for its turns') and 'calls_per_minute 60' in message
+    assert '120 s further away, past the 900 s one call may queue' in message
+
+
+def test_a_throttled_give_up_says_how_long_it_queued_and_was_refused(server, make_client, sleeps, monkeypatch):
+    monkeypatch.setattr(_http.random, 'uniform', lambda low, high: high)
+    pacer = RecordingPacer(sleeps, waits=[0.0, 20.0, 30.0])
+    server.script = [error_answer(400, 'Throttling.User', 'Request was denied due to user flow control.')] * 3
+    with pytest.raises(SaeApiError) as info:
+        make_client(pacer=pacer, retries=2).call(GET_OP, {})
+    assert info.value.message == (
+        'Request was denied due to user flow control; gave up after 3 attempts over 1 s (retries 2); refused by flow '
+        "control 3 times, after queueing 50 s in all for its turns at this host's shared pace (calls_per_minute 60)")
+
+
+def test_a_throttled_give_up_without_pacing_says_so(server, make_client, sleeps):
+    server.script = [error_answer(400, 'Throttling.User', 'Request was denied due to user flow control.')] * 2
+    with pytest.raises(SaeApiError) as info:
+        make_client(retries=1).call(GET_OP, {})
+    assert info.value.message.endswith('refused by flow control 2 times; calls were not paced (calls_per_minute 0)')
+
+
+def test_the_pace_named_when_slowed(server, make_client, sleeps):
+    pacer = RecordingPacer(sleeps)
+    pacer.shared_rate = 0.5
+    server.script = [error_answer(400, 'Throttling.User')]
+    with pytest.raises(SaeApiError) as info:
+        make_client(pacer=pacer, retries=0).call(GET_OP, {})
+    assert info.value.message.endswith('(30 calls a minute, slowed by throttling from calls_per_minute 60)')
+    assert 'not retried (retries 0)' in info.value.message
+
+
+def test_calls_per_minute_builds_a_shared_pace_per_key_and_endpoint(server, make_client, tmp_path):
+    pace_dir = str(tmp_path / 'pace')
+    client = make_client(calls_per_minute=120, pace_dir=pace_dir)
+    client.call(GET_OP, {})
+    pacer = client.pacer
+    assert (pacer.rate, pacer.burst) == (2.0, 120.0)
+    expected = hashlib.sha256(('test-id\n%s' % server.url).encode()).hexdigest() + '.pace'
+    assert os.listdir(pace_dir) == [expected]
+    assert make_client(calls_per_minute=0).call(GET_OP, {}) and make_client().pacer is None
+    default = make_client(calls_per_minute=60)
+    default.call(GET_OP, {})
+    assert default.pacer.state_dir == _pacer.default_state_dir(_http.PACE_DIR_NAME)
+
+
+def test_a_pace_that_cannot_be_kept_warns_once_and_calls_go_on(server, make_client, tmp_path):
+    target = tmp_path / 'target'
+    target.mkdir()
+    link = tmp_path / 'link'
+    link.symlink_to(target)
+    warnings = []
+    client = make_client(calls_per_minute=60, pace_dir=str(link), warn=warnings.append)
+    for dummy in range(3):
+        client.call(GET_OP, {})
+    assert len(warnings) == 1
+    assert warnings[0].startswith('calls to %s are not paced (calls_per_minute is not applied in this task): the pace '
+                                  'directory %s is a symbolic link' % (server.url, link))
+    assert len(server.requests) == 3
+
+
+def test_no_temporary_directory_means_no_pacing_with_a_warning(server, make_client, monkeypatch):
+    def no_tempdir(name):
+        raise FileNotFoundError(2, 'No usable temporary directory found')
+
+    monkeypatch.setattr(_pacer, 'default_state_dir', no_tempdir)
+    warnings = []
+    client = make_client(calls_per_minute=60, warn=warnings.append)
+    client.call(GET_OP, {})
+    client.call(GET_OP, {})
+    assert client.pacer is None and len(warnings) == 1 and 'no temporary directory' in warnings[0]

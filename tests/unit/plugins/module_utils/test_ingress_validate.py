@@ -16,7 +16,6 @@ from ansible_collections.alibabacloud.sae.tests.unit.plugins.module_utils.ingres
     (dict(idle_timeout=0), 'idle_timeout must be between 1 and 60'),
     (dict(name=' '), 'name must not be empty'),
     (dict(name=None), 'Set name'),
-    (dict(namespace_id='cn-beijing:'), 'namespace_id must look like'),
     (dict(rules=[rule('a', '/')] * 2), "rules[0] and rules[1] have the same domain 'a' and path '/'"),
     (dict(rules=[rule('d%d' % i, '/') for i in range(41)]), 'rules lists 41 rules to keep; an ingress holds at most 40'),
     (dict(rules=[rule('a', '/', port=70000)]), 'rules[0].container_port must be between 1 and 65535'),
