@@ -86,6 +86,7 @@ def test_argument_spec_matches_the_contract():
     assert spec['retries'] == dict(type='int')
     assert spec['retry_timeout'] == dict(type='int', default=60)
     assert spec['calls_per_minute']['type'] == 'int' and spec['calls_per_minute']['default'] == 60
+    assert sae_argument_spec() is not spec  # a fresh dict each time: modules may extend it
 
 
 @pytest.mark.parametrize('environ, expected', [
@@ -104,7 +105,6 @@ def test_set_env_fallback_skips_empty_variables(monkeypatch, environ, expected):
             _common.set_env_fallback('A', 'B')
     else:
         assert _common.set_env_fallback('A', 'B') == expected
-    assert sae_argument_spec() is not spec  # a fresh dict each time: modules may extend it
 
 
 def test_doc_fragment_matches_the_argument_spec():
