@@ -110,26 +110,14 @@ options:
     version_added: 1.1.0
   calls_per_minute:
     description:
-      - The pace of API calls, in calls a minute, that every module process of this collection on the host shares for
-        one access key ID and endpoint. SAE admits 60 API calls a minute per account and refuses the excess with
-        V(Throttling.User); pacing makes calls wait for their turn instead of being refused.
+      - The pace of API calls a minute that the module processes of this collection on one host share, per access key
+        ID and endpoint. SAE admits 60 API calls a minute per account; pacing makes calls wait for their turn instead
+        of being refused.
       - If not set, the environment variable E(ALIBABA_CLOUD_SAE_CALLS_PER_MINUTE) is used, else V(60). V(0) turns
-        pacing off. Raise it only when SAE has raised the account's limit.
-      - A minute's worth of calls may go at once after a quiet time, so a small playbook is not slowed; beyond that,
-        each attempt of a call (retries included) waits for its turn, at O(calls_per_minute)/60 a second. A
-        V(Throttling) answer slows the shared pace (down to a tenth of it at most), and it recovers over about a
-        minute of calls going through.
-      - Waiting for a turn is not a failure and does not count against O(retry_timeout). One call waits at most 15
-        minutes for its turns in all; past that it fails, unsent, with the code V(Throttling.Client).
-      - Only the processes of one user on one host share a pace. Other hosts, other AWX or Ansible Automation Platform
-        jobs (each runs in its own container) and other tools using the same account pace separately or not at all;
-        what they add to the account's calls is left to the retries. Lower O(calls_per_minute) to leave them room.
-      - The pace is kept in a file of a few numbers, named by the SHA-256 of the access key ID and endpoint (no
-        secret is written), in the directory C(alibabacloud-sae-<uid>) of the temporary directory (E(TMPDIR), else
-        C(/tmp)), created with mode 0700; the file has mode 0600. When that directory is a symbolic link or belongs
-        to another user, or the file cannot be read, locked or understood, calls are not paced and the module warns
-        (delete the file or directory to pace again). Pace files unused for a day are deleted. With STS credentials
-        the key ID, and so the pace, changes with each temporary key.
+        pacing off.
+      - Waiting for a turn does not count against O(retry_timeout); one call waits at most 15 minutes.
+      - Other hosts and other AWX jobs pace separately. How the pace is kept and shared is in the
+        R(endpoints guide, ansible_collections.alibabacloud.sae.docsite.endpoints.pacing).
     type: int
     default: 60
     version_added: 1.2.0
