@@ -12,22 +12,17 @@ description:
   - Creates, updates or deletes the canary route (SAE's C(GreyTagRoute)) of a Serverless App Engine (SAE) application,
     the rules that send matching requests (a header, a cookie, a source address...) to the application's canary
     release instead of the base application.
-  - SAE keeps one canary route per application. The route holds rules of one or two kinds, for the way the requests
-    reach the application. O(alb_rules) apply to an ALB ingress in front of it (M(alibabacloud.sae.sae_ingress) with
-    V(alb)), O(sc_rules) to a Spring Cloud application and O(dubbo_rules) to a Dubbo application (not both of these
-    two).
-  - Finds the route by O(grey_tag_route_id) (one C(DescribeGreyTagRoute) call), else by O(name) among the routes of
-    the application (one C(ListGreyTagRoute) call). The application is O(app_id), or O(app_name), resolved in
-    O(namespace_id) (one C(ListApplications) read; canary release applications never match a name).
-  - Only the options the task sets are compared with the live route, rule lists as the service reports them, in
-    order, with the defaults of O(alb_rules[].items[].cond) and O(alb_rules[].items[].operator) filled in on both
-    sides. A task that matches the live route makes no write and reports C(ok); check mode and diff mode show what a
-    run would do.
-  - O(name) and the application cannot change once the route exists (the update operation takes neither); a task
-    that names another one fails before any write, naming both values.
-  - Bad input, and what the module can see the service would refuse (O(sc_rules) with O(dubbo_rules), a second route
-    for an application that has one, an ALB condition other than V(==)), fail before any write with a message that
-    names the option. A refusal of the service returns its code in RV(error).
+  - SAE keeps one canary route per application. Its rules are O(alb_rules), for requests through an ALB ingress
+    (M(alibabacloud.sae.sae_ingress) with V(alb)), and either O(sc_rules) for a Spring Cloud application or
+    O(dubbo_rules) for a Dubbo application.
+  - Finds the route by O(grey_tag_route_id), else by O(name) among the routes of the application (O(app_id) or
+    O(app_name)).
+  - Only the options the task sets are compared; an option left unset keeps its live value. A task that matches the
+    live route makes no write. Check mode and diff mode show what a run would do.
+  - The R(idempotency guide, ansible_collections.alibabacloud.sae.docsite.idempotency.canary_routes) says how the
+    route is found and compared, which calls each task makes, and what the service does not report.
+  - Bad input, and what the module can see the service would refuse, fail before any write with a message that names
+    the option. A refusal of the service returns its code in RV(error).
 author:
   - Alibaba Cloud SAE collection maintainers (@alibabacloud)
 extends_documentation_fragment:
@@ -44,87 +39,62 @@ attributes:
 options:
   state:
     description:
-      - V(present) creates the route or updates it to match the task.
-      - V(absent) deletes the route found by O(grey_tag_route_id), or by O(name) among the routes of the application;
-        if none is found the task reports C(ok). The rule options are not used then.
+      - V(present) creates or updates the route. V(absent) deletes it, or reports C(ok) when none is found.
     type: str
     choices: [present, absent]
     default: present
   namespace_id:
     description:
-      - The SAE namespace of the application, C(<region>:<name>) (for example V(cn-beijing:prod)), or the bare region
-        for the default namespace.
-      - O(app_name) and O(alb_rules[].ingress_name) are resolved in it. When O(region) is not set, the region is taken
-        from the part before the colon.
+      - The application's namespace, C(<region>:<name>) (for example V(cn-beijing:prod)) or a bare region. Gives the
+        region when O(region) is unset.
     type: str
     required: true
   app_id:
     description:
-      - The id of the base application (not of its canary release application).
-      - The task needs O(app_id) or O(app_name), and O(name), unless O(grey_tag_route_id) is set.
-      - Cannot change once the route exists.
+      - The base application's id, not its canary release's. The task needs it or O(app_name), unless
+        O(grey_tag_route_id) is set. Fixed at creation.
     type: str
   app_name:
     description:
-      - The name of the base application instead of its id. It must match exactly one application of O(namespace_id)
-        (canary release applications do not count); no match or several fail the task before any write, with the
-        candidates and their ids.
-      - Needs the RAM action C(sae:ListApplications).
+      - The base application's name, matched exactly in O(namespace_id), canary release applications aside.
     type: str
   name:
     description:
-      - The route's name. Identifies the route among the routes of the application when O(grey_tag_route_id) is not
-        set. Required to create.
-      - Up to 64 characters, lower-case letters, digits and hyphens (SAE also takes Chinese characters), starting
-        with a letter and ending with a letter or a digit.
-      - Cannot change once the route exists.
+      - The route's name; required to create. Up to 64 lower-case letters, digits and hyphens, starting with a letter.
+        Fixed at creation.
     type: str
   grey_tag_route_id:
     description:
-      - The route's id. Identifies the route directly (one C(DescribeGreyTagRoute) call) and wins over O(name).
-      - An id that does not exist fails with O(state=present) (an id cannot be chosen at creation) and reports C(ok)
-        with O(state=absent).
-      - SAE answers an unknown id with C(InvalidParameter.WithMessage), an error it also gives for bad input. With
-        O(app_id) or O(app_name) set too, the module lists the routes of the application to tell them apart;
-        without them that answer fails the task.
+      - The route's id, which finds it directly and wins over O(name). Set the application too, or an unknown id fails
+        even with O(state=absent).
     type: int
   description:
     description:
-      - The route's description, up to 64 characters. Unset keeps the live description; V('') clears it.
+      - The route's description, up to 64 characters; V('') clears it.
     type: str
   alb_rules:
     description:
-      - The rules of requests that reach the application through an ALB ingress. A request that matches every item
-        of a rule goes to the canary release.
-      - Compared in order with the live rules. Unset keeps the live rules; V([]) removes them.
-      - SAE does not report the ingress of a rule by name, nor its O(alb_rules[].path), so a rule written with
-        O(alb_rules[].ingress_name) costs one C(ListIngresses) read of O(namespace_id) on every run (check mode
-        included); use O(alb_rules[].ingress_id) to avoid it.
+      - The rules for requests through an ALB ingress; a request that matches every item of a rule goes to the canary.
+        V([]) removes them.
     type: list
     elements: dict
     suboptions:
       ingress_id:
         description:
-          - The ALB ingress the rule applies to, by id. Exactly one of O(alb_rules[].ingress_id) and
-            O(alb_rules[].ingress_name) is required.
+          - The ALB ingress the rule applies to. Set it or O(alb_rules[].ingress_name).
         type: int
       ingress_name:
         description:
-          - The ALB ingress by its name (the O(alibabacloud.sae.sae_ingress#module:name) of
-            M(alibabacloud.sae.sae_ingress)), resolved in O(namespace_id); a name that no ingress or several have, or
-            a CLB ingress, fails the task before any write.
+          - The ALB ingress by its O(alibabacloud.sae.sae_ingress#module:name), resolved in O(namespace_id).
         type: str
       path:
         description:
-          - The path of the ingress rule the canary rule applies to, for example V(/). Sent with the rule.
-          - How SAE ties a canary rule to its ingress is not documented; where it needs the path, a rule without one
-            is refused and the error says to set it.
-          - SAE does not report the path back, so it is not compared; a change of the path alone is not detected.
-            It is sent along with any other change of the route.
+          - The path of the ingress rule the canary rule applies to, for example V(/). Compared only where SAE reports
+            it.
         type: str
       items:
         description:
-          - The conditions of the rule, all of which a request must meet (ALB rules take C(AND) only). At least one.
+          - The conditions of the rule, at least one.
         type: list
         elements: dict
         required: true
@@ -136,31 +106,24 @@ options:
             required: true
           name:
             description:
-              - The header or cookie name, for example V(x-canary). Not used with V(source_ip); required otherwise.
+              - The header or cookie name, for example V(x-canary). Required unless V(source_ip).
             type: str
           value:
             description:
-              - The value to match, for example V(true) (quote it in YAML so that it stays a string), or the address
-                for V(source_ip).
+              - The value to match, for example V(true) (quoted in YAML, to stay a string), or the source address.
             type: str
             required: true
           cond:
-            description:
-              - The comparison. ALB rules take V(==) only; any other value fails before any call.
+            description: The comparison; ALB rules take V(==) only.
             type: str
             default: '=='
           operator:
-            description:
-              - How the value is read. ALB rules take V(rawvalue) only (the value as written); any other value fails
-                before any call.
+            description: How the value is read; ALB rules take V(rawvalue) (the value as written) only.
             type: str
             default: rawvalue
   sc_rules:
     description:
-      - The rules of a Spring Cloud application. Compared in order with the live rules. Unset keeps the live rules;
-        V([]) removes them.
-      - Cannot be combined with O(dubbo_rules). To replace the Dubbo rules of a route with Spring Cloud rules, set
-        O(dubbo_rules=[]) in the same task.
+      - The rules of a Spring Cloud application. V([]) removes them. Not with O(dubbo_rules).
     type: list
     elements: dict
     suboptions:
@@ -173,7 +136,7 @@ options:
         description: The request path the rule applies to, for example V(/api).
         type: str
       items:
-        description: The conditions of the rule. At least one.
+        description: The conditions of the rule, at least one.
         type: list
         elements: dict
         required: true
@@ -198,17 +161,14 @@ options:
             default: '=='
           operator:
             description:
-              - How the value is read. V(rawvalue) compares the value as written, V(list) matches one of a
-                comma-separated list, V(mod) compares the remainder of a division by 100, and
-                V(deterministic_proportional_steaming_division) matches a percentage of requests.
+              - How the value is read. V(rawvalue) as written, V(list) one of a comma-separated list, V(mod) the
+                remainder of a division by 100, V(deterministic_proportional_steaming_division) a percentage of requests.
             type: str
             choices: [rawvalue, list, mod, deterministic_proportional_steaming_division]
             default: rawvalue
   dubbo_rules:
     description:
-      - The rules of a Dubbo application. Compared in order with the live rules. Unset keeps the live rules; V([])
-        removes them.
-      - Cannot be combined with O(sc_rules).
+      - The rules of a Dubbo application. V([]) removes them. Not with O(sc_rules).
     type: list
     elements: dict
     suboptions:
@@ -232,7 +192,7 @@ options:
         type: str
         required: true
       items:
-        description: The conditions of the rule. At least one.
+        description: The conditions of the rule, at least one.
         type: list
         elements: dict
         required: true
@@ -243,8 +203,8 @@ options:
             required: true
           expr:
             description:
-              - What is read from the argument, for example V(.name) (its C(name) property) or V([0]) (the first
-                element of an array). Unset reads the argument itself.
+              - What is read from the argument, for example V(.name) (its C(name) property) or V([0]) (an array's first
+                element). Unset reads the argument itself.
             type: str
           value:
             description: The value to compare with.
@@ -261,14 +221,14 @@ options:
             choices: [rawvalue, list, mod, deterministic_proportional_steaming_division]
             default: rawvalue
 notes:
-  - An update sends the description and every rule list the task sets (changed or not); a rule list the task leaves
-    unset is not sent, and SAE keeps it.
-  - Needs the RAM actions C(sae:CreateGreyTagRoute), C(sae:UpdateGreyTagRoute), C(sae:DeleteGreyTagRoute),
-    C(sae:DescribeGreyTagRoute) and C(sae:ListGreyTagRoute); and C(sae:ListApplications) with O(app_name),
-    C(sae:ListIngresses) with O(alb_rules[].ingress_name).
+  - The RAM actions the module needs are listed in the
+    R(credentials guide, ansible_collections.alibabacloud.sae.docsite.credentials.permissions).
 seealso:
   - module: alibabacloud.sae.sae_grey_tag_route_info
   - module: alibabacloud.sae.sae_ingress
+  - name: Idempotency guide
+    link: https://github.com/alibabacloud/ansible-collection-sae/blob/main/docs/docsite/rst/idempotency.rst
+    description: How the module finds the route and compares it with the live one.
   - name: Recipes guide
     link: https://github.com/alibabacloud/ansible-collection-sae/blob/main/docs/docsite/rst/recipes.rst
     description: A canary release end to end, from the ingress to the removal of the canary route.

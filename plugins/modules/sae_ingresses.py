@@ -9,25 +9,18 @@ module: sae_ingresses
 short_description: Create, update or delete many Alibaba Cloud SAE ingresses of one namespace in one task
 version_added: 1.2.0
 description:
-  - Converges a list of Serverless App Engine (SAE) ingresses of one namespace in one task, as
-    M(alibabacloud.sae.sae_ingress) converges one. Each entry of O(ingresses) takes the options of
-    M(alibabacloud.sae.sae_ingress) (other than the shared ones and O(namespace_id)), finds its ingress the same way
-    (O(ingresses[].ingress_id), else O(ingresses[].name), else the listener O(ingresses[].slb_id) with
-    O(ingresses[].listener_port)) and compares, creates, updates and deletes it the same way.
-  - The task reads the namespace's C(ListIngresses) once, every page, for all entries. An entry then costs a
-    C(DescribeIngress) only when it sets an option the list row does not carry (O(ingresses[].enable_gzip), the
-    C(enable_x_forwarded_for*) flags, O(ingresses[].security_policy_id)), and a write only when its ingress differs.
-    Application names are resolved with at most one C(ListApplications) read for the whole task. A run of 200
-    ingresses that changes nothing costs the four pages of the listing and nothing else.
-  - Every entry is checked before any write, against the others and against the listing too. Any input error (an
-    option out of range, two entries that mean the same ingress or want the same name or listener, a name that several
-    ingresses have, a field that cannot change, an application name that matches no application) fails the task,
+  - Converges a list of Serverless App Engine (SAE) ingresses of one namespace in one task. Each entry of O(ingresses)
+    takes the options of M(alibabacloud.sae.sae_ingress), which finds, compares, creates, updates and deletes its
+    ingress the same way. An entry needs O(ingresses[].name), O(ingresses[].ingress_id), or O(ingresses[].slb_id)
+    with O(ingresses[].listener_port).
+  - The task reads the ingresses of the namespace once for all entries, and writes only where an ingress differs. The
+    R(recipes guide, ansible_collections.alibabacloud.sae.docsite.recipes.sae_ingresses) says which calls a task
+    makes, and how entries are found and purged.
+  - Every entry is checked before any write, against the others and the live ingresses. An input error fails the task,
     naming each entry with a problem, and nothing is changed.
-  - A call the service refuses fails its entry alone. The other entries still converge and report their results; the
-    task then fails, naming the failed entries, with the result of every entry in RV(ingresses).
-  - With O(purge=true), the ingresses of the namespace that no entry means are deleted too, except the routes of MSE
-    gateways that C(ListIngresses) lists beside them. Check mode and diff mode show each one before anything is deleted.
-  - Deletions are made first (they free the names and listeners other entries may take), then the entries in their order.
+  - A call the service refuses fails its entry alone. The other entries still converge; the task then fails, naming
+    the failed entries, with the result of every entry in RV(ingresses).
+  - Deletions are made first (they free names and listeners), then the entries in their order.
 author:
   - Alibaba Cloud SAE collection maintainers (@alibabacloud)
 extends_documentation_fragment:
@@ -49,116 +42,87 @@ attributes:
 options:
   namespace_id:
     description:
-      - The SAE namespace of every ingress of the task, C(<region>:<name>) (for example V(cn-beijing:prod)), or the
-        bare region for the default namespace.
-      - When O(region) is not set, the region is taken from the part before the colon.
+      - The namespace of every ingress, C(<region>:<name>) or a bare region. See
+        O(alibabacloud.sae.sae_ingress#module:namespace_id).
     type: str
     required: true
   state:
     description:
-      - V(present) creates or updates the listed ingresses to match their entries; the other ingresses of the
-        namespace are left alone unless O(purge=true).
-      - V(absent) deletes the listed ingresses; an entry whose ingress does not exist reports C(ok).
-      - An entry's own O(ingresses[].state) wins over this one.
+      - V(present) creates or updates the listed ingresses; V(absent) deletes them. O(ingresses[].state) overrides it
+        per entry.
     type: str
     choices: [present, absent]
     default: present
   purge:
     description:
-      - With O(state=present), also delete every ingress of O(namespace_id) that no entry of O(ingresses) means
-        (entries with O(ingresses[].state=absent) included), so that the namespace ends up with the listed ingresses
-        only. Routes of MSE gateways are never deleted.
-      - O(ingresses=[]) with O(purge=true) deletes every ingress of the namespace. Run the task in check mode and diff
-        mode first to see which ones would go.
-      - Has no effect with O(state=absent).
+      - With O(state=present), also delete every ingress of O(namespace_id) that no entry means, MSE gateway routes
+        aside. With O(ingresses=[]), that is all of them.
     type: bool
     default: false
   ingresses:
     description:
-      - The ingresses to converge (or, with O(state=absent), delete), each identified as
-        M(alibabacloud.sae.sae_ingress) identifies its ingress.
-      - Two entries may not mean the same ingress, have the same O(ingresses[].name) or O(ingresses[].ingress_id), or
-        want the same listener; such a task fails before any call.
-      - Each suboption means what the option of the same name of M(alibabacloud.sae.sae_ingress) means, and is compared
-        the same way; an option left unset is never changed.
+      - The ingresses. Each entry takes the options of M(alibabacloud.sae.sae_ingress) but O(namespace_id). No two
+        entries may mean one ingress, name or listener.
     type: list
     elements: dict
     required: true
     suboptions:
       state:
         description:
-          - V(present) creates or updates this ingress; V(absent) deletes it.
-          - Unset takes O(state).
+          - V(present) creates or updates this ingress, V(absent) deletes it. Unset takes O(state).
         type: str
         choices: [present, absent]
       name:
         description:
-          - The routing rule's name (API C(Description)). Identifies the ingress inside O(namespace_id) when
-            O(ingresses[].ingress_id) is not set.
-          - With O(ingresses[].ingress_id) set, a different name renames the ingress, unless another ingress of the
-            namespace keeps that name (the task then fails before any write).
-          - Each entry needs O(ingresses[].name), O(ingresses[].ingress_id), or O(ingresses[].slb_id) with
-            O(ingresses[].listener_port).
+          - The ingress's name, which finds it in O(namespace_id). See O(alibabacloud.sae.sae_ingress#module:name).
         type: str
         aliases: [description]
       ingress_id:
         description:
-          - The ingress id; wins over O(ingresses[].name). It is looked up in the listing of O(namespace_id), so an
-            ingress of another namespace is not found.
-          - An id that the namespace does not have fails the task with O(ingresses[].state=present) (an id cannot be
-            chosen at creation) and reports C(ok) with O(ingresses[].state=absent).
+          - The ingress id, among those of O(namespace_id); wins over O(ingresses[].name). See
+            O(alibabacloud.sae.sae_ingress#module:ingress_id).
         type: int
         aliases: [id]
       load_balance_type:
         description:
-          - The load balancer type. Defaults to V(clb) when creating. Cannot change once the ingress exists.
+          - The load balancer type; V(clb) when creating. Fixed at creation.
         type: str
         choices: [clb, alb]
       slb_id:
         description:
-          - The CLB or ALB instance that carries the listener. Required to create a CLB ingress; may be omitted with
-            O(ingresses[].load_balance_type=alb), SAE then creates an ALB.
-          - Without O(ingresses[].load_balance_type), an id starting with C(alb-) means V(alb) and one starting with
-            C(lb-) means V(clb). Cannot change once the ingress exists.
+          - The CLB or ALB that carries the listener. See O(alibabacloud.sae.sae_ingress#module:slb_id).
         type: str
       listener_port:
         description:
-          - The listener port, 1 to 65535. Required to create. Another ingress may not use the same port on the same
-            load balancer.
+          - The listener port, 1 to 65535. Required to create.
         type: int
       listener_protocol:
         description:
-          - The listener protocol. V(HTTPS) needs its certificate in the same entry, O(ingresses[].cert_id) for CLB or
-            O(ingresses[].cert_ids) for ALB.
+          - The listener protocol. V(HTTPS) needs O(ingresses[].cert_id) or O(ingresses[].cert_ids) in the same entry.
         type: str
         choices: [HTTP, HTTPS]
       cert_id:
-        description:
-          - The certificate of a CLB HTTPS listener. Not valid for ALB, nor with O(ingresses[].cert_ids).
+        description: The certificate of a CLB HTTPS listener.
         type: str
       cert_ids:
-        description:
-          - The certificates of an ALB HTTPS listener. Not valid for CLB. Compared as a set.
+        description: The certificates of an ALB HTTPS listener; a set.
         type: list
         elements: str
       security_policy_id:
-        description:
-          - The TLS security policy of an HTTPS listener. A list row does not carry it, so setting it costs a
-            C(DescribeIngress).
+        description: The TLS security policy of an HTTPS listener.
         type: str
       default_rule:
         description:
-          - Where requests that match no rule go. Required to create.
+          - Where requests that match no rule go. Required to create. See
+            O(alibabacloud.sae.sae_ingress#module:default_rule).
         type: dict
         suboptions:
           app_id:
             description:
-              - The SAE application id. Exactly one of O(ingresses[].default_rule.app_id) and
-                O(ingresses[].default_rule.app_name) is required.
+              - The application id. Set it, O(ingresses[].default_rule.app_name), or both naming the same application.
             type: str
           app_name:
-            description:
-              - The SAE application's name, resolved to its id within O(namespace_id).
+            description: The application's name, resolved in O(namespace_id).
             type: str
           container_port:
             description: The application's container port, 1 to 65535.
@@ -166,62 +130,63 @@ options:
             required: true
           backend_protocol:
             description:
-              - The protocol from the load balancer to the application; applied and reported only on an ALB ingress
-                with an HTTPS listener.
+              - The protocol from the load balancer to the application. See
+                O(alibabacloud.sae.sae_ingress#module:default_rule.backend_protocol).
             type: str
             choices: [http, https, grpc]
       rules:
         description:
-          - Forwarding rules by domain and path, at most 40, matched by their (domain, path) pair as
-            O(alibabacloud.sae.sae_ingress#module:rules) are.
-          - With O(ingresses[].purge_rules=true) (the default) the ingress ends up with exactly these rules. Leave
-            O(ingresses[].rules) unset to leave the rules alone.
+          - The forwarding rules, each identified by its domain and path. Unset leaves the rules alone. See
+            O(alibabacloud.sae.sae_ingress#module:rules).
         type: list
         elements: dict
         suboptions:
           state:
             description:
-              - V(present) adds or changes the rule; V(absent) removes the rule with this O(ingresses[].rules[].domain)
-                and O(ingresses[].rules[].path), and needs no application or port.
+              - V(absent) removes the rule with this domain and path; it needs no application or port.
             type: str
             choices: [present, absent]
             default: present
           app_id:
             description:
-              - The SAE application id. Exactly one of O(ingresses[].rules[].app_id) and
-                O(ingresses[].rules[].app_name) is required for a rule that is present.
+              - The application id. A rule to keep sets it, O(ingresses[].rules[].app_name), or both.
             type: str
           app_name:
-            description:
-              - The SAE application's name instead of its id, resolved within O(namespace_id) (canary release
-                applications do not count). Compared with the name the live ingress reports, so a task that changes
-                nothing reads no application list; every name of the task shares one C(ListApplications) read.
+            description: The application's name, resolved in O(namespace_id).
             type: str
           container_port:
-            description: The application's container port, 1 to 65535. Required for a rule that is present.
+            description:
+              - The application's container port, 1 to 65535. Required unless O(ingresses[].rules[].state=absent).
             type: int
           domain:
-            description:
-              - The request host the rule matches, for example V(www.example.com) or V(*.example.com);
-                case-insensitive.
+            description: The host the rule matches, for example V(www.example.com) or V(*.example.com).
             type: str
           path:
-            description: The request path the rule matches, for example V(/api); 1 to 80 characters, starting with C(/).
+            description: The request path the rule matches, starting with C(/), for example V(/api).
             type: str
           backend_protocol:
-            description:
-              - The protocol from the load balancer to the application; applied and reported only on an ALB ingress
-                with an HTTPS listener.
+            description: As O(ingresses[].default_rule.backend_protocol).
             type: str
             choices: [http, https, grpc]
           rewrite_path:
-            description:
-              - The path the request is rewritten to (ALB only); an empty string removes the rewrite.
+            description: ALB only. The path the request is rewritten to; an empty string removes the rewrite.
             type: str
+          rule_actions:
+            description:
+              - The rule's actions, compared, never set. See O(alibabacloud.sae.sae_ingress#module:rules[].rule_actions).
+            type: list
+            elements: dict
+            suboptions:
+              action_type:
+                description: The action type, for example V(redirect).
+                type: str
+              action_config:
+                description: The action's configuration, a JSON document.
+                type: str
       purge_rules:
         description:
-          - Whether rules of the ingress that O(ingresses[].rules) does not list are removed. No effect when
-            O(ingresses[].rules) is not set.
+          - Whether live rules that O(ingresses[].rules) does not list are removed. No effect when O(ingresses[].rules)
+            is unset.
         type: bool
         default: true
       request_timeout:
@@ -231,45 +196,46 @@ options:
         description: Seconds an idle connection is kept, 1 to 60.
         type: int
       enable_gzip:
-        description: Whether the load balancer compresses responses. Not in a list row (costs a C(DescribeIngress)).
+        description: Whether the load balancer compresses responses.
         type: bool
       enable_x_forwarded_for:
-        description: Whether the client address is passed in C(X-Forwarded-For). Not in a list row.
+        description: Whether the client address is passed in the C(X-Forwarded-For) header.
         type: bool
       enable_x_forwarded_for_client_src_port:
-        description: Whether the client's source port is passed in C(X-Forwarded-Client-srcport). Not in a list row.
+        description: Whether the client's source port is passed in the C(X-Forwarded-Client-srcport) header.
         type: bool
       enable_x_forwarded_for_proto:
-        description: Whether the listener protocol is passed in C(X-Forwarded-Proto). Not in a list row.
+        description: Whether the listener protocol is passed in the C(X-Forwarded-Proto) header.
         type: bool
       enable_x_forwarded_for_slb_id:
-        description: Whether the load balancer id is passed in C(SLB-ID). Not in a list row.
+        description: Whether the load balancer id is passed in the C(SLB-ID) header.
         type: bool
       enable_x_forwarded_for_slb_port:
-        description: Whether the listener port is passed in C(X-Forwarded-Port). Not in a list row.
+        description: Whether the listener port is passed in the C(X-Forwarded-Port) header.
         type: bool
       cors_config:
         description:
-          - Cross-origin resource sharing settings of the listener; only the suboptions set are compared.
+          - Cross-origin resource sharing settings of the listener. See
+            O(alibabacloud.sae.sae_ingress#module:cors_config).
         type: dict
         suboptions:
           enable:
             description: Whether CORS is enabled.
             type: bool
           allow_origin:
-            description: Allowed origins. Compared as a set.
+            description: Allowed origins; a set.
             type: list
             elements: str
           allow_methods:
-            description: Allowed methods. Compared as a set.
+            description: Allowed methods; a set.
             type: list
             elements: str
           allow_headers:
-            description: Allowed request headers. Compared as a set.
+            description: Allowed request headers; a set.
             type: list
             elements: str
           expose_headers:
-            description: Response headers exposed to the browser. Compared as a set.
+            description: Response headers exposed to the browser; a set.
             type: list
             elements: str
           allow_credentials:
@@ -280,20 +246,15 @@ options:
             type: int
       address_type:
         description:
-          - Whether the ALB that SAE creates faces the internet or the VPC; only with O(ingresses[].load_balance_type=alb)
-            and no O(ingresses[].slb_id). Used only to create.
+          - Whether the ALB that SAE creates faces the internet or the VPC. Fixed at creation.
         type: str
         choices: [Internet, Intranet]
       load_balancer_edition:
-        description:
-          - The edition of the ALB that SAE creates; only with O(ingresses[].load_balance_type=alb) and no
-            O(ingresses[].slb_id). Used only to create, not compared.
+        description: The edition of the ALB that SAE creates. Used only to create.
         type: str
         choices: [Standard, StandardWithWaf]
       zone_mappings:
-        description:
-          - The zones and vSwitches of the ALB that SAE creates; only with O(ingresses[].load_balance_type=alb) and no
-            O(ingresses[].slb_id). Used only to create, not compared.
+        description: The zones and vSwitches of the ALB that SAE creates. Used only to create.
         type: list
         elements: dict
         suboptions:
@@ -309,7 +270,7 @@ notes:
   - The RV(ingresses[].ingress) of an entry that needed no change comes from the C(ListIngresses) row, which does not
     carry C(enable_gzip), C(security_policy_id), C(created_by_sae) and the C(enable_x_forwarded_for*) flags; those keys
     are null there unless the entry sets them.
-  - The entries are checked against the listing as it was read. A change that only works in two steps (an ingress
+  - The entries are checked against the ingresses as they were read. A change that only works in two steps (an ingress
     leaves a listener or a name that another entry takes, in the same task) fails before any write; run it as two tasks.
 seealso:
   - module: alibabacloud.sae.sae_ingress
@@ -318,6 +279,9 @@ seealso:
   - name: Recipes guide
     link: https://github.com/alibabacloud/ansible-collection-sae/blob/main/docs/docsite/rst/recipes.rst
     description: Many ingresses of a large namespace, in one task or one task each.
+  - name: Idempotency guide
+    link: https://github.com/alibabacloud/ansible-collection-sae/blob/main/docs/docsite/rst/idempotency.rst
+    description: How each option of an entry is compared with the live ingress.
 """
 
 EXAMPLES = r"""
