@@ -291,22 +291,17 @@ EXAMPLES = r"""
   alibabacloud.sae.sae_ingresses:
     namespace_id: cn-beijing:demo
     ingresses:
-      - name: web
+      - name: blog
         slb_id: lb-2zeclbinternet001
-        listener_port: 80
-        request_timeout: 120
+        listener_port: 8081
         default_rule: {app_name: demo-web, container_port: 8080}
         rules:
-          - {domain: www.example.com, path: /, app_name: demo-web, container_port: 8080}
-          - {domain: www.example.com, path: /api, app_name: demo-api, container_port: 8080}
-          - {domain: status.example.com, path: /, app_name: demo-admin, container_port: 8080}
-      - name: shop
-        load_balance_type: alb
-        slb_id: alb-2zealbinternet01
-        listener_port: 443
-        listener_protocol: HTTPS
-        cert_ids: [8736535-cn-beijing, 8123423-cn-beijing]
-        idle_timeout: 30
+          - {domain: blog.example.com, path: /, app_name: demo-web, container_port: 8080}
+          - {domain: blog.example.com, path: /api, app_name: demo-api, container_port: 8080}
+      - name: docs
+        slb_id: lb-2zeclbinternet001
+        listener_port: 8082
+        request_timeout: 30
         default_rule: {app_id: 395b60e4-0550-458d-9c54-a265d0361a01, container_port: 8080}
   register: demo_ingresses
 
@@ -318,8 +313,8 @@ EXAMPLES = r"""
   alibabacloud.sae.sae_ingresses:
     namespace_id: cn-beijing:demo
     ingresses:
-      - {name: web, request_timeout: 120}
-      - {name: shop, request_timeout: 30}
+      - {name: blog, request_timeout: 120}
+      - {name: docs, idle_timeout: 30}
 
 # An entry by name alone changes nothing on an existing ingress; an ingress that does not exist makes the task fail
 # before any change (creating one needs listener_port and default_rule).
@@ -328,9 +323,8 @@ EXAMPLES = r"""
     namespace_id: cn-beijing:demo
     purge: true
     ingresses:
-      - name: web
-      - name: shop
-      - name: internal-api
+      - name: blog
+      - name: docs
   check_mode: true
   diff: true
   register: purge_preview
@@ -344,8 +338,8 @@ EXAMPLES = r"""
     namespace_id: cn-beijing:demo
     state: absent
     ingresses:
-      - name: legacy-web
-      - name: legacy-api
+      - name: blog
+      - name: docs
 """
 
 RETURN = r"""

@@ -90,11 +90,13 @@ def credentials_defaults(emulator):
 
 
 def _clean_env(tmp_path):
-    """The environment of a run: no Alibaba Cloud credentials of the machine, HOME and TMPDIR in the test's
-    directory."""
+    """The environment of a run: no Alibaba Cloud credentials of the machine, HOME in the test's directory and TMPDIR
+    in its tmp/."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(('ALIBABA_CLOUD_', 'ALICLOUD_'))}
     # TMPDIR: the pace files of the run's module processes stay in the test's directory.
-    env.update({'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'true', 'HOME': str(tmp_path), 'TMPDIR': str(tmp_path)})
+    private_tmp = os.path.join(str(tmp_path), 'tmp')
+    os.makedirs(private_tmp, exist_ok=True)
+    env.update({'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'true', 'HOME': str(tmp_path), 'TMPDIR': private_tmp})
     return env
 
 

@@ -35,11 +35,17 @@ def again(task):
     return copy
 
 
+def results_of(run, name):
+    return next(record['result'] for record in run.records if record['task'] == name)
+
+
 def writes_ingresses(task):
     """True for a task (or a block holding one) of a module that can change anything."""
     if 'block' in task:
         return any(writes_ingresses(inner) for inner in task['block'])
-    return 'alibabacloud.sae.sae_ingress' in task or 'alibabacloud.sae.sae_grey_tag_route' in task
+    # A check-mode task (a preview) reports the change it would make every time.
+    writers = ('alibabacloud.sae.sae_ingress', 'alibabacloud.sae.sae_ingresses', 'alibabacloud.sae.sae_grey_tag_route')
+    return any(module in task for module in writers) and not task.get('check_mode')
 
 
 @pytest.mark.long
@@ -64,9 +70,14 @@ def test_examples_run_against_the_emulator_and_are_idempotent(play, emulator_fac
     assert run.rc == 0 and 'failed' not in [record['status'] for record in run.records], run
     changed = [record['task'] for record in run.records if record['result'].get('changed')]
     # Every example that can change something changes it the first time (the ten of sae_ingress, the recipe of
-    # sae_ingress_info and the four of sae_grey_tag_route), and nothing when run again at once.
-    assert len(changed) == 15 and not [name for name in changed if name.endswith('(again)')], changed
-    assert [entry['operation'] for entry in writes(emulator)].count('DeleteIngress') == 1
+    # sae_ingress_info, the four of sae_grey_tag_route and the four of sae_ingresses, its check-mode purge preview
+    # among them), and nothing when run again at once.
+    assert len(changed) == 19 and not [name for name in changed if name.endswith('(again)')], changed
+    # one of sae_ingress, the two that sae_ingresses creates and deletes
+    assert [entry['operation'] for entry in writes(emulator)].count('DeleteIngress') == 3
+    preview = results_of(run, 'Preview which ingresses of the namespace a purge would delete')
+    assert sorted(item['diff']['before']['name'] for item in preview['ingresses'] if item.get('purged')) == [
+        'internal-api', 'shop', 'web']
     assert 'ListIngresses' in operations(emulator) and 'ListApplications' in operations(emulator)
     results = dict((record['task'], record['result']) for record in run.records)
     assert [app['app_id'] for app in results['The application named demo-web, with its canaries']['applications']] == [

@@ -13,11 +13,9 @@ the same fleet was refused 24 to 31 times in 48 to 55 requests; paced without sl
 
 from __future__ import annotations
 
-import collections
 import hashlib
 import os
 import stat
-import threading
 import time
 
 import pytest
@@ -33,34 +31,6 @@ WORKERS = 5
 WINDOW_CALLS, WINDOW = 8, 2.0  # 4 calls a second, in any window of 2 s
 PACE = int(WINDOW_CALLS * 60 / WINDOW)  # calls_per_minute: 240
 NS = inv.NAMESPACE_ID
-
-
-class AccountWindow:
-    """Flow control per access key over every operation: at most `calls` admitted in any `window` seconds (a sliding
-    window; a refused call takes no place in it). The emulator asks `admit` before each request it authenticated."""
-
-    def __init__(self, calls, window):
-        self.calls = calls
-        self.window = window
-        self.lock = threading.Lock()
-        self.admitted = collections.defaultdict(collections.deque)
-        self.refused = 0
-
-    def admit(self, access_key_id, operation):  # pylint: disable=unused-argument
-        with self.lock:
-            now = time.monotonic()
-            times = self.admitted[access_key_id]
-            while times and times[0] <= now - self.window:
-                times.popleft()
-            if len(times) >= self.calls:
-                self.refused += 1
-                return False
-            times.append(now)
-            return True
-
-    def reset_counts(self):
-        with self.lock:
-            self.refused = 0
 
 
 def fleet_args(index):
@@ -83,17 +53,18 @@ def pace_dir(tmp_path):
 
 
 @pytest.fixture
-def private_tmp(tmp_path, monkeypatch):
-    """The module processes' temporary directory (TMPDIR, which their environment inherits): the pace files of this
-    test apart from the machine's."""
-    (tmp_path / 'tmp').mkdir()
-    monkeypatch.setenv('TMPDIR', str(tmp_path / 'tmp'))
+def private_tmp(tmp_path):
+    """The module processes' temporary directory (TMPDIR: the harness sets it to the test's tmp/): the pace files of
+    this test apart from the machine's."""
+    (tmp_path / 'tmp').mkdir(exist_ok=True)
     return tmp_path / 'tmp'
 
 
 @pytest.mark.long
 def test_a_paced_fleet_waits_for_its_turns_instead_of_being_refused(tmp_path, emulator, private_tmp):
-    window = emulator.flow_control = AccountWindow(WINDOW_CALLS, WINDOW)
+    # the account's limit, over every operation, in a sliding window where a refused call takes no place (the
+    # emulator's defaults for what SAE does not document)
+    emulator.flow_control.set_account(WINDOW_CALLS, WINDOW)
     # the module's retry policy as a user gets it (retries unset, retry_timeout 60)
     defaults = {'retries': None, 'timeout': 10, 'calls_per_minute': PACE}
     started = time.monotonic()
@@ -122,7 +93,7 @@ def test_a_paced_fleet_waits_for_its_turns_instead_of_being_refused(tmp_path, em
     assert stat.S_IMODE(os.stat(directory / name).st_mode) == 0o600
     content = (directory / name).read_text()
     assert sae_emulator.DEFAULT_ACCESS_KEY_ID not in content and sae_emulator.DEFAULT_ACCESS_KEY_SECRET not in content
-    assert window.refused == len(refused)
+    assert emulator.flow_control.account_throttled == len(refused)
 
 
 def test_an_unusable_pace_directory_warns_and_the_task_still_runs(tmp_path, emulator, private_tmp, run_tasks):
