@@ -152,7 +152,8 @@ class Lock:
 
 @contextlib.contextmanager
 def held_lock(key, timeout=LOCK_WAIT, state_dir=None, uid=None):
-    """Hold the lock of ``key`` among the processes of the user on this host for the ``with`` block; yields a Lock.
+    """Hold the lock of ``key`` (any string) among the processes of the user on this host for the ``with`` block;
+    yields a Lock.
 
     The lock is an exclusive ``flock`` of the file ``file_name(key, '.lock')`` of ``state_dir`` (default
     ``default_state_dir()``, where the pace files are), under the safety rules of this file. A process that finds it
