@@ -14,17 +14,12 @@ layer the modules and the resource logic talk to: it exports the errors they cat
 from __future__ import annotations
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils._credentials import CredentialsError, resolve_credentials
-# Modules import the errors they catch (SaeApiError, SaeUnknownOutcomeError) from here, never from _http:
-# this file re-exports them (__all__), and the transport stays an implementation detail of the API client.
-from ansible_collections.alibabacloud.sae.plugins.module_utils._http import (
-    DEFAULT_RETRY_TIMEOUT,
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    AcsCallError,
-    AcsUnknownOutcomeError,
-    HttpClient,
-    Operation,
-)
+# Modules import the errors they catch (SaeApiError, SaeUnknownOutcomeError) from here, never from the transport
+# (_http, _http_errors): this file re-exports them (__all__), and the transport stays an implementation detail of the
+# API client.
+from ansible_collections.alibabacloud.sae.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, HttpClient, Operation
+from ansible_collections.alibabacloud.sae.plugins.module_utils._http_errors import AcsCallError, AcsUnknownOutcomeError
+from ansible_collections.alibabacloud.sae.plugins.module_utils._http_retry import DEFAULT_RETRY_TIMEOUT
 
 __all__ = [
     'CredentialsError', 'DEFAULT_RETRY_TIMEOUT', 'ERROR_HINTS', 'ERROR_HINT_FAMILIES', 'HAS_REQUESTS',

@@ -18,7 +18,8 @@ MODULE_FILE_MAY_IMPORT = ('_common', '_resource')
 # module_utils file (relative to plugins/) -> the collection's module_utils it may import; the table of
 # docs/architecture.md
 ALLOWED = {
-    'module_utils/_common.py': {'_sae_api'},
+    'module_utils/_common.py': {'_arguments', '_sae_api'},
+    'module_utils/_arguments.py': set(),
     'module_utils/_resource.py': {'_errors', '_sae_api'},
     'module_utils/_ingress_resource.py': {'_application_names', '_errors', '_ingress_converge', '_ingress_lookup',
                                           '_ingress_plan', '_ingress_shape', '_ingress_validate', '_resource'},
@@ -44,9 +45,13 @@ ALLOWED = {
     'module_utils/_ingress_cors.py': {'_ingress_values'},
     'module_utils/_ingress_values.py': set(),
     'module_utils/_errors.py': set(),
-    'module_utils/_sae_api.py': {'_http', '_credentials'},
-    'module_utils/_http.py': {'_pacer', '_signer', '_version'},
-    'module_utils/_pacer.py': set(),
+    'module_utils/_sae_api.py': {'_http', '_http_errors', '_http_retry', '_credentials'},
+    'module_utils/_http.py': {'_http_errors', '_http_pace', '_http_retry', '_signer', '_version'},
+    'module_utils/_http_retry.py': {'_http_errors'},
+    'module_utils/_http_pace.py': {'_host_state', '_http_errors', '_pacer'},
+    'module_utils/_http_errors.py': set(),
+    'module_utils/_pacer.py': {'_host_state'},
+    'module_utils/_host_state.py': set(),
     'module_utils/_signer.py': set(),
     'module_utils/_credentials.py': set(),
     'module_utils/_version.py': set(),

@@ -500,9 +500,9 @@ def test_an_incomplete_listing_gets_the_hint_of_the_listing_that_failed(harness)
     ({'type': 'dict', 'options': {'app_id': {'type': 'str'}}}, 5),
 ])
 def test_ansible_core_still_crashes_where_defuse_steps_in(spec, value):
-    """_defuse (and the parameter loading that calls it) exists because ansible-core's argument validation raises on
+    """_arguments.defuse (and the parameter loading that calls it) exists because ansible-core's argument validation raises on
     these values instead of reporting them: when this test fails, the ansible-core in use reports them itself, and
-    _defuse can be kept to the versions that still raise."""
+    defuse can be kept to the versions that still raise."""
     from ansible.module_utils.common.arg_spec import ArgumentSpecValidator  # pylint: disable=import-outside-toplevel
     with pytest.raises((OverflowError, TypeError)):
         ArgumentSpecValidator({'option': spec}).validate({'option': value})

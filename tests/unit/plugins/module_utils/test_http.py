@@ -18,12 +18,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from ansible_collections.alibabacloud.sae.plugins.module_utils import _http, _pacer, _version
-from ansible_collections.alibabacloud.sae.plugins.module_utils._http import (
+from ansible_collections.alibabacloud.sae.plugins.module_utils import _host_state, _http, _http_pace, _http_retry, _pacer, _version
+from ansible_collections.alibabacloud.sae.plugins.module_utils._http import HttpClient, Operation
+from ansible_collections.alibabacloud.sae.plugins.module_utils._http_errors import (
     AcsCallError as SaeApiError,
     AcsUnknownOutcomeError as SaeUnknownOutcomeError,
-    HttpClient,
-    Operation,
 )
 
 sdk_utils = pytest.importorskip('alibabacloud_tea_openapi.utils')
@@ -359,7 +358,7 @@ def test_retries_go_on_until_the_time_budget_runs_out(server, make_client, sleep
 
 
 def test_retries_caps_the_attempts_within_the_budget(server, make_client, sleeps, monkeypatch):
-    monkeypatch.setattr(_http.random, 'uniform', lambda low, high: high)
+    monkeypatch.setattr(_http_retry.random, 'uniform', lambda low, high: high)
     server.script = [error_answer(503, 'ServiceUnavailable')] * 9
     with pytest.raises(SaeApiError):
         make_client(retries=7).call(GET_OP, {})
@@ -367,7 +366,7 @@ def test_retries_caps_the_attempts_within_the_budget(server, make_client, sleeps
 
 
 def test_backoff_has_a_floor(server, make_client, sleeps, monkeypatch):
-    monkeypatch.setattr(_http.random, 'uniform', lambda low, high: low)
+    monkeypatch.setattr(_http_retry.random, 'uniform', lambda low, high: low)
     server.script = [error_answer(400, 'Throttling')] * 6
     with pytest.raises(SaeApiError):
         make_client(retries=5).call(GET_OP, {})
@@ -918,7 +917,7 @@ def test_a_call_queues_at_most_max_queue_in_all_then_fails_unsent(server, make_c
 
 
 def test_a_throttled_give_up_says_how_long_it_queued_and_was_refused(server, make_client, sleeps, monkeypatch):
-    monkeypatch.setattr(_http.random, 'uniform', lambda low, high: high)
+    monkeypatch.setattr(_http_retry.random, 'uniform', lambda low, high: high)
     pacer = RecordingPacer(sleeps, waits=[0.0, 20.0, 30.0])
     server.script = [error_answer(400, 'Throttling.User', 'Request was denied due to user flow control.')] * 3
     with pytest.raises(SaeApiError) as info:
@@ -956,7 +955,7 @@ def test_calls_per_minute_builds_a_shared_pace_per_key_and_endpoint(server, make
     assert make_client(calls_per_minute=0).call(GET_OP, {}) and make_client().pacer is None
     default = make_client(calls_per_minute=60)
     default.call(GET_OP, {})
-    assert default.pacer.state_dir == _pacer.default_state_dir(_http.PACE_DIR_NAME)
+    assert default.pacer.state_dir == _host_state.default_state_dir(_http_pace.PACE_DIR_NAME)
 
 
 def test_a_pace_that_cannot_be_kept_warns_once_and_calls_go_on(server, make_client, tmp_path):
@@ -978,7 +977,7 @@ def test_no_temporary_directory_means_no_pacing_with_a_warning(server, make_clie
     def no_tempdir(name):
         raise FileNotFoundError(2, 'No usable temporary directory found')
 
-    monkeypatch.setattr(_pacer, 'default_state_dir', no_tempdir)
+    monkeypatch.setattr(_host_state, 'default_state_dir', no_tempdir)
     warnings = []
     client = make_client(calls_per_minute=60, warn=warnings.append)
     client.call(GET_OP, {})

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from ansible_collections.alibabacloud.sae.plugins.module_utils import _pacer
+from ansible_collections.alibabacloud.sae.plugins.module_utils import _host_state, _pacer
 from ansible_collections.alibabacloud.sae.plugins.module_utils._pacer import Pacer, PacerTimeout
 
 KEY = 'LTAI-test-key-id\nhttps://sae.cn-beijing.aliyuncs.com'
@@ -370,14 +370,8 @@ def test_a_clock_gone_back_does_not_stall_or_overfill(state_dir, fake):
     assert pacer.acquire() == pytest.approx(1.0, rel=0.1)  # one interval, not an hour
 
 
-def test_default_state_dir_is_per_user_under_the_temporary_directory(monkeypatch, tmp_path):
-    monkeypatch.setattr(_pacer.tempfile, 'tempdir', str(tmp_path))
-    assert _pacer.default_state_dir('tool', uid=1234) == os.path.join(str(tmp_path), 'tool-1234')
-    assert _pacer.default_state_dir('tool') == os.path.join(str(tmp_path), 'tool-%d' % os.getuid())
-
-
 def test_without_file_locking_pacing_is_off_with_a_warning(state_dir, fake, monkeypatch):
-    monkeypatch.setattr(_pacer, 'fcntl', None)
+    monkeypatch.setattr(_host_state, 'fcntl', None)
     warnings = []
     pacer = make(state_dir, fake, burst=1, warnings=warnings)
     assert [pacer.acquire() for dummy in range(3)] == [0.0] * 3
@@ -390,7 +384,7 @@ def test_creating_a_bucket_deletes_the_pace_files_unused_for_a_day(state_dir, fa
     recent = Pacer('recent-key', rate=1.0, burst=1, state_dir=state_dir, clock=fake.clock, sleep=fake.sleep)
     old.acquire()
     recent.acquire()
-    os.utime(old.path, (fake.now - _pacer.STALE - 60, fake.now - _pacer.STALE - 60))
+    os.utime(old.path, (fake.now - _host_state.STALE - 60, fake.now - _host_state.STALE - 60))
     os.utime(recent.path, (fake.now - 60, fake.now - 60))
     other = os.path.join(state_dir, 'notes.txt')
     with open(other, 'w', encoding='ascii') as handle:
