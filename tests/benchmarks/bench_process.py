@@ -134,7 +134,7 @@ CLIENT_PHASES = (
     ('  requests Session.send', 'requests/sessions.py', 'send'),
     ('    HTTPAdapter.send (urllib3 pool, http.client)', 'requests/adapters.py', 'send'),
     ('      socket receive (waiting for the emulator)', '~', "<method 'recv_into' of '_socket.socket' objects>"),
-    ('  parsing the answer (JSON)', '_http.py', '_parse'),
+    ('  parsing the answer (JSON)', '_http_errors.py', 'parse_answer'),
     ('requests Session.request, merge_environment_settings (environment read per call)', 'requests/sessions.py',
      'merge_environment_settings'),
 )

@@ -54,7 +54,7 @@ def test_a_task_that_works():
     ({'dubbo_rules': [dict(DUBBO, method_name='')]}, 'dubbo_rules[0].method_name is required'),
     ({'dubbo_rules': [dict(DUBBO, items=[dict(DUBBO['items'][0], index=-1)])]}, 'dubbo_rules[0].items[0].index must be 0'),
     ({'sc_rules': [SC], 'dubbo_rules': [DUBBO]}, 'sc_rules and dubbo_rules cannot both be set'),
-], ids=['namespace', 'empty-app-name', 'both-apps', 'route-id', 'no-app', 'no-name', 'name', 'description',
+], ids=['empty-app-name', 'both-apps', 'route-id', 'no-app', 'no-name', 'name', 'description',
         'both-ingresses', 'no-ingress', 'path', 'no-items', 'alb-cond', 'alb-operator', 'item-name', 'item-value',
         'sc-items', 'sc-path', 'dubbo-method', 'dubbo-index', 'sc-and-dubbo'])
 def test_refused_before_any_call(overrides, words):
