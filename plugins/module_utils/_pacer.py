@@ -3,12 +3,12 @@
 # This file is private to the alibabacloud.sae collection and is not a public API: it may change
 # in any release without notice. Do not import it from other collections.
 
-"""A pace that the processes of one user on one host share: a token bucket kept in a small file.
+"""A pace that the processes of one user on one host share: a window of calls kept in a small file.
 
-Nothing here knows what the calls are. A ``Pacer`` is given a key (any string: the file that holds its bucket is
+Nothing here knows what the calls are. A ``Pacer`` is given a key (any string: the file that holds its window is
 named by the key's SHA-256, so the key itself is never written), a rate (calls a second), a burst (the most calls
 that may go at once after a quiet time) and a directory. Every process that builds a Pacer with the same key and
-directory takes its turns from the same bucket, under an exclusive ``fcntl.flock`` of the file; no process
+directory takes its turns from the same window, under an exclusive ``fcntl.flock`` of the file; no process
 outlives its own calls (no daemon).
 
     pacer = Pacer(key, rate=1.0, burst=60, state_dir=_host_state.default_state_dir(), warn=warnings.append)
@@ -17,13 +17,20 @@ outlives its own calls (no daemon).
     pacer.throttled()   # the answer was the service's flow control refusing the call
     pacer.passed()      # any other answer: the call went through the flow control
 
-The bucket: it holds at most ``burst`` tokens and gains ``rate`` tokens a second; each call takes one, and a call
-that finds it empty sleeps until its turn (``acquire`` returns the seconds it slept). A throttling answer empties
-the bucket and multiplies the shared fill rate by ``DECREASE`` (not below ``FLOOR`` times the configured rate),
-once for the calls that were already under way when it came (only a call that took its token after the last
-decrease decreases again), as the adaptive client-side rate limiters of the cloud SDKs do (botocore's ``adaptive``
-retry mode, per process there). The rate then climbs back while calls pass: each passing call adds
-``rate * elapsed / RECOVERY`` for the seconds since the rate last moved, up to the configured rate.
+The window: at most ``burst`` calls in any ``burst / rate`` seconds (60 calls in any minute at a rate of one a
+second), the limit as a service that counts calls in a window states it. A call that finds the window full sleeps
+until enough of its calls have left it (``acquire`` returns the seconds it slept). So a small playbook's calls go at
+once, and a fleet never offers more than the window admits, whether the service's window slides or restarts at
+fixed times, and whether or not it counts the calls it refuses (every attempt takes a place here). A token bucket of
+the same rate and burst would let twice the limit through in the first window (the burst, then the refill). The
+window is kept in ``SLOTS`` slots of ``burst / rate / SLOTS`` seconds, and a call keeps its place one to two slots
+longer than the window (one to two seconds of a minute): a margin for the time a request takes to reach the service.
+
+A throttling answer (the service's limit is lower than ours, or other clients share it) cuts the share of the burst
+in force by ``DECREASE`` (not below ``FLOOR``), once for the calls that were already under way when it came (only a
+call that took its place after the last cut cuts again: the record counts the cuts), as the adaptive client-side limiters of the cloud SDKs do
+(botocore's ``adaptive`` retry mode, per process there). The share then climbs back while calls pass: each passing
+call adds the seconds since the share last moved over ``RECOVERY``, up to the whole burst.
 
 Safety: the file is kept by the rules of ``_host_state`` (a private directory of the user, mode 0700, not a symbolic
 link; the file created 0600 without following links; pace files nobody used for a day deleted when a new one is
@@ -42,13 +49,14 @@ import time
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils import _host_state
 
-DECREASE = 0.7  # the shared fill rate is multiplied by this on a throttling answer
-FLOOR = 0.1  # ... but never goes below this fraction of the configured rate
-RECOVERY = 60.0  # seconds of passing calls for the fill rate to climb by the whole configured rate
+DECREASE = 0.7  # the share of the burst in force is multiplied by this on a throttling answer
+FLOOR = 0.1  # ... but never goes below this fraction of the burst
+RECOVERY = 60.0  # seconds of passing calls for the share to climb back by the whole burst
+SLOTS = 60  # the window is counted in this many slots; a call keeps its place one to two slots longer
 LOCK_WAIT = 10.0  # seconds to wait for the file's lock before pacing is given up
-_RECORD_SIZE = 256  # bytes of the state record: rewritten in place, always this long
-_FORMAT = 1
-_FIELDS = ('tokens', 'at', 'rate', 'cut', 'raised')
+_RECORD_SIZE = 2048  # bytes of the state record: rewritten in place, always this long
+_FORMAT = 2
+_FIELDS = ('share', 'cuts', 'raised')
 
 
 class PacerTimeout(Exception):
@@ -67,9 +75,9 @@ def state_file_name(key):
 
 
 class Pacer:
-    """A token bucket shared through a file; see the module docstring.
+    """A window of calls shared through a file; see the module docstring.
 
-    ``rate``: calls a second (above 0); ``burst``: the bucket's size (at least 1); ``warn(text)``: told once why
+    ``rate``: calls a second (above 0); ``burst``: the calls of one window (at least 1); ``warn(text)``: told once why
     pacing went off; ``clock`` (wall-clock seconds: the processes compare their readings), ``sleep`` and ``uid``
     (a function giving the user id the directory and file must belong to) are there for tests.
     """
@@ -78,8 +86,9 @@ class Pacer:
         if not rate > 0 or not burst >= 1:
             raise ValueError('a pace needs a rate above 0 and a burst of at least 1')
         self.rate = float(rate)
-        self.burst = float(burst)
-        self.floor = self.rate * FLOOR
+        self.burst = int(burst)
+        self.window = self.burst / self.rate
+        self.slot = self.window / SLOTS
         self.state_dir = state_dir
         self.path = os.path.join(state_dir, state_file_name(key))
         self._warn = warn
@@ -89,8 +98,8 @@ class Pacer:
         self.enabled = True
         self.off_reason = None
         self.waited = 0.0  # seconds this pacer slept for turns, in all
-        self.shared_rate = self.rate  # the shared fill rate as last read (calls a second)
-        self._taken_at = None  # when this process last took a token
+        self.shared_rate = self.rate  # the pace in force as last read (calls a second over a window)
+        self._taken_after = None  # the number of cuts the shared pace had had when this process last took a place
         off = _host_state.unavailable(self._uid)
         if off:
             self._turn_off(off)
@@ -98,9 +107,9 @@ class Pacer:
     # -- what callers use -----------------------------------------------------------------------
 
     def acquire(self, max_wait=None):
-        """Take a turn, sleeping until there is one; the seconds slept. Raises PacerTimeout, having slept only
-        as long as the turn still looked reachable, when it would come more than ``max_wait`` seconds after this
-        call began. Returns 0 at once when pacing is off."""
+        """Take a place in the window, sleeping until there is one; the seconds slept. Raises PacerTimeout, having
+        slept only as long as the place still looked reachable, when it would come more than ``max_wait`` seconds
+        after this call began. Returns 0 at once when pacing is off."""
         started = self._clock()
         while self.enabled:
             wait = self._transact(self._take)
@@ -112,61 +121,73 @@ class Pacer:
             if max_wait is not None and waited + wait > max_wait:
                 self.waited += waited
                 raise PacerTimeout(waited, wait, max_wait)
-            # a little jitter, so that processes waiting for the same token do not all wake at once
+            # a little jitter, so that processes waiting for the same place do not all wake at once
             self._sleep(wait * random.uniform(1.0, 1.1))
         waited = max(0.0, self._clock() - started)
         self.waited += waited
         return waited
 
     def throttled(self):
-        """The service refused the call that took the last turn for flow control: slow the shared pace."""
+        """The service refused the call that took the last place for flow control: slow the shared pace."""
         if self.enabled:
             self._transact(self._slow_down)
 
     def passed(self):
-        """The call that took the last turn went through the service's flow control: let the pace recover."""
+        """The call that took the last place went through the service's flow control: let the pace recover."""
         if self.enabled and self.shared_rate < self.rate:
             self._transact(self._recover)
 
-    # -- the bucket, under the lock ---------------------------------------------------------------
+    # -- the window, under the lock ---------------------------------------------------------------
 
     def _fresh(self, now):
-        return dict(tokens=self.burst, at=now, rate=self.rate, cut=0.0, raised=now)
+        return dict(slots=[], share=1.0, cuts=0, raised=now)
 
-    def _refill(self, state, now):
-        """Bring the bucket to ``now``; the fill rate in force for this process: the shared rate, within this
-        process's own bounds (a process configured slower is not sped up by the others)."""
-        rate = min(self.rate, max(self.floor, state['rate']))
-        elapsed = now - state['at']
-        tokens = max(0.0, state['tokens'])
-        if elapsed > 0:
-            tokens += elapsed * rate
-        state.update(tokens=min(self.burst, tokens), at=now)
-        self.shared_rate = rate
-        return rate
+    def _current(self, state, now):
+        """Drop the slots that have left the window (a call leaves it one to two slots after the window's length);
+        the places this process may use (the burst at the shared share, within [FLOOR, 1])."""
+        oldest = math.floor((now - self.window - 2 * self.slot) / self.slot)
+        current = math.floor(now / self.slot)
+        slots = {}
+        for index, count in state['slots']:
+            if index > oldest:  # a call from a clock that has since gone back counts as now
+                slots[min(index, current)] = slots.get(min(index, current), 0) + count
+        state['slots'] = [[index, slots[index]] for index in sorted(slots)]
+        share = min(1.0, max(FLOOR, state['share']))
+        self.shared_rate = self.rate * share
+        return max(1, int(self.burst * share))
 
     def _take(self, state, now):
-        rate = self._refill(state, now)
-        if state['tokens'] >= 1:
-            state['tokens'] -= 1
-            self._taken_at = now
+        places = self._current(state, now)
+        used = sum(count for dummy, count in state['slots'])
+        if used < places:
+            index = math.floor(now / self.slot)
+            if state['slots'] and state['slots'][-1][0] == index:
+                state['slots'][-1][1] += 1
+            else:
+                state['slots'].append([index, 1])
+            self._taken_after = state['cuts']
             return 0.0
-        return (1 - state['tokens']) / rate
+        # Sleep until enough of the window's calls have left it for one place.
+        need, freed = used - places + 1, 0
+        for index, count in state['slots']:
+            freed += count
+            if freed >= need:
+                return max(self.slot / 10, (index + 2) * self.slot + self.window - now)
+        return self.window  # not reached: the slots hold `used` calls
 
     def _slow_down(self, state, now):
-        rate = self._refill(state, now)
-        # Calls already under way when the last decrease came were sent at the old pace: their refusals are
-        # the same news, and decrease once.
-        if self._taken_at is None or self._taken_at > state['cut']:
-            state.update(rate=max(self.floor, rate * DECREASE), cut=now, raised=now)
-            self.shared_rate = state['rate']
-        state['tokens'] = 0.0
+        self._current(state, now)
+        # Calls already under way when the last cut came were sent at the old pace: their refusals are the same
+        # news, and cut once.
+        if self._taken_after is None or self._taken_after == state['cuts']:
+            state.update(share=max(FLOOR, min(1.0, state['share']) * DECREASE), cuts=state['cuts'] + 1, raised=now)
+            self.shared_rate = self.rate * state['share']
 
     def _recover(self, state, now):
-        rate = self._refill(state, now)
-        gained = self.rate * max(0.0, now - state['raised']) / RECOVERY
-        state.update(rate=min(self.rate, rate + gained), raised=now)
-        self.shared_rate = state['rate']
+        self._current(state, now)
+        gained = max(0.0, now - state['raised']) / RECOVERY
+        state.update(share=min(1.0, state['share'] + gained), raised=now)
+        self.shared_rate = self.rate * state['share']
 
     # -- the file ---------------------------------------------------------------------------------
 
@@ -202,7 +223,7 @@ class Pacer:
 def _read(fd, path, now):
     """The state the file of ``fd`` holds, brought to a clock that may have gone back; None for a new (empty) file.
     Raises Unusable when it is not a pace record."""
-    data = os.pread(fd, 4096, 0)
+    data = os.pread(fd, _RECORD_SIZE * 2, 0)
     if not data.strip():
         return None
     try:
@@ -210,21 +231,23 @@ def _read(fd, path, now):
         if not isinstance(record, dict) or record.get('v') != _FORMAT:
             raise ValueError('unknown format')
         state = dict((name, _number(record[name])) for name in _FIELDS)
+        slots = record['slots']
+        if not isinstance(slots, list) or len(slots) > 2 * SLOTS + 2:
+            raise ValueError('not a list of slots')
+        state['slots'] = [[int(_number(index)), int(_number(count))] for index, count in slots]
     except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise _host_state.Unusable('the pace file %s is not a pace record (%s); it is not used: delete it to pace calls '
                                    'again' % (path, _host_state.describe(exc)))
-    if state['rate'] <= 0:
-        raise _host_state.Unusable('the pace file %s holds a rate of %s; it is not used: delete it to pace calls again'
-                                   % (path, state['rate']))
-    if state['at'] > now:  # the clock went back: count from now
-        state['at'] = now
+    if not 0 < state['share'] <= 1:
+        raise _host_state.Unusable('the pace file %s holds a share of %s; it is not used: delete it to pace calls again'
+                                   % (path, state['share']))
     state['raised'] = min(state['raised'], now)
     return state
 
 
 def _write(fd, state):
     record = dict(state, v=_FORMAT)
-    data = json.dumps(record, sort_keys=True).encode('ascii')
+    data = json.dumps(record, sort_keys=True, separators=(',', ':')).encode('ascii')
     # One write of a fixed size, in place: the record is never seen empty or half old, half new.
     data = data.ljust(_RECORD_SIZE - 1) + b'\n'
     os.pwrite(fd, data, 0)

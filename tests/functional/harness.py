@@ -288,18 +288,24 @@ def run_tasks(tmp_path, tasks, emulator=None, check=False, diff=False, defaults=
     return Run(finished, records)
 
 
-def run_fleet(tmp_path, fleet, workers, emulator=None, defaults=None, name='fleet', finished=None):
+def run_fleet(tmp_path, fleet, workers, emulator=None, defaults=None, name='fleet', finished=None, env=None):
     """One sae_ingress task per item of `fleet` (its module arguments), each through run_tasks, `workers` at a
     time as ansible-playbook runs one task over that many hosts with `forks: workers` (a task starts as soon as
     one ends); the results in fleet order. `finished(count)` is called as each task ends, `count` the tasks ended
-    so far. Each task's files are in a directory of its own under `tmp_path` (a pathlib.Path)."""
+    so far. Each task's files are in a directory of its own under `tmp_path` (a pathlib.Path); their temporary
+    directory (TMPDIR, where the pace file is) is the fleet's, `tmp_path`/tmp, as the forks of one host share one.
+    `env`: more environment of the module processes."""
     lock = threading.Lock()
     ended = []
+    shared_tmp = tmp_path / 'tmp'
+    shared_tmp.mkdir(exist_ok=True)
+    fleet_env = dict(env or {}, TMPDIR=str(shared_tmp))
 
     def one(index):
         directory = tmp_path / ('%s-%03d' % (name, index))
         directory.mkdir()
-        result = run_tasks(directory, [task(fleet[index])], emulator=emulator, defaults=defaults, name=name).result
+        result = run_tasks(directory, [task(fleet[index])], emulator=emulator, defaults=defaults, name=name,
+                           env=fleet_env).result
         with lock:
             ended.append(index)
             count = len(ended)

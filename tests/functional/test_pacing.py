@@ -3,12 +3,12 @@
 waits for its turns instead of being refused.
 
 The emulator stands for an account whose flow control admits WINDOW_CALLS calls in any WINDOW seconds, whatever
-the operation (SAE's limit is per account: 60 a minute), and answers Throttling.User above it. A fleet of sae_ingress
-tasks, WORKERS at a time as `forks` would run them, creates one ingress each (a ListIngresses, then a CreateIngress).
-Paced at the same rate (calls_per_minute = WINDOW_CALLS * 60 / WINDOW), every task succeeds and the refusals are few
-(4 of 28 requests in the runs that set the bound): those of the first moments, when the pace, which lets a minute's
-worth of calls go at once, meets a service whose window is shorter, and slows down. Unpaced (calls_per_minute: 0),
-the same fleet was refused 24 to 31 times in 48 to 55 requests; paced without slowing on throttling, 24 times.
+the operation (SAE's limit is per account: 60 a minute; the emulator's account limit), and answers Throttling.User
+above it, under each reading of whether a refused call uses the quota. A fleet of sae_ingress tasks, WORKERS at a
+time as `forks` would run them, creates one ingress each (a ListIngresses, then a CreateIngress). Paced at the same
+limit (the pace's window scaled as the service's), every task succeeds and nothing is refused but for a call that
+reaches the service later than the pace's margin allows on a loaded machine. Unpaced (calls_per_minute: 0), the same
+fleet was refused 24 to 31 times in 48 to 55 requests.
 """
 
 from __future__ import annotations
@@ -61,15 +61,19 @@ def private_tmp(tmp_path):
 
 
 @pytest.mark.long
-def test_a_paced_fleet_waits_for_its_turns_instead_of_being_refused(tmp_path, emulator, private_tmp):
+@pytest.mark.parametrize('refused_calls_count', ['no', 'yes'])
+def test_a_paced_fleet_waits_for_its_turns_instead_of_being_refused(tmp_path, emulator_factory, private_tmp,
+                                                                    refused_calls_count):
+    emulator = emulator_factory(variants={'refused_calls_count': refused_calls_count})
     # the account's limit, over every operation, in a sliding window where a refused call takes no place (the
     # emulator's defaults for what SAE does not document)
     emulator.flow_control.set_account(WINDOW_CALLS, WINDOW)
     # the module's retry policy as a user gets it (retries unset, retry_timeout 60)
     defaults = {'retries': None, 'timeout': 10, 'calls_per_minute': PACE}
     started = time.monotonic()
+    # the pace's window scaled as the service's is: PACE calls a minute, WINDOW_CALLS in any WINDOW seconds
     results = harness.run_fleet(tmp_path, [fleet_args(index) for index in range(FLEET)], WORKERS, emulator=emulator,
-                                defaults=defaults, name='paced')
+                                defaults=defaults, name='paced', env={'ALIBABA_CLOUD_SAE_PACE_WINDOW': str(WINDOW)})
     elapsed = time.monotonic() - started
     assert [r['failed'] for r in results] == [False] * FLEET, [r['msg'] for r in results if r['failed']]
     assert [r['changed'] for r in results] == [True] * FLEET
@@ -79,8 +83,9 @@ def test_a_paced_fleet_waits_for_its_turns_instead_of_being_refused(tmp_path, em
     refused = [entry for entry in log if entry['code'] == THROTTLING_USER]
     answered = [entry for entry in log if entry['status'] == 200]
     assert len(answered) == 2 * FLEET  # one listing and one create a task, each answered once
-    # a few refusals while the pace meets the window, not one per call
-    assert len(refused) <= WORKERS + 3, (len(refused), len(log))
+    # the pace keeps within the window: nothing refused (one or two on a machine slow enough to deliver a call
+    # later than the pace's margin)
+    assert len(refused) <= 2, (len(refused), len(log))
     # waiting for turns, not crawling: 2 * FLEET calls at up to 4 a second take seconds, not minutes
     assert elapsed < 60, elapsed
     assert not any(r.get('warnings') for r in results), [r.get('warnings') for r in results]

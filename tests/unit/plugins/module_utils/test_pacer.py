@@ -55,60 +55,65 @@ def record(pacer):
         return json.loads(handle.read())
 
 
-# -- the bucket ---------------------------------------------------------------------------------
+# -- the window -------------------------------------------------------------------------------
 
-def test_a_burst_goes_at_once_then_one_turn_per_interval(state_dir, fake):
-    pacer = make(state_dir, fake, rate=2.0, burst=5)
-    start = fake.now
-    assert [pacer.acquire() for dummy in range(5)] == [0.0] * 5 and fake.slept == []
-    waits = [pacer.acquire() for dummy in range(4)]
-    # then a turn every 1/rate (a little jitter above it): 9 turns need 2 s, never less
-    assert all(0 < wait <= 0.55 + 1e-9 for wait in waits), waits
-    assert 2.0 - 1e-9 <= fake.now - start <= 2.2 + 1e-9
-    assert pacer.waited == pytest.approx(sum(waits))
-
-
-def test_the_bucket_refills_at_the_rate_up_to_the_burst(state_dir, fake):
-    pacer = make(state_dir, fake, rate=1.0, burst=3)
-    for dummy in range(3):
+def taken_at(pacer, fake, count):
+    """The clock readings at which ``count`` turns were taken, one after the other."""
+    times = []
+    for dummy in range(count):
         pacer.acquire()
-    fake.now += 2.5  # two and a half tokens back
-    assert pacer.acquire() == 0.0 and pacer.acquire() == 0.0
-    assert pacer.acquire() > 0  # the half token left is not a turn
-    fake.now += 3600  # an idle hour: full, but no more than the burst
+        times.append(fake.now)
+    return times
+
+
+def test_a_window_of_calls_goes_at_once_then_never_more_than_the_burst_in_a_window(state_dir, fake):
+    pacer = make(state_dir, fake, rate=1.0, burst=5)  # 5 calls in any 5 s
+    times = taken_at(pacer, fake, 20)
+    assert times[:5] == [times[0]] * 5 and fake.slept[0] >= 5  # the burst at once, then a wait for a place
+    # never more than the burst in any window, whoever counts (a sliding window, or one restarting at fixed times)
+    assert all(times[index + 5] - times[index] >= pacer.window for index in range(len(times) - 5))
+    # and no slower than the window with its margin of one to two slots, a little jitter above
+    assert times[-1] - times[0] <= 3 * (pacer.window + 2 * pacer.slot) * 1.1
+    assert pacer.waited == pytest.approx(sum(fake.slept))
+
+
+def test_an_idle_window_is_full_again_but_no_more_than_the_burst(state_dir, fake):
+    pacer = make(state_dir, fake, rate=1.0, burst=3)
+    taken_at(pacer, fake, 3)
+    fake.now += 3600  # an idle hour: the whole burst again, no more
     assert [pacer.acquire() for dummy in range(3)] == [0.0] * 3
-    assert pacer.acquire() > 0
+    assert pacer.acquire() >= pacer.window
 
 
-def test_two_pacers_of_one_key_share_the_bucket_and_other_keys_do_not(state_dir, fake):
+def test_two_pacers_of_one_key_share_the_window_and_other_keys_do_not(state_dir, fake):
     first, second = make(state_dir, fake, burst=2), make(state_dir, fake, burst=2)
     other = Pacer('another-key\nhttps://sae.cn-beijing.aliyuncs.com', rate=1.0, burst=2, state_dir=state_dir,
                   clock=fake.clock, sleep=fake.sleep)
     assert first.acquire() == 0.0 and second.acquire() == 0.0
     assert first.acquire() > 0  # the two took the whole burst
-    assert other.acquire() == 0.0 and other.acquire() == 0.0  # a bucket of its own
+    assert other.acquire() == 0.0 and other.acquire() == 0.0  # a window of its own
     assert other.path != first.path
 
 
 def test_a_turn_beyond_max_wait_fails_without_sleeping_for_nothing(state_dir, fake):
-    pacer = make(state_dir, fake, rate=0.1, burst=1)
+    pacer = make(state_dir, fake, rate=0.1, burst=1)  # one call in any 10 s
     pacer.acquire()
     with pytest.raises(PacerTimeout) as info:
-        pacer.acquire(max_wait=5)  # the next token is 10 s away
-    assert fake.slept == [] and info.value.wait == pytest.approx(10) and info.value.max_wait == 5
-    assert pacer.acquire(max_wait=11) == pytest.approx(10, rel=0.1)
+        pacer.acquire(max_wait=5)  # the next place is 10 s (and a slot or two) away
+    assert fake.slept == [] and info.value.wait == pytest.approx(10, rel=0.05) and info.value.max_wait == 5
+    assert pacer.acquire(max_wait=12) == pytest.approx(10, rel=0.15)
 
 
 # -- throttling: slower, then back ------------------------------------------------------------------
 
-def test_throttling_slows_the_shared_pace_and_empties_the_bucket(state_dir, fake):
+def test_throttling_slows_the_shared_pace(state_dir, fake):
     pacer = make(state_dir, fake, rate=1.0, burst=10)
     other = make(state_dir, fake, rate=1.0, burst=10)
     pacer.acquire()
     pacer.throttled()
-    assert record(pacer)['rate'] == pytest.approx(_pacer.DECREASE) and record(pacer)['tokens'] == 0
-    # every process of the key now waits at the slower pace
-    assert other.acquire() == pytest.approx(1 / _pacer.DECREASE, rel=0.1)
+    assert record(pacer)['share'] == pytest.approx(_pacer.DECREASE)
+    # every process of the key now has 7 places in a window, not 10: one is taken, 6 are left
+    assert [other.acquire() for dummy in range(6)] == [0.0] * 6 and other.acquire() > 0
     assert other.shared_rate == pytest.approx(_pacer.DECREASE)
 
 
@@ -118,36 +123,39 @@ def test_refusals_of_calls_already_under_way_decrease_once(state_dir, fake):
         pacer.acquire()
     for pacer in pacers:
         pacer.throttled()
-    assert record(pacers[0])['rate'] == pytest.approx(_pacer.DECREASE)
+    assert record(pacers[0])['share'] == pytest.approx(_pacer.DECREASE)
     # a call that took its turn after that decrease and is refused again decreases again
     pacers[0].acquire()
     pacers[0].throttled()
-    assert record(pacers[0])['rate'] == pytest.approx(_pacer.DECREASE ** 2)
+    assert record(pacers[0])['share'] == pytest.approx(_pacer.DECREASE ** 2)
 
 
 def test_the_pace_never_falls_below_its_floor(state_dir, fake):
-    pacer = make(state_dir, fake, rate=1.0, burst=1)
+    pacer = make(state_dir, fake, rate=1.0, burst=20)
     for dummy in range(40):
         pacer.acquire()
         pacer.throttled()
-    assert record(pacer)['rate'] == pytest.approx(_pacer.FLOOR)
-    assert pacer.acquire() == pytest.approx(1 / _pacer.FLOOR, rel=0.1)
+    assert record(pacer)['share'] == pytest.approx(_pacer.FLOOR)
+    fake.now += 3600
+    assert [pacer.acquire() for dummy in range(2)] == [0.0, 0.0]  # a tenth of the burst: 2 places
+    assert pacer.acquire() >= pacer.window
 
 
 def test_the_pace_recovers_as_calls_pass(state_dir, fake):
     pacer = make(state_dir, fake, rate=1.0, burst=60)
     pacer.acquire()
     pacer.throttled()
-    slowed, cut = record(pacer)['rate'], fake.now
-    rates = []
-    while len(rates) < 40 and (not rates or rates[-1] < 1.0):
+    slowed, cut = record(pacer)['share'], fake.now
+    shares = []
+    while len(shares) < 40 and (not shares or shares[-1] < 1.0):
+        fake.now += 1
         pacer.acquire()
         pacer.passed()
-        rates.append(record(pacer)['rate'])
-    assert rates == sorted(rates) and rates[0] > slowed  # climbing, call by call
-    assert rates[-1] == 1.0  # back to the configured pace, not above
-    # RECOVERY seconds of passing calls climb by the whole rate: from 0.7 of it, about 0.3 * RECOVERY
-    assert (1 - _pacer.DECREASE) * _pacer.RECOVERY <= fake.now - cut <= (1 - _pacer.DECREASE) * _pacer.RECOVERY + 3
+        shares.append(record(pacer)['share'])
+    assert shares == sorted(shares) and shares[0] > slowed  # climbing, call by call
+    assert shares[-1] == 1.0  # back to the whole burst, not above
+    # RECOVERY seconds of passing calls climb by the whole burst: from 0.7 of it, about 0.3 * RECOVERY
+    assert (1 - _pacer.DECREASE) * _pacer.RECOVERY - 1 <= fake.now - cut <= (1 - _pacer.DECREASE) * _pacer.RECOVERY + 3
     writes = []
     original = pacer._transact
     pacer._transact = lambda step: writes.append(step) or original(step)
@@ -162,15 +170,16 @@ def test_no_recovery_without_calls_passing(state_dir, fake):
     for dummy in range(10):  # refused, refused again: each a new decrease, none undone
         pacer.acquire()
         pacer.throttled()
-    assert record(pacer)['rate'] == pytest.approx(max(_pacer.FLOOR, _pacer.DECREASE ** 11))
+    assert record(pacer)['share'] == pytest.approx(max(_pacer.FLOOR, _pacer.DECREASE ** 11))
 
 
 def test_a_process_configured_slower_is_not_sped_up_by_the_others(state_dir, fake):
-    fast = make(state_dir, fake, rate=10.0, burst=1)
+    fast = make(state_dir, fake, rate=2.0, burst=2)  # both count in windows of 1 s
     slow = make(state_dir, fake, rate=1.0, burst=1)
     fast.acquire()
-    assert slow.acquire() == pytest.approx(1.0, rel=0.1)  # its own rate refills its turn
-    assert record(slow)['rate'] == 10.0  # the shared pace is not lowered by it
+    assert slow.acquire() >= slow.window  # the one place its window allows is taken
+    assert fast.acquire() == 0.0  # its own burst of 2: one place left beside the slow one's call
+    assert record(slow)['share'] == 1.0  # the shared pace is not lowered by it
 
 
 def test_pacing_off_when_the_rate_is_not_positive(state_dir, fake):
@@ -234,7 +243,7 @@ def test_directory_and_file_are_private_and_hold_no_secret(state_dir, fake):
     with open(pacer.path, encoding='ascii') as handle:
         content = handle.read()
     assert 'LTAI' not in content and 'aliyuncs' not in content
-    assert set(json.loads(content)) == {'v', 'tokens', 'at', 'rate', 'cut', 'raised'}
+    assert set(json.loads(content)) == {'v', 'slots', 'share', 'cuts', 'raised'}
 
 
 def test_a_loose_directory_of_the_user_is_made_private(state_dir, fake):
@@ -297,11 +306,14 @@ def test_a_file_of_another_user_is_not_used(state_dir, fake):
 
 @pytest.mark.parametrize('content', [
     'not json at all',
-    '{"v": 1, "tokens": 3}',
-    '{"v": 1, "tokens": "three", "at": 1, "rate": 1, "cut": 0, "raised": 1}',
-    '{"v": 1, "tokens": NaN, "at": 1, "rate": 1, "cut": 0, "raised": 1}',
-    '{"v": 1, "tokens": 1, "at": 1, "rate": -2, "cut": 0, "raised": 1}',
-    '{"v": 99, "tokens": 1, "at": 1, "rate": 1, "cut": 0, "raised": 1}',
+    '{"v": 2, "share": 1}',
+    '{"v": 2, "share": "one", "cuts": 0, "raised": 1, "slots": []}',
+    '{"v": 2, "share": NaN, "cuts": 0, "raised": 1, "slots": []}',
+    '{"v": 2, "share": -2, "cuts": 0, "raised": 1, "slots": []}',
+    '{"v": 2, "share": 1, "cuts": 0, "raised": 1, "slots": 5}',
+    '{"v": 2, "share": 1, "cuts": 0, "raised": 1, "slots": [[1, "x"]]}',
+    '{"v": 1, "tokens": 1, "at": 1, "rate": 1, "cut": 0, "raised": 1}',
+    '{"v": 99, "share": 1, "cuts": 0, "raised": 1, "slots": []}',
     '[1, 2, 3]',
     '\xff\xfe garbage',
 ])
@@ -367,7 +379,7 @@ def test_a_clock_gone_back_does_not_stall_or_overfill(state_dir, fake):
     pacer.acquire()
     pacer.acquire()
     fake.now -= 3600
-    assert pacer.acquire() == pytest.approx(1.0, rel=0.1)  # one interval, not an hour
+    assert pacer.acquire() == pytest.approx(pacer.window, rel=0.2)  # a window, not an hour
 
 
 def test_without_file_locking_pacing_is_off_with_a_warning(state_dir, fake, monkeypatch):
