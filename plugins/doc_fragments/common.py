@@ -111,7 +111,7 @@ options:
   calls_per_minute:
     description:
       - The API calls a minute that the module processes of this collection on one host share, per access key ID and
-        endpoint: at most that many in any minute. SAE admits 60 API calls a minute per account; pacing makes calls
+        endpoint (at most that many in any minute). SAE admits 60 API calls a minute per account; pacing makes calls
         wait for their turn instead of being refused.
       - If not set, the environment variable E(ALIBABA_CLOUD_SAE_CALLS_PER_MINUTE) is used, else V(60). V(0) turns
         pacing off.
