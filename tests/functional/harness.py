@@ -90,13 +90,9 @@ def credentials_defaults(emulator):
 
 
 def _clean_env(tmp_path):
-    """The environment of a run: no Alibaba Cloud credentials of the machine, HOME in the test's directory and TMPDIR
-    in its tmp/."""
+    """The environment of a run: no Alibaba Cloud credentials of the machine, HOME in the test's directory."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(('ALIBABA_CLOUD_', 'ALICLOUD_'))}
-    # TMPDIR: the pace files of the run's module processes stay in the test's directory.
-    private_tmp = os.path.join(str(tmp_path), 'tmp')
-    os.makedirs(private_tmp, exist_ok=True)
-    env.update({'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'true', 'HOME': str(tmp_path), 'TMPDIR': private_tmp})
+    env.update({'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'true', 'HOME': str(tmp_path)})
     return env
 
 
@@ -104,6 +100,10 @@ def module_env(tmp_path, **extra):
     """The environment of a module process started without ansible-playbook: that of a run, with this
     checkout importable as the collection (tests/conftest.py sets ANSIBLE_COLLECTIONS_PATH), plus `extra`."""
     env = _clean_env(tmp_path)
+    # TMPDIR: the pace files of the module processes in the test's directory (ansible-playbook keeps the machine's:
+    # its sockets need a short path).
+    env['TMPDIR'] = os.path.join(str(tmp_path), 'tmp')
+    os.makedirs(env['TMPDIR'], exist_ok=True)
     collections_path = os.environ['ANSIBLE_COLLECTIONS_PATH'].split(os.pathsep)[0]
     env['PYTHONPATH'] = os.pathsep.join(filter(None, [collections_path, env.get('PYTHONPATH')]))
     env.update(extra)
