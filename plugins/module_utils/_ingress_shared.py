@@ -160,8 +160,8 @@ class SharedRules:
                 return result
             if write < self.rounds:
                 self.acts.warn('Ingress %s: an update by another writer dropped rules of this task (%s); merged and '
-                               'written again (update %d of at most %d).' % (ingress_id, rules_text(lost), write + 1,
-                                                                            self.rounds))
+                               'written again (update %d of at most %d).'
+                               % (ingress_id, rules_text(lost), write + 1, self.rounds))
         raise InputError(lost_message(ingress_id, self.rounds, lost), changed=True, ingress=result_from_live(live))
 
     def read(self, ingress_id):
@@ -176,8 +176,8 @@ class SharedRules:
             live = self.read(ingress_id)
         except SaeApiError as err:
             self.acts.warn('Ingress %s was updated; the read-back that checks that no other writer dropped the rules '
-                           'of this task failed (%s: %s): check with sae_ingress_info.' % (ingress_id, err.code,
-                                                                                          err.message))
+                           'of this task failed (%s: %s): check with sae_ingress_info.'
+                           % (ingress_id, err.code, err.message))
             return None
         if live is None:
             raise self.gone(ingress_id, result)
