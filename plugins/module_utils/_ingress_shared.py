@@ -29,6 +29,7 @@ import time
 from ansible_collections.alibabacloud.sae.plugins.module_utils._errors import InputError
 from ansible_collections.alibabacloud.sae.plugins.module_utils._host_state import default_state_dir, file_name, held_lock
 from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape import is_absent, result_from_live, rule_key
+from ansible_collections.alibabacloud.sae.plugins.module_utils._resource import ApiFailure
 from ansible_collections.alibabacloud.sae.plugins.module_utils._sae_api import SaeApiError
 
 LOCK_WAIT = 60.0  # seconds a task waits for the other tasks of the host to finish their turn on the ingress
@@ -86,6 +87,14 @@ def lost_message(ingress_id, rounds, lost):
             % (ingress_id, rounds, rules_text(lost)))
 
 
+def after_a_write(exc):
+    """A failure of a task that has updated the ingress already: the task changed it all the same."""
+    if isinstance(exc, SaeApiError):
+        exc = ApiFailure(exc)
+    exc.result['changed'] = True
+    return exc
+
+
 def joined(first, latest):
     """The result of a task that wrote more than once: the latest write's, with the ingress before the first."""
     if first is None:
@@ -97,7 +106,8 @@ def joined(first, latest):
 def turn(key, since, timeout=LOCK_WAIT, state_dir=None):
     """The host's lock of ``key`` for the ``with`` block: yields ``(lock, stale)``. ``stale``: another process held the
     lock first, or took it after ``since`` (``time.time()`` seconds: when this task began to read), so that what the
-    task read before may be stale. A false lock carries its ``reason``."""
+    task read before may be stale. A false lock (not to be had: the caller goes on without it) carries its
+    ``reason``."""
     try:
         path = os.path.join(state_dir or default_state_dir(), file_name(key, '.lock'))
         taken = os.stat(path, follow_symlinks=False).st_mtime >= since  # each take touches the file
@@ -108,7 +118,7 @@ def turn(key, since, timeout=LOCK_WAIT, state_dir=None):
             yield lock, taken
             return
     with held_lock(key, timeout=timeout, state_dir=state_dir) as lock:
-        yield lock, bool(lock)
+        yield lock, bool(lock) or taken
 
 
 class SharedRules:
@@ -133,16 +143,11 @@ class SharedRules:
         """The result of bringing ``live`` to the task, as ``acts.update`` does, in turns and checked by read-backs;
         None when the ingress is gone before the first write."""
         ingress_id, result, lost = live['id'], None, []
-        key = lock_key(self.endpoint, task.namespace_id, ingress_id)
         for write in range(1, self.rounds + 1):
-            with turn(key, self.read_at, self.lock_wait, self.state_dir) as (lock, stale):
-                if not lock and write == 1:
-                    self.acts.warn('Ingress %s: this task merges its rules (purge_rules: false) without the lock by '
-                                   'which the tasks of this host take turns on an ingress (%s); the read-back after its '
-                                   'update still checks its rules.' % (ingress_id, lock.reason))
-                if stale:  # another task of this host took its turn since this one read: read again
-                    live, full = self.read(ingress_id), True
-                outcome, sent_rules = self.acts.update(task, live, rows, full) if live else (None, False)
+            try:
+                live, outcome, sent_rules = self.turn(task, live, rows, full, write)
+            except (InputError, ApiFailure, SaeApiError) as exc:
+                raise exc if result is None else after_a_write(exc)
             if outcome is None:
                 if result is None:
                     return None
@@ -163,6 +168,21 @@ class SharedRules:
                                'written again (update %d of at most %d).'
                                % (ingress_id, rules_text(lost), write + 1, self.rounds))
         raise InputError(lost_message(ingress_id, self.rounds, lost), changed=True, ingress=result_from_live(live))
+
+    def turn(self, task, live, rows, full, write):
+        """One read-merge-write cycle in the host's turn: ``(live, outcome, sent_rules)``, ``live`` as read again when
+        another task of the host took its turn since this one read (None: gone), then acts.update's answer."""
+        with turn(lock_key(self.endpoint, task.namespace_id, live['id']), self.read_at, self.lock_wait,
+                  self.state_dir) as (lock, stale):
+            if not lock and write == 1:
+                self.acts.warn('Ingress %s: this task merges its rules (purge_rules: false) without the lock by which '
+                               'the tasks of this host take turns on an ingress (%s); the read-back after its update '
+                               'still checks its rules.' % (live['id'], lock.reason))
+            if stale:
+                live, full = self.read(live['id']), True
+            if live is None:
+                return None, None, False
+            return (live,) + tuple(self.acts.update(task, live, rows, full))
 
     def read(self, ingress_id):
         self.read_at = time.time()

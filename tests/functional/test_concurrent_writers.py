@@ -178,3 +178,16 @@ def test_a_merge_reads_back_once_and_a_no_op_reads_nothing(run_tasks, emulator):
     assert harness.operations(emulator) == ['ListIngresses', 'ListIngresses', 'UpdateIngress', 'DescribeIngress',
                                             'ListIngresses']
     assert check['ingress'] == changed['ingress']
+
+
+def test_an_entry_of_sae_ingresses_that_merges_rules_reads_its_update_back(run_tasks, emulator):
+    """The read-back is a DescribeIngress of its own, never the answer the task's plan read before the write."""
+    ingress_id = seed(emulator)
+    emulator.clear_log()
+    entry = dict(merge([team(0)]), enable_gzip=True)  # not in a ListIngresses row: the plan describes the ingress
+    del entry['namespace_id']
+    result = run_tasks(task({'namespace_id': NS, 'ingresses': [entry]}, module='alibabacloud.sae.sae_ingresses'),
+                       env={'_SAE_READBACK_DELAY': '0'}).result
+    assert result['changed'] and not result['failed'], result
+    assert harness.operations(emulator) == ['ListIngresses', 'DescribeIngress', 'UpdateIngress', 'DescribeIngress']
+    assert sorted(live_rules(emulator, ingress_id)) == sorted(BASE + [('team0.example.com', '/')])

@@ -25,7 +25,7 @@ ALLOWED = {
                                           '_ingress_plan', '_ingress_shape', '_ingress_validate', '_resource'},
     'module_utils/_ingress_converge.py': {'_errors', '_ingress_lookup', '_ingress_plan', '_ingress_shape',
                                           '_ingress_shared', '_ingress_validate', '_resource', '_sae_api'},
-    'module_utils/_ingress_shared.py': {'_errors', '_host_state', '_ingress_shape', '_sae_api'},
+    'module_utils/_ingress_shared.py': {'_errors', '_host_state', '_ingress_shape', '_resource', '_sae_api'},
     'module_utils/_ingress_lookup.py': {'_errors', '_ingress_shape', '_ingress_values'},
     'module_utils/_ingresses_resource.py': {'_application_names', '_errors', '_ingress_converge', '_ingress_lookup',
                                             '_ingress_resource', '_ingress_shape', '_ingresses_plan', '_resource',

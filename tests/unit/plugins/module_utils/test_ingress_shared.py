@@ -154,11 +154,15 @@ def test_a_turn_without_a_usable_lock_goes_on_with_its_reason(tmp_path):
         assert 'symbolic link' in lock.reason
 
 
-def test_a_lock_held_too_long_is_given_up(tmp_path):
+@pytest.mark.parametrize('taken_since_the_read', [False, True])
+def test_a_lock_held_too_long_is_given_up(tmp_path, taken_since_the_read):
+    since = time.time()
     with held_lock(KEY, state_dir=str(tmp_path)):
-        with shared.turn(KEY, time.time(), timeout=0.05, state_dir=str(tmp_path)) as (lock, stale):
-            assert not lock and not stale
-            assert 'stayed locked' in lock.reason
+        since = since if taken_since_the_read else time.time() + 1
+        with shared.turn(KEY, since, timeout=0.05, state_dir=str(tmp_path)) as (lock, stale):
+            assert not lock and 'stayed locked' in lock.reason
+            # the task goes on without the lock; it reads again when the holder took the lock after its read
+            assert stale is taken_since_the_read
 
 
 # -- the rounds -------------------------------------------------------------------------------------------------------
@@ -335,3 +339,32 @@ def test_a_lock_that_cannot_be_taken_is_warned_about_once(tmp_path):
     assert [call[0] for call in acts.calls] == ['update', 'read', 'update', 'read']
     assert acts.warnings[0].startswith('Ingress 42: this task merges its rules (purge_rules: false) without the lock')
     assert len([w for w in acts.warnings if 'without the lock' in w]) == 1
+
+
+@pytest.mark.parametrize('failure', [
+    InputError('With purge_rules: false the ingress would hold 41 rules'),
+    SaeApiError('Exceed.IngressRule', 'too many rules', operation='UpdateIngress'),
+])
+def test_a_failure_after_a_first_write_reports_the_change(tmp_path, failure):
+    acts = FakeActs([OTHER])
+    update = acts.update
+
+    def failing(*args):
+        if acts.calls:
+            acts.calls.append(('update failed',))
+            raise failure
+        return update(*args)
+
+    acts.update = failing
+    runner, dummy = rounds(acts, tmp_path)
+    with pytest.raises(Exception) as caught:
+        runner.converge(ADD, BASE, None)
+    assert caught.value.result['changed'] is True
+    if isinstance(failure, SaeApiError):
+        assert caught.value.err is failure  # an ApiFailure around it, reported as the service's error
+    # the same failure at the first write changed nothing
+    acts = FakeActs()
+    acts.update = lambda *args: (_ for _ in ()).throw(failure)
+    runner, dummy = rounds(acts, tmp_path)
+    with pytest.raises(type(failure)):
+        runner.converge(ADD, BASE, None)
