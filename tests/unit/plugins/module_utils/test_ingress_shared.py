@@ -364,7 +364,11 @@ def test_a_failure_after_a_first_write_reports_the_change(tmp_path, failure):
         assert caught.value.err is failure  # an ApiFailure around it, reported as the service's error
     # the same failure at the first write changed nothing
     acts = FakeActs()
-    acts.update = lambda *args: (_ for _ in ()).throw(failure)
+
+    def fails(*args):
+        raise failure
+
+    acts.update = fails
     runner, dummy = rounds(acts, tmp_path)
     with pytest.raises(type(failure)):
         runner.converge(ADD, BASE, None)
