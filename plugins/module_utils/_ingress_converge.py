@@ -40,6 +40,7 @@ from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_plan imp
     update_params,
     with_applications,
 )
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shared import SharedRules, merges_rules
 from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape import (
     is_absent,
     missing_from_live,
@@ -179,8 +180,8 @@ class IngressActs:
         self.names = names
 
     def describe(self, ingress_id):
-        data = self.api.describe_ingress(ingress_id)
-        return normalize_live(data) if data else None
+        """The ingress as DescribeIngress gives it (a module acting on many may answer from what it read before)."""
+        return self.read_back(ingress_id)
 
     def with_ids(self, wanted, pairs=()):
         """``wanted`` with the app_id of every rule named by app_name (one ListApplications read, when one is).
@@ -218,8 +219,22 @@ class IngressActs:
 
     def converge(self, task, live, rows, full=False):
         """The result of bringing ``live`` to the task, or None when the ingress is gone (a row whose DescribeIngress
-        finds nothing). A value the service does not report is never compared: it travels with an update made for
-        another option, and never causes one."""
+        finds nothing). A task that merges its rules into the live ones (purge_rules: false) takes turns with the
+        other tasks of the host and reads its write back (``_ingress_shared``); in check mode it only predicts."""
+        if self.check_mode or not merges_rules(task):
+            return self.update(task, live, rows, full)[0]
+        return SharedRules(self, getattr(getattr(self.api, 'http', None), 'endpoint', None)).converge(
+            task, live, rows, full)
+
+    def read_back(self, ingress_id):
+        """The ingress as DescribeIngress answers now (None: gone), never an answer read before."""
+        data = self.api.describe_ingress(ingress_id)
+        return normalize_live(data) if data else None
+
+    def update(self, task, live, rows, full=False):
+        """``(result, sent_rules)``: the result of bringing ``live`` to the task (None when the ingress is gone) and
+        whether its UpdateIngress carried the rule list. A value the service does not report is never compared: it
+        travels with an update made for another option, and never causes one."""
         conflicts = immutable_conflicts(live, task.wanted)
         if conflicts:
             raise InputError(immutable_message(conflicts), ingress=result_from_live(live))
@@ -228,7 +243,7 @@ class IngressActs:
         if unreported and not full:
             live = self.describe(live['id'])
             if live is None:
-                return None
+                return None, False
             unreported = missing_from_live(live, task.wanted)
         if unreported:
             self.warn(unreported_warning(live.get('id'), unreported))
@@ -245,7 +260,7 @@ class IngressActs:
             desired = self.with_ids(desired, [pair for pair in app_pairs(task.wanted) if pair[1] not in known])
             changes = compute_changes(live, dict((k, v) for k, v in desired.items() if k not in unreported))
         if not changes:
-            return dict(changed=False, ingress=result_from_live(live))
+            return dict(changed=False, ingress=result_from_live(live)), False
         changes.update((option, desired[option]) for option in unreported if option in desired)
         check_update(self.api, task, live, changes, rows)
         if not self.check_mode:
@@ -254,7 +269,7 @@ class IngressActs:
                 self.api.update_ingress(live['id'], params)
             except SaeApiError as err:
                 raise write_failure(err, params, rows, live.get('slb_id'), task.wanted.get('listener_port'), task.wanted)
-        return changed_result(live, predict(live, changes))
+        return changed_result(live, predict(live, changes)), 'rules' in changes
 
     def create(self, task, rows, gone=None):
         """The result of creating the task's ingress (``gone``: the id of the ingress found, then missing, in its

@@ -280,6 +280,9 @@ notes:
     one C(DescribeIngress) call). Use O(ingress_id) or M(alibabacloud.sae.sae_ingress_info) with O(ingress_id) for all of them.
   - Two tasks that create the same ingress at the same moment on the same O(slb_id) and O(listener_port) end with
     one ingress. Without O(slb_id) (an ALB created by SAE) the service has nothing to detect the race with.
+  - Tasks with O(purge_rules=false) that merge rules into one ingress at the same moment take turns on one host and
+    read their update back (one more C(DescribeIngress)), writing again when another writer dropped their rules; see
+    R(writers at the same moment, ansible_collections.alibabacloud.sae.docsite.idempotency.concurrent_writers).
 seealso:
   - module: alibabacloud.sae.sae_ingress_info
   - name: Idempotency guide
