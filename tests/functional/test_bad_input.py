@@ -207,7 +207,7 @@ SHARDS = {
 # Per shard, as docs/reliability.md states them: (refused before any call, refused after reads or by the
 # service, succeeded), out of EXAMPLES_PER_SHARD.
 FIGURES = {
-    'types': (47, 1, 2),
+    'types': (44, 0, 6),
     'ranges': (42, 1, 7),
     'structures': (37, 3, 10),
 }
