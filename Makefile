@@ -14,7 +14,7 @@
 #   make test-variants the pytest integration suite under each emulator variant (tests/sae_emulator/FIDELITY.md)
 #   make bench  the performance benchmarks (docs/performance.md)
 #   make bench-files   only the table of the collection's files in docs/performance.md (after a change to plugins/)
-#   make bench-load    200 ingresses under flow control and an outage (docs/performance.md, docs/reliability.md)
+#   make bench-load    fleets under the account-wide flow control, paced, and an outage (docs/performance.md, docs/reliability.md)
 
 # The controller Python of .venv: the newest of 3.13 and 3.12 (on the PATH or in pyenv), with ansible-core 2.21, the
 # newest final release (2.22, a release candidate for now, gets the smoke run); without one, Python 3.11 with

@@ -1,361 +1,471 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""`make bench-load`: a fleet of 200 ingresses under flow control and an outage; writes its figures into
-docs/performance.md and docs/reliability.md (section "Fleet under flow control and outages").
+"""`make bench-load`: fleets of ingresses under SAE's account-wide flow control and an outage, paced by the
+collection; writes its figures into docs/performance.md and docs/reliability.md (section "Fleet under flow control
+and outages").
 
-200 sae_ingress tasks, each converging its own CLB ingress by name, 100 in each namespace of the emulator, with
-the module's defaults (retries unset, retry_timeout 60), run two ways, each with `forks: 20` and `forks: 50`:
+The emulator's account-wide limit (tests/sae_emulator/flow_control.py, a sliding window: the variant `flow_window`
+at its default) refuses calls with Throttling.User beyond it, under each reading of variant `refused_calls_count`
+(`no`: a refused call does not use the quota; `yes`: it does). Two scales:
 
-- direct: the module processes without ansible-playbook, N at a time as `forks: N` runs them, started by the
-  integration harness (tests/functional/harness.py run_fleet: forked from processes that have imported
-  ansible-core and requests), so that the fleet offers far more requests than the limit on any machine. Create,
-  no-op and change under flow control that admits 10 requests a second per operation (bursts of 10, on the real
-  clock) and answers Throttling.User above it, and a create under the same limit during which the emulator is
-  paused (the port refuses connections, open ones are closed) for 10 seconds once 40 tasks (a fifth) have
-  finished.
-- ansible-playbook: the same tasks as a play over 200 hosts (``ansible_connection=local``). Create, no-op and
-  change without a limit (what a task costs through ansible-playbook), then under each of `--limits` (none by
-  default), then a create with the same outage (under the last limit, if any).
+- real: 60 ingresses at SAE's documented limit, 60 calls a minute (a window of 60 calls in 60 s), the modules at
+  their default pace (`calls_per_minute` unset: 60);
+- scaled: 200 ingresses at 600 calls a minute, the same ratios in a tenth of the time (a window of 60 calls in 6 s),
+  the modules at `calls_per_minute: 600`.
 
-`--only direct` or `--only ansible-playbook` measures one part and keeps the other's figures in the docs.
-Everything runs on 127.0.0.1; every wait is bounded.
+At each scale and under each reading:
+
+- sae_ingress: one task per ingress (the emulator's two namespaces, half each), as module processes without
+  ansible-playbook, `forks` at a time (20, then 50; tests/functional/harness.py run_tasks, forked from a process that
+  has imported ansible-core and requests). Create; the same tasks again by name (nothing to do); again by
+  ingress_id; a change of every ingress; then, on a fresh emulator, a create during which the emulator is paused for
+  10 s (the port refuses connections, open ones are cut) once a fifth of the tasks have finished.
+- sae_ingresses: the same ingresses (in one namespace) as one task: create, by name, by id, every one changed, one
+  changed, and the create with the outage (once a fifth of the ingresses exist).
+
+Each run starts with an empty window at the emulator and a fresh pace file (its own TMPDIR): as after a quiet
+minute. Per run: failed tasks (entries for sae_ingresses), duplicates, useful calls (answered without a refusal),
+refused answers, wall time, and the floor: the least time in which the window admits the useful calls (see
+`floor_seconds`), with the wall time as a ratio of it.
+
+Streams that wait on the real-time limit (the real scale) run side by side, each against its own emulator (its own
+account and pace file); the scaled streams, which keep the machine busy, one after the other. Everything runs on
+127.0.0.1; every wait is bounded.
+
+The figures measured before the account-wide limit and the shared pace (a per-operation limit of 10 requests a
+second, no pacing; and through ansible-playbook) stay in the docs beside the new ones, unchanged.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
+import concurrent.futures
 import datetime
 import json
+import math
 import os
 import pathlib
-import subprocess
 import sys
 import tempfile
 import threading
 import time
+import traceback
 
 # pylint: disable=wrong-import-position,import-error
 from bench_paths import ROOT  # noqa: E402  (first: the paths and the collection)
 
 import sae_emulator  # noqa: E402
 from sae_emulator import inventory as inv  # noqa: E402
-from sae_emulator.errors import THROTTLING_USER  # noqa: E402
-import bench_playbooks  # noqa: E402
 import harness  # noqa: E402
 # pylint: enable=wrong-import-position,import-error
 
 HEADING = '## Fleet under flow control and outages'
 DOCS = (os.path.join(ROOT, 'docs', 'performance.md'), os.path.join(ROOT, 'docs', 'reliability.md'))
-FLEET = 200
+TITLE = '### Under the account-wide limit, paced'
+BEFORE_TITLE = '### Before the account-wide limit and the shared pace'
+# The subsections the earlier version of this benchmark wrote: kept, under BEFORE_TITLE, as they are.
+OLD_TITLES = ('### Module processes, forks at a time, without ansible-playbook', '### Through ansible-playbook')
+
+SINGLE, BATCH = 'sae_ingress', 'sae_ingresses'
+MODULES = (SINGLE, BATCH)
+READINGS = ('no', 'yes')  # variant refused_calls_count: whether a refused call uses the quota
+FLOW_WINDOW = 'sliding'  # variant flow_window: its default
 FORKS = (20, 50)
-RATE_LIMIT = '10/10'
 OUTAGE_SECONDS = 10.0
-RETRY_TIMEOUT = 60  # the module's default
-CALLS_PER_TASK = 3  # 2 pages of ListIngresses and a write (a no-op: 2 pages)
-PLAYBOOK_TIMEOUT = 1200
+OUTAGE_WAIT = 1200  # seconds the outage waits at most for its moment
+REFUSED_TARGET = 0.05  # refused answers under 5 % of the calls sent
+FLOOR_TARGET = 1.3  # wall time within 1.3x the floor
+BATCH_NOOP_CALLS, BATCH_ONE_CHANGE_CALLS = 4, 5  # sae_ingresses over 200: a no-op, one change
+
+CREATE, BY_NAME, BY_ID, CHANGE, ONE_CHANGE, OUTAGE = (
+    'create', 're-run by name', 're-run by id', 'change', 'one change', 'create + %d s outage' % OUTAGE_SECONDS)
+SINGLE_RUNS = (CREATE, BY_NAME, BY_ID, CHANGE, OUTAGE)
+BATCH_RUNS = (CREATE, BY_NAME, BY_ID, CHANGE, ONE_CHANGE, OUTAGE)
+
 NAMESPACES = (
     (inv.NAMESPACE_ID, inv.CLB_INTERNET_ID, inv.APP_WEB_ID),
     (inv.OTHER_NAMESPACE_ID, inv.CLB_INTRANET_ID, inv.APP_STAGING_ID),
 )
-HOST_VARS = ('ingress_name', 'ingress_port', 'namespace', 'slb', 'app')
-TASK = 'converge'
-RUNS = (('create', 60), ('no-op', 60), ('change', 30))  # each run's request_timeout: the change sets 30
-DIRECT, PLAYBOOK = 'direct', 'ansible-playbook'
-PARTS = (DIRECT, PLAYBOOK)
-TITLES = {DIRECT: '### Module processes, forks at a time, without ansible-playbook',
-          PLAYBOOK: '### Through ansible-playbook'}
 
 
-def outage_after():
-    """The outage starts once this many tasks have finished: a fifth of the fleet (40 of 200)."""
-    return max(1, FLEET // 5)
+class Scale:
+    """A fleet size and a limit: `calls` admitted in any `window` seconds; the modules' `calls_per_minute` (None: the
+    module's default, 60)."""
+
+    def __init__(self, name, fleet, calls, window, calls_per_minute, title):
+        self.name = name
+        self.fleet = fleet
+        self.calls = calls
+        self.window = window
+        self.calls_per_minute = calls_per_minute
+        self.title = title
+
+    @property
+    def rate(self):
+        """Calls a second the limit admits on average."""
+        return self.calls / self.window
+
+    @property
+    def per_minute(self):
+        return self.rate * 60
+
+    def pace(self):
+        return self.calls_per_minute or 60
+
+
+SCALES = {
+    'real': Scale('real', 60, 60, 60.0, None, '60 ingresses at 60 calls a minute (SAE\'s limit)'),
+    'scaled': Scale('scaled', 200, 60, 6.0, 600, '200 ingresses at 600 calls a minute (60 calls in 6 s)'),
+}
 
 
 def step(message):
     print('[bench-load %s] %s' % (time.strftime('%H:%M:%S'), message), flush=True)
 
 
-def hosts():
-    """Each host's variables: its ingress's name and port, its namespace, CLB and application."""
-    for index in range(FLEET):
-        namespace, slb_id, app_id = NAMESPACES[index % len(NAMESPACES)]
-        yield {'ingress_name': 'fleet-%03d' % index, 'ingress_port': 30000 + index, 'namespace': namespace,
-               'slb': slb_id, 'app': app_id}
+# -- the fleet ---------------------------------------------------------------------------------------------------------
 
-
-def fleet_args(ingress_name, ingress_port, namespace, slb, app, request_timeout):
-    """A host's sae_ingress arguments: given its variables (direct runs) or templates of them (the play)."""
+def ingress_args(index, namespace, slb_id, app_id, request_timeout=60):
+    """The options (namespace_id aside) of the ingress `index` of a fleet."""
+    name = 'fleet-%03d' % index
     return {
-        'namespace_id': namespace, 'name': ingress_name, 'slb_id': slb, 'listener_port': ingress_port,
+        'namespace_id': namespace, 'name': name, 'slb_id': slb_id, 'listener_port': 30000 + index,
         'listener_protocol': 'HTTP', 'request_timeout': request_timeout,
-        'default_rule': {'app_id': app, 'container_port': 8080},
-        'rules': [{'domain': '%s.example.com' % ingress_name, 'path': '/', 'app_id': app, 'container_port': 8080}],
+        'default_rule': {'app_id': app_id, 'container_port': 8080},
+        'rules': [{'domain': '%s.example.com' % name, 'path': '/', 'app_id': app_id, 'container_port': 8080}],
     }
 
 
-def write_inventory(workdir):
-    lines = ['[fleet]']
-    for index, host in enumerate(hosts()):
-        lines.append('f%03d %s' % (index, ' '.join('%s=%s' % (key, host[key]) for key in HOST_VARS)))
-    lines += ['', '[fleet:vars]', 'ansible_connection=local', 'ansible_python_interpreter=%s' % sys.executable]
-    path = os.path.join(workdir, 'fleet-hosts.ini')
-    with open(path, 'w', encoding='utf-8') as handle:
-        handle.write('\n'.join(lines) + '\n')
-    return path
+def single_fleet(size, request_timeout=60, ids=None):
+    """The sae_ingress tasks' arguments: ingress `index` in namespace index % 2; with `ids`, each by its ingress_id."""
+    fleet = []
+    for index in range(size):
+        args = ingress_args(index, *NAMESPACES[index % len(NAMESPACES)], request_timeout=request_timeout)
+        if ids is not None:
+            args['ingress_id'] = ids[index]
+        fleet.append(args)
+    return fleet
 
 
-def fleet_play(emulator, request_timeout):
-    args = fleet_args(request_timeout=request_timeout, **{key: '{{ %s }}' % key for key in HOST_VARS})
-    return {'name': 'fleet', 'hosts': 'fleet', 'gather_facts': False,
-            'module_defaults': bench_playbooks.module_defaults(emulator),
-            'tasks': [{'name': TASK, 'alibabacloud.sae.sae_ingress': args}]}
+def batch_args(size, request_timeout=60, ids=None, changed=None):
+    """The sae_ingresses task's arguments: the same ingresses in the first namespace; `changed`: (index, timeout)."""
+    namespace, slb_id, app_id = NAMESPACES[0]
+    entries = []
+    for index in range(size):
+        timeout = changed[1] if changed is not None and changed[0] == index else request_timeout
+        entry = ingress_args(index, namespace, slb_id, app_id, request_timeout=timeout)
+        del entry['namespace_id']
+        if ids is not None:
+            entry['ingress_id'] = ids[index]
+        entries.append(entry)
+    return {'namespace_id': namespace, 'ingresses': entries}
 
 
-def _start(emulator, outage, ended, running):
-    """A fresh request log and counts; with `outage`, the thread that pauses the emulator; the start time."""
-    emulator.clear_log()
-    emulator.flow_control.reset_counts()
-    window = []
-    thread = None
+# -- one run -----------------------------------------------------------------------------------------------------------
+
+def floor_seconds(useful, calls, window, outage=0.0):
+    """The least time in which a sliding window of `calls` calls per `window` seconds, empty at the start, admits
+    `useful` calls: the first `calls` at once, each further `calls` one window later, so window x
+    ceil((useful - calls) / calls). An outage longer than the window adds what exceeds the window: while the service
+    cannot be reached, no client can bank more than one window of calls."""
+    extra = max(0, useful - calls)
+    floor = window * math.ceil(extra / float(calls))
     if outage:
-        thread = threading.Thread(target=_outage, args=(emulator, ended, running, window), daemon=True)
-        thread.start()
-    return thread, window, time.perf_counter()
+        floor += max(0.0, outage - window)
+    return floor
 
 
-def _outage(emulator, ended, running, window):
-    """Pause the emulator for OUTAGE_SECONDS once `ended()` tasks reach outage_after(), while `running()`."""
-    deadline = time.monotonic() + PLAYBOOK_TIMEOUT
-    while time.monotonic() < deadline and running() and ended() < outage_after():
-        time.sleep(0.2)
-    if not running():
+class Progress:
+    """How far a run is: tasks ended (sae_ingress) or ingresses created (sae_ingresses)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.ended = 0
+        self.running = True
+
+
+def _outage(emulator, progress, threshold, count, window):
+    """Pause the emulator for OUTAGE_SECONDS once `count()` reaches `threshold`, while the run goes on."""
+    deadline = time.monotonic() + OUTAGE_WAIT
+    while time.monotonic() < deadline and progress.running and count() < threshold:
+        time.sleep(0.1)
+    if not progress.running:
         return
-    window.append({'after_tasks': ended(), 'seconds': OUTAGE_SECONDS})
+    window.append({'after': count(), 'at': time.monotonic()})
     harness.outage(emulator, OUTAGE_SECONDS)
 
 
-def _figures(emulator, outcomes, started, outage):
-    """A run's figures: `outcomes` (failed, changed) a task, the emulator's request log and ingresses."""
+def module_defaults(emulator, scale):
+    """What a play's module_defaults would give every task: the endpoint, the access key and, where the scale needs
+    it, calls_per_minute; the module's defaults otherwise (retries unset, retry_timeout 60)."""
+    defaults = {
+        'endpoint': emulator.url,
+        'access_key_id': sae_emulator.DEFAULT_ACCESS_KEY_ID,
+        'access_key_secret': sae_emulator.DEFAULT_ACCESS_KEY_SECRET,
+    }
+    if scale.calls_per_minute is not None:
+        defaults['calls_per_minute'] = scale.calls_per_minute
+    return defaults
+
+
+def run_fleet(directory, tasks, forks, defaults, tmpdir, progress):
+    """Each task (a harness.task) as its own module process, `forks` at a time (a task starts as soon as one ends), all
+    with TMPDIR `tmpdir` (one pace file for the run); the results in order."""
+
+    def one(index):
+        task_dir = directory / ('task-%03d' % index)
+        task_dir.mkdir()
+        result = harness.run_tasks(task_dir, [tasks[index]], defaults=defaults, env={'TMPDIR': str(tmpdir)},
+                                   name='task').result
+        with progress.lock:
+            progress.ended += 1
+        return result
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=forks) as pool:
+        return list(pool.map(one, range(len(tasks))))
+
+
+def measure_run(workdir, emulator, scale, module, label, tasks, forks=None, outage=False, expected_changed=0):
+    """One run: the window emptied, a fresh pace file, `tasks` run `forks` at a time (one task for sae_ingresses);
+    its figures and results."""
+    directory = pathlib.Path(workdir) / ('%s-%s' % (module, ''.join(c if c.isalnum() else '-' for c in label)))
+    directory.mkdir(parents=True)
+    tmpdir = directory / 'tmp'
+    tmpdir.mkdir()
+    emulator.flow_control.set_account(scale.calls, scale.window)  # an empty window, as after a quiet minute
+    emulator.clear_log()
+    emulator.flow_control.reset_counts()
+    progress = Progress()
+    window, thread = [], None
+    fleet = scale.fleet
+    if outage:
+        def count():
+            return progress.ended if module == SINGLE else len(emulator.ingresses)
+
+        thread = threading.Thread(target=_outage, args=(emulator, progress, max(1, fleet // 5), count, window),
+                                  daemon=True)
+        thread.start()
+    defaults = module_defaults(emulator, scale)
+    started = time.perf_counter()
+    try:
+        results = run_fleet(directory, tasks, forks or 1, defaults, tmpdir, progress)
+    finally:
+        progress.running = False
     wall = time.perf_counter() - started
-    thread, window = outage
     if thread is not None:
         thread.join(OUTAGE_SECONDS + 30)
     if emulator.paused:
         emulator.resume()
+    figures = _figures(emulator, scale, module, label, results, wall, window)
+    figures.update(forks=forks, expected_changed=expected_changed, load=os.getloadavg()[0], pace=_pace_rates(tmpdir))
+    return figures, results
+
+
+def _pace_rates(tmpdir):
+    """The shared fill rate (calls a minute) the run's pace files were left at: below calls_per_minute when
+    throttling slowed it and it had not recovered yet."""
+    rates = []
+    for path in sorted(pathlib.Path(tmpdir).glob('*/*.pace')):
+        try:
+            rates.append(round(json.loads(path.read_text(encoding='ascii'))['rate'] * 60, 1))
+        except (OSError, ValueError, KeyError):
+            continue
+    return rates
+
+
+def _figures(emulator, scale, module, label, results, wall, window):
     log = emulator.log
-    ops = {}
-    for entry in log:
-        ops[entry['operation']] = ops.get(entry['operation'], 0) + 1
-    throttled = sum(1 for entry in log if entry['code'] == THROTTLING_USER)
-    names = {}
-    for record in emulator.ingresses.values():
-        names[record['Description']] = names.get(record['Description'], 0) + 1
+    start = log[0]['time'] if log else 0.0
+    refused = [entry for entry in log if entry.get('flow_control')]
+    useful = [entry for entry in log if not entry.get('flow_control')]
+    ops = collections.Counter(entry['operation'] for entry in useful)
+    names = collections.Counter(record['Description'] for record in emulator.ingresses.values())
+    if module == SINGLE:
+        outcomes = [(r['failed'], r['changed']) for r in results]
+        failures = [json.dumps({'msg': r.get('msg'), 'error': r.get('error')}) for r in results if r['failed']]
+    else:
+        result = results[0]
+        items = result.get('ingresses') or []
+        outcomes = [(bool(item.get('error')), item.get('changed')) for item in items]
+        if result['failed'] and not any(failed for failed, _changed in outcomes):
+            outcomes.append((True, False))  # the task failed before its entries
+        failures = [json.dumps({'msg': result.get('msg'), 'error': result.get('error')})] if result['failed'] else []
     return {
-        'tasks': len(outcomes), 'failed': sum(1 for failed, _changed in outcomes if failed),
-        'changed': sum(1 for _failed, changed in outcomes if changed), 'calls': len(log), 'ops': ops,
-        'throttled': throttled, 'retried': throttled + sum(1 for entry in log if (entry['status'] or 0) >= 500),
-        'wall': wall, 'ingresses': len(emulator.ingresses),
+        'scale': scale.name, 'reading': emulator.flow_control.refused_calls_count, 'module': module, 'label': label,
+        'tasks': len(results), 'entries': len(outcomes), 'failed': sum(1 for failed, _changed in outcomes if failed),
+        'changed': sum(1 for _failed, changed in outcomes if changed), 'ingresses': len(emulator.ingresses),
         'duplicates': sum(count - 1 for count in names.values() if count > 1),
-        'outage': window[0] if window else None, 'load': os.getloadavg()[0], 'peak': _peak(log),
+        'sent': len(log), 'useful': len(useful), 'refused': len(refused),
+        'account_refused': emulator.flow_control.account_throttled, 'ops': dict(ops),
+        'wall': wall, 'outage': window[0]['after'] if window else None,
+        'floor': floor_seconds(len(useful), scale.calls, scale.window, OUTAGE_SECONDS if window else 0.0),
+        'failures': failures[:5],
+        # seconds after the run's first call at which the refusals came (the emulator's clock)
+        'refused_at': [round(entry['time'] - start, 1) for entry in refused],
     }
 
 
-def _peak(log, window=1.0):
-    """The most requests of one operation the emulator received within `window` seconds, refused ones included."""
-    times = {}
-    for entry in log:
-        times.setdefault(entry['operation'], []).append(entry['time'])
-    peak = 0
-    for arrivals in times.values():
-        arrivals.sort()
-        first = 0
-        for last, arrival in enumerate(arrivals):
-            while arrival - arrivals[first] >= window:
-                first += 1
-            peak = max(peak, last - first + 1)
-    return peak
+# -- the streams -------------------------------------------------------------------------------------------------------
+
+def _emulator(reading):
+    return sae_emulator.Emulator(variants=harness.variants_with(
+        refused_calls_count=reading, flow_window=FLOW_WINDOW, **harness.PAGING_WITH_TOTAL))
 
 
-def run_fleet(workdir, name, emulator, inventory_file, forks, request_timeout, outage=False):
-    """One ansible-playbook run of the fleet; its figures from the callback's records and the emulator's log."""
-    playbook = os.path.join(workdir, name + '.yml')
-    record = os.path.join(workdir, name + '.jsonl')
-    with open(playbook, 'w', encoding='utf-8') as handle:
-        json.dump([fleet_play(emulator, request_timeout)], handle, indent=1)
-    if os.path.exists(record):
-        os.unlink(record)
-    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory_file, '-f', str(forks),
-               playbook]
-    env = bench_playbooks.ansible_env(workdir, {'SAE_BENCH_RECORD': record})
-    processes = []
-    thread, window, started = _start(emulator, outage, lambda: len(_records(record)),
-                                     lambda: not processes or processes[0].poll() is None)
-    proc = subprocess.Popen(command, env=env, cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    processes.append(proc)
-    try:
-        stdout, stderr = proc.communicate(timeout=PLAYBOOK_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        stdout, stderr = proc.communicate()
-    records = _records(record)
-    result = _figures(emulator, [(r['status'] != 'ok', r['changed']) for r in records], started, (thread, window))
-    result.update(name=name, forks=forks, via=PLAYBOOK, rc=proc.returncode)
-    if result['failed'] or proc.returncode not in (0, 2):
-        result['failures'] = [line for line in stdout.splitlines() if line.startswith('fatal:')][:5] or [stderr[-2000:]]
-    return result
+def _ids(results, size):
+    """The ingress ids by fleet index, from a create's results (sae_ingress tasks or one sae_ingresses task)."""
+    if len(results) == size:
+        return [r['ingress']['id'] for r in results]
+    return [item['ingress']['id'] for item in results[0]['ingresses']]
 
 
-def run_direct(workdir, name, emulator, forks, request_timeout, outage=False):
-    """One direct run of the fleet: each host's task as its own module process, `forks` at a time."""
-    fleet = [fleet_args(request_timeout=request_timeout, **host) for host in hosts()]
-    directory = pathlib.Path(workdir) / name
-    directory.mkdir()
-    # exactly the play's module_defaults: the endpoint and the access key, nothing else
-    defaults = bench_playbooks.module_defaults(emulator)['group/alibabacloud.sae.all']
-    ended = [0]
-    running = [True]
-
-    def finished(count):
-        ended[0] = max(ended[0], count)
-
-    thread, window, started = _start(emulator, outage, lambda: ended[0], lambda: running[0])
-    try:
-        results = harness.run_fleet(directory, fleet, forks, defaults=defaults, name='host', finished=finished)
-    finally:
-        running[0] = False
-    result = _figures(emulator, [(r['failed'], r['changed']) for r in results], started, (thread, window))
-    result.update(name=name, forks=forks, via=DIRECT)
-    if result['failed']:
-        result['failures'] = [json.dumps({'msg': r.get('msg'), 'error': r.get('error')}) for r in results
-                              if r['failed']][:5]
-    return result
+def run_tasks_of(module, label, size, ids=None):
+    """The tasks of a run (harness.task dicts) and how many entries it should change."""
+    if module == SINGLE:
+        if label == BY_ID:
+            return [harness.task(args) for args in single_fleet(size, ids=ids)], 0
+        timeout = 30 if label == CHANGE else 60
+        expected = 0 if label == BY_NAME else size
+        return [harness.task(args) for args in single_fleet(size, request_timeout=timeout)], expected
+    if label == BY_ID:
+        args, expected = batch_args(size, ids=ids), 0
+    elif label == CHANGE:
+        args, expected = batch_args(size, request_timeout=30), size
+    elif label == ONE_CHANGE:  # after CHANGE: one of them back to 60
+        args, expected = batch_args(size, request_timeout=30, changed=(size * 7 // 12, 60)), 1
+    else:
+        args, expected = batch_args(size), 0 if label == BY_NAME else size
+    return [harness.task(args, name='sae ingresses', module='alibabacloud.sae.sae_ingresses')], expected
 
 
-def _records(path):
-    if not os.path.exists(path):
-        return []
-    with open(path, encoding='utf-8') as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+def measure_stream(workdir, scale, reading, module, forks, labels, keep):
+    """The runs of `labels` in order, for `module` at `scale` under `reading` (sae_ingress tasks `forks` at a time):
+    those after a create on the emulator it created on, the outage run on a fresh one."""
+    size = scale.fleet
+    base = os.path.join(workdir, '%s-%s-%s-%s' % (scale.name, reading, module, forks or 1))
+    sequence = [label for label in labels if label != OUTAGE]
+    if sequence and sequence[0] != CREATE:
+        sequence.insert(0, CREATE)  # what the re-runs need; measured, not reported
+    if sequence:
+        with _emulator(reading) as emulator:
+            ids = None
+            for label in sequence:
+                tasks, expected = run_tasks_of(module, label, size, ids)
+                figures, results = measure_run(base, emulator, scale, module, label, tasks, forks=forks,
+                                               expected_changed=expected)
+                if label in labels:
+                    keep(figures)
+                if label == CREATE:
+                    if figures['failed']:
+                        break  # nothing to re-run
+                    ids = _ids(results, size)
+    if OUTAGE in labels:
+        with _emulator(reading) as emulator:
+            tasks, expected = run_tasks_of(module, OUTAGE, size)
+            figures, _results = measure_run(base, emulator, scale, module, OUTAGE, tasks, forks=forks, outage=True,
+                                            expected_changed=expected)
+            keep(figures)
 
 
-def measure_direct(workdir, forks_values=FORKS, limit=RATE_LIMIT, save=None):
-    """Per forks value, on fresh emulators under `limit`: create, no-op, change, then a create with an outage."""
+def plan(scales, readings, forks_values, modules, labels):
+    """The streams to run: (scale, reading, module, forks or None, labels); real-scale ones first."""
+    streams = []
+    for scale in scales:
+        for reading in readings:
+            if SINGLE in modules:
+                for forks in forks_values:
+                    streams.append((scale, reading, SINGLE, forks, [label for label in SINGLE_RUNS if label in labels]))
+            if BATCH in modules:
+                streams.append((scale, reading, BATCH, None, [label for label in BATCH_RUNS if label in labels]))
+    return [stream for stream in streams if stream[4]]
+
+
+def measure(workdir, streams, save):
+    """Run the streams: those of the real scale side by side, the others one after the other."""
     runs = []
-    save = save or (lambda runs: None)
+    lock = threading.Lock()
+
+    def keep(figures):
+        with lock:
+            runs.append(figures)
+            save(runs)
+        _report(figures)
+
+    def run_stream(planned):
+        scale, reading, module, forks, labels = planned
+        title = '%s, refused calls count: %s, %s%s' % (scale.title, reading, module,
+                                                       ', forks %d' % forks if forks else '')
+        step('%s: %s' % (title, ', '.join(labels)))
+        try:
+            measure_stream(workdir, scale, reading, module, forks, labels, keep)
+        except Exception:  # pylint: disable=broad-exception-caught
+            step('%s: stopped by an error, the other streams go on\n%s' % (title, traceback.format_exc()))
+
+    side_by_side = [stream for stream in streams if stream[0].name == 'real']
+    in_turn = [stream for stream in streams if stream[0].name != 'real']
     try:
-        for forks in forks_values:
-            with sae_emulator.Emulator(rate_limits=[limit]) as emulator:
-                for label, request_timeout in RUNS:
-                    step('direct, forks %d, limit %s rps, %s' % (forks, limit, label))
-                    run = run_direct(workdir, 'direct-%s-%d' % (label, forks), emulator, forks, request_timeout)
-                    _keep(runs, run, save, label=label, limit=limit)
-            with sae_emulator.Emulator(rate_limits=[limit]) as emulator:
-                step('direct, forks %d, limit %s rps, create with a %d s outage after %d tasks'
-                     % (forks, limit, OUTAGE_SECONDS, outage_after()))
-                run = run_direct(workdir, 'direct-outage-%d' % forks, emulator, forks, 60, outage=True)
-                _keep(runs, run, save, label='create, %d s outage' % OUTAGE_SECONDS, limit=limit)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, len(side_by_side))) as pool:
+            for future in [pool.submit(run_stream, stream) for stream in side_by_side]:
+                future.result()
+        for stream in in_turn:
+            run_stream(stream)
     finally:
         harness.close_launchers()
     return runs
 
 
-def measure_playbook(workdir, forks_values=FORKS, limits=(), save=None):
-    """Per forks value: create, no-op and change without a limit and under each of `limits`, then a create with
-    an outage under the last limit (none if `limits` is empty); `save(runs)` is called after each run."""
-    inventory_file = write_inventory(workdir)
-    runs = []
-    save = save or (lambda runs: None)
-    for forks in forks_values:
-        for limit in (None,) + tuple(limits):
-            with sae_emulator.Emulator(rate_limits=[limit] if limit else []) as emulator:
-                for label, request_timeout in RUNS:
-                    step('ansible-playbook, forks %d, %s, %s' % (forks, 'limit %s rps' % limit if limit else 'no limit',
-                                                                 label))
-                    run = run_fleet(workdir, '%s-%d-%s' % (label, forks, (limit or 'free').replace('/', '-')), emulator,
-                                    inventory_file, forks, request_timeout)
-                    _keep(runs, run, save, label=label, limit=limit)
-        last = limits[-1] if limits else None
-        with sae_emulator.Emulator(rate_limits=[last] if last else []) as emulator:
-            step('ansible-playbook, forks %d, %s, create with a %d s outage after %d tasks'
-                 % (forks, 'limit %s rps' % last if last else 'no limit', OUTAGE_SECONDS, outage_after()))
-            run = run_fleet(workdir, 'outage-%d' % forks, emulator, inventory_file, forks, 60, outage=True)
-            _keep(runs, run, save, label='create, %d s outage' % OUTAGE_SECONDS, limit=last)
-    return runs
-
-
-def _keep(runs, run, save, **extra):
-    run.update(extra)
-    runs.append(run)
-    save(runs)
-    _report(run)
-
-
-def _via(run):
-    return run.get('via', PLAYBOOK)  # figures saved before the direct runs existed are ansible-playbook ones
-
-
-def _limit(run):
-    return run.get('limit', RATE_LIMIT if run.get('limited') else None)
-
-
-def _rate(limit):
-    return float(limit.partition('/')[0])
-
-
-def _beyond_capacity(run):
-    """Whether the run's forks need more of `retry_timeout` than the limit gives: a task waits about forks x
-    calls a task / requests a second for its turn."""
-    limit = _limit(run)
-    return bool(limit) and run['forks'] * CALLS_PER_TASK / _rate(limit) > RETRY_TIMEOUT
-
-
-def _limit_text(run):
-    limit = _limit(run)
-    if not limit:
-        return 'none'
-    rate, _sep, burst = limit.partition('/')
-    text = '%s rps (burst %s)' % (rate, burst or rate)
-    if not run['throttled']:
-        return text + ', never reached: nothing refused'
-    if _beyond_capacity(run):
-        return text + ', beyond capacity'
-    return text
-
-
-def _offered(run):
-    """Requests a second the emulator received (refused ones included), all and of the busiest operation."""
-    if not run['wall']:
-        return 0.0, 0.0
-    return run['calls'] / run['wall'], max(run['ops'].values() or [0]) / run['wall']
-
+# -- figures and the docs ---------------------------------------------------------------------------------------------
 
 def _report(run):
-    print('  failed %(failed)d, changed %(changed)d of %(tasks)d, calls %(calls)d, throttled %(throttled)d, '
-          'duplicates %(duplicates)d, peak %(peak)d a second, wall %(wall).1f s' % run
-          + ', offered %.1f rps (busiest operation %.1f)' % _offered(run), flush=True)
+    print('  %s, refused calls count %s, %s%s, %s: failed %d, changed %d of %d, duplicates %d, useful %d, '
+          'refused %d of %d sent (%.1f %%), wall %.1f s, floor %.0f s%s' % (
+              run['scale'], run['reading'], run['module'], ', forks %d' % run['forks'] if run['forks'] else '',
+              run['label'], run['failed'], run['changed'], run['entries'], run['duplicates'], run['useful'],
+              run['refused'], run['sent'], 100.0 * _refused_share(run), run['wall'], run['floor'],
+              ', %.2fx' % (run['wall'] / run['floor']) if run['floor'] else ''), flush=True)
     for line in run.get('failures', []):
         print('    ' + line[:400], flush=True)
 
 
-def _expected_changed(run):
-    return 0 if run['label'] == 'no-op' else FLEET
+def _refused_share(run):
+    return run['refused'] / float(run['sent']) if run['sent'] else 0.0
 
 
 def _clean(run):
-    return (run['failed'] == 0 and run['duplicates'] == 0 and run['tasks'] == FLEET
-            and run['changed'] == _expected_changed(run))
+    size = SCALES[run['scale']].fleet
+    return (run['failed'] == 0 and run['duplicates'] == 0 and run['entries'] == size
+            and run['changed'] == run['expected_changed'] and run['ingresses'] == size)
+
+
+def _ratio(run):
+    return run['wall'] / run['floor'] if run['floor'] else None
+
+
+def _ratio_text(run):
+    ratio = _ratio(run)
+    if ratio is None:
+        return 'n/a (one window)'
+    text = '%.2fx' % ratio
+    return '**%s**' % text if ratio > FLOOR_TARGET else text
+
+
+def _order(run):
+    return (list(SCALES).index(run['scale']), READINGS.index(run['reading']), MODULES.index(run['module']),
+            run['forks'] or 0, (SINGLE_RUNS if run['module'] == SINGLE else BATCH_RUNS).index(run['label']))
 
 
 def _table(runs):
-    lines = ['| forks | Limit | Run | Failed | Changed | Duplicates | Calls | By operation | Throttled answers '
-             '| Retried answers | Offered (busiest operation) | Peak | Wall |',
-             '|---|---|---|---|---|---|---|---|---|---|---|---|---|']
-    for run in runs:
-        ops = ', '.join('%s %d' % (op.replace('Ingresses', '').replace('Ingress', ''), count)
-                        for op, count in sorted(run['ops'].items()))
-        lines.append('| %d | %s | %s | %s | %d of %d | %d | %d | %s | %d | %d | %.1f rps (%.1f) | %s | %.0f s |' % (
-            (run['forks'], _limit_text(run), run['label'], '**%d**' % run['failed'] if run['failed'] else '0',
-             run['changed'], run['tasks'], run['duplicates'], run['calls'], ops, run['throttled'], run['retried'])
-            + _offered(run) + ('%d' % run['peak'] if 'peak' in run else 'n/a', run['wall'])))
+    lines = ['| Refused calls count | Module | forks | Run | Failed | Changed | Duplicates | Useful calls | Refused '
+             '(of sent) | Wall | Floor | Wall / floor |',
+             '|---|---|---|---|---|---|---|---|---|---|---|---|']
+    for run in sorted(runs, key=_order):
+        share = _refused_share(run)
+        refused = '%d of %d (%.1f %%)' % (run['refused'], run['sent'], 100 * share)
+        lines.append('| %s | %s | %s | %s | %s | %d of %d | %s | %d | %s | %.0f s | %.0f s | %s |' % (
+            run['reading'], '`%s`' % run['module'], run['forks'] or '1 task', run['label'],
+            '**%d**' % run['failed'] if run['failed'] else '0', run['changed'], run['entries'],
+            '**%d**' % run['duplicates'] if run['duplicates'] else '0', run['useful'],
+            '**%s**' % refused if share >= REFUSED_TARGET else refused, run['wall'], run['floor'], _ratio_text(run)))
     return lines
 
 
@@ -367,138 +477,145 @@ def _measured(date, runs):
     return text + ': the counts are exact, the times indicative.'
 
 
-def _failing(runs):
-    return ', '.join('forks %d, %s, %s: %d failed%s' % (
-        run['forks'], _limit_text(run), run['label'], run['failed'],
-        '' if run['tasks'] == FLEET else ' (%d tasks ran)' % run['tasks']) for run in runs if not _clean(run)) or 'none'
+def _missed(missing, runs):
+    """Which runs miss a target: each of them when they are few, else how many at each scale and reading."""
+    if len(missing) <= 4:
+        return '; '.join('%s scale, %s, `%s`%s, %s' % (run['scale'], run['reading'], run['module'],
+                                                       ' forks %d' % run['forks'] if run['forks'] else '', run['label'])
+                         for run in sorted(missing, key=_order))
+    counts = collections.Counter((run['scale'], run['reading']) for run in missing)
+    return '%d of %d runs, the figures in bold: %s' % (len(missing), len(runs), ', '.join(
+        '%d at the %s scale under `%s`' % (counts[key], key[0], key[1]) for key in sorted(counts, key=lambda key: (
+            list(SCALES).index(key[0]), READINGS.index(key[1])))))
 
 
-def _gave_up(runs):
-    shown = sum(min(5, run['failed']) for run in runs)
-    gave_up = sum(1 for run in runs for line in run.get('failures', []) if 'Throttling' in line and 'gave up' in line)
-    return shown, gave_up
+def verdicts(runs):
+    """Each target of the benchmark: (text, met, the runs that miss it)."""
+    unclean = [run for run in runs if not _clean(run)]
+    refused = [run for run in runs if _refused_share(run) >= REFUSED_TARGET]
+    slow = [run for run in runs if _ratio(run) is not None and _ratio(run) > FLOOR_TARGET]
+    batch = [run for run in runs if run['module'] == BATCH and run['scale'] == 'scaled'
+             and run['label'] in (BY_NAME, ONE_CHANGE)]
+    allowed = {BY_NAME: BATCH_NOOP_CALLS, ONE_CHANGE: BATCH_ONE_CHANGE_CALLS}
+    costly = [run for run in batch if run['sent'] > allowed[run['label']]]
+    return [
+        ('every run ends with 0 failed tasks, 0 duplicates and every ingress as wanted', not unclean, unclean),
+        ('refused answers under %d %% of the calls sent' % (REFUSED_TARGET * 100), not refused, refused),
+        ('wall time within %.1fx of the floor (where the floor is above 0)' % FLOOR_TARGET, not slow, slow),
+        ('a no-op sae_ingresses task over 200 ingresses makes at most %d calls, one with one change at most %d'
+         % (BATCH_NOOP_CALLS, BATCH_ONE_CHANGE_CALLS), bool(batch) and not costly, costly),
+    ]
 
 
-def _admitted(runs):
-    """The most requests of one operation the limit of `runs` admits within a second, its burst and its rate."""
-    rate, _sep, burst = (_limit(runs[0]) if runs else RATE_LIMIT).partition('/')
-    rate, burst = float(rate), float(burst or rate)
-    return rate + burst, burst, rate
-
-
-def render_direct(runs, date):
-    """The direct part's subsection and whether its goal is met (every run throttled and clean)."""
-    clean = bool(runs) and all(_clean(run) for run in runs)
-    limited = bool(runs) and all(run['throttled'] for run in runs)
-    offered = [_offered(run)[1] for run in runs]
-    peaks = [run.get('peak', 0) for run in runs]
-    lines = [TITLES[DIRECT], '',
-             _measured(date, runs) + ' The %d tasks as module processes without ansible-playbook, each given what '
-             'the play gives it (the same arguments, the endpoint and access key as its `module_defaults`, the '
-             'module\'s defaults otherwise), forks at a time as `forks:` runs them: a task starts as soon as one ends. '
-             'The harness (`tests/functional/harness.py`, `run_fleet`) forks each from a process that has imported '
-             'ansible-core and requests, so a task costs a fraction of what ansible-playbook adds to it and the fleet '
-             'offers more than the limit admits, even on a loaded machine (Peak: more than the %g that a burst of %g '
-             'and %g a second admit within a second). Flow control on the real clock.' % ((FLEET,) + _admitted(runs)),
-             '']
-    lines += _table(runs)
-    lines += ['', '**Goal: 0 failed tasks and 0 duplicates in every throttled run (%g requests a second) and after a '
-              '%g-second outage: %s.** Throttled in every run (the limit refused requests): %s; the busiest operation '
-              'was offered %.1f to %.1f requests a second on average over a run, and %d to %d within its busiest '
-              'second. Runs with a failed or missing task: %s.' % (
-                  _admitted(runs)[2], OUTAGE_SECONDS, 'met' if clean and limited else 'not met',
-                  'yes' if limited else '**no**',
-                  min(offered or [0]), max(offered or [0]), min(peaks or [0]), max(peaks or [0]), _failing(runs))]
-    failing = [run for run in runs if not _clean(run)]
-    if failing:
-        lines += ['', 'Of the failures whose message the run kept (up to 5 a run: %d), %d are `Throttling.User` after '
-                      '`retry_timeout` ran out.' % _gave_up(failing)]
-    return '\n'.join(lines), clean and limited
-
-
-def render_playbook(runs, date):
-    """The ansible-playbook part's subsection and whether its runs within capacity are clean."""
-    free = [run['calls'] / run['wall'] for run in runs if not run['throttled'] and run['wall']]
-    lines = [TITLES[PLAYBOOK], '',
-             _measured(date, runs) + ' %d hosts (`ansible_connection=local`) in one play, each converging its '
-             'ingress, through `ansible-playbook` with `-f` forks.' % FLEET, '']
-    if free:
-        lines += ['The runs that nothing refused offered %.1f to %.1f requests a second in all (calls / wall time): '
-                  'ansible-playbook\'s own cost per task, not the service, sets the pace on this machine, so a limit '
-                  'of 10 requests a second per operation is never reached here (rows "never reached": not throttled '
-                  'runs, the same as without a limit; the direct runs above are the throttled ones).'
-                  % (min(free), max(free)), '']
-    lines += _table(runs)
-    edge = [run for run in runs if _beyond_capacity(run) and run['throttled']]
-    within = [run for run in runs if run not in edge]
-    clean = all(_clean(run) for run in within)
-    lines += ['', '**Every run within capacity clean (0 failed tasks, 0 duplicates): %s.** Duplicates: %d in all. '
-              'Runs with a failed or missing task: %s.' % (
-                  'yes' if clean else '**no**', sum(run['duplicates'] for run in runs), _failing(runs))]
-    if edge:
-        estimates = sorted({(run['forks'], _rate(_limit(run))) for run in edge})
-        lines += ['', '"Beyond capacity": a task waits about forks x %d calls / requests a second for its turn, more than '
-                      'the %d s of `retry_timeout` here (%s): the capacity edge, where tasks may give up, by design, with '
-                      'a definite refusal (nothing applied; a rerun converges). Of the failures whose message the run '
-                      'kept (up to 5 a run: %d), %d are `Throttling.User` after `retry_timeout` ran out.' % (
-                          (CALLS_PER_TASK, RETRY_TIMEOUT,
-                           ', '.join('forks %d at %g a second: %.0f s' % (forks, rate, forks * CALLS_PER_TASK / rate)
-                                     for forks, rate in estimates))
-                          + _gave_up([run for run in edge if not _clean(run)]))]
-    return '\n'.join(lines), clean
+def render_part(runs, date, elapsed=None):
+    """The subsection of the runs measured now (`elapsed`: the seconds they took, if known)."""
+    measured = _measured(date, runs)
+    if elapsed:
+        measured += ' The whole run took %.0f minutes.' % (elapsed / 60.0)
+    lines = [TITLE, '', measured, '']
+    for scale in SCALES.values():
+        mine = [run for run in runs if run['scale'] == scale.name]
+        if not mine:
+            continue
+        lines += ['#### %s' % scale.title[:1].upper() + scale.title[1:], '',
+                  'The limit: %d calls in any %g s (%g a minute); the modules at `calls_per_minute: %d`%s.' % (
+                      scale.calls, scale.window, scale.per_minute, scale.pace(),
+                      ' (their default)' if scale.calls_per_minute is None else ''), '']
+        lines += _table(mine) + ['']
+    lines.append('Targets, under both readings:')
+    lines.append('')
+    for text, met, missing in verdicts(runs):
+        lines.append('- %s: **%s**%s' % (text, 'met' if met else 'not met',
+                                         '' if met else ' (%s)' % _missed(missing, runs)))
+    return '\n'.join(lines)
 
 
 def intro():
+    real, scaled = SCALES['real'], SCALES['scaled']
     return '\n'.join([
         HEADING, '',
-        'Generated by `make bench-load` (`tests/benchmarks/load.py`). %d `sae_ingress` tasks, each converging its own '
-        'CLB ingress by name (%d in each of the emulator\'s two namespaces, so each ListIngresses call reads 2 pages '
-        'of 50), with the module\'s defaults (`retries` unset, `retry_timeout: %d`), run two ways, each with forks 20 '
-        'and 50 on fresh emulators. *Limit*: the emulator\'s flow control admits that many requests a second per '
-        'operation and access key, in bursts of the size given, and answers `Throttling.User` above it. *Outage*: the '
-        'emulator paused (port closed, open connections cut) for %d s once %d tasks had finished. Each part is '
-        'measured (and rerun alone with `--only`) on the date its subsection gives.'
-        % (FLEET, FLEET // len(NAMESPACES), RETRY_TIMEOUT, OUTAGE_SECONDS, outage_after()), '',
-        '"Throttled answers": requests the flow control refused. "Retried answers": those and the 5xx answers, each '
-        'of which the module retried; the requests the outage cut or refused are not in it (a refused connection '
-        'never reaches the emulator, a cut one may have been answered into a closed socket). Calls by operation '
-        '(Create, Describe, List, Update) count every request the emulator received, refused ones included. '
-        '"Offered": those calls a second over the run\'s wall time, in all and of the busiest operation (the limit '
-        'is per operation); an average, lower than the rate at the moments the tasks crowd in. "Peak": the most '
-        'requests of one operation the emulator received within one second (n/a: figures measured before it was '
-        'recorded).'])
+        'Generated by `make bench-load` (`tests/benchmarks/load.py`; about 40 minutes, a part alone with `--scales`, '
+        '`--readings`, `--modules`, `--forks`, `--runs`); `tests/functional/test_load.py` is its short form in `make '
+        'test`. The emulator applies SAE\'s documented limit to the account, every operation and access key together: '
+        'at most N calls in any window of W seconds (a sliding window: variant `flow_window` at its default), '
+        '`Throttling.User` above it, under both readings of variant `refused_calls_count`: a refused call does not use '
+        'the quota (`no`), or does (`yes`: a client that keeps calling while refused stays refused). Two scales: %d '
+        'ingresses at the real limit, %d calls a minute (N = %d, W = %g s), the modules at their default '
+        '`calls_per_minute`; and %d ingresses at %g a minute, the same ratios in a tenth of the time (N = %d, '
+        'W = %g s), the modules at `calls_per_minute: %d`. (A window of 600 calls in 60 s would admit every run of '
+        'the 200 at once: nothing to measure.)' % (
+            real.fleet, real.per_minute, real.calls, real.window, scaled.fleet, scaled.per_minute, scaled.calls,
+            scaled.window, scaled.calls_per_minute), '',
+        '`sae_ingress`: one task per ingress (half of them in each of the emulator\'s two namespaces, so that a '
+        'listing reads 1 page of 50 at the real scale and 2 at the scaled one), as module processes without '
+        'ansible-playbook, forks at a time as `forks:` runs them (the harness forks each from a process that has '
+        'imported ansible-core and requests), with the module\'s defaults (`retries` unset, `retry_timeout: 60`, '
+        'which does not count the time queued for the pace). Runs, in order: create; the same tasks again by name '
+        '(nothing to do); again by `ingress_id` (nothing to do); a change of every ingress (`request_timeout`); then, '
+        'on a fresh emulator, a create during which the emulator is paused for %d s (port closed, open connections '
+        'cut) once a fifth of the tasks have finished. `sae_ingresses`: the same ingresses, in one namespace, as one '
+        'task (forks do not apply): create, by name, by id, every one changed, one changed, and the create with the '
+        'outage (once a fifth of the ingresses exist).' % OUTAGE_SECONDS, '',
+        'Each run starts with an empty window and a fresh pace file (a TMPDIR of its own), as after a quiet minute. '
+        '"Useful calls": the calls the emulator answered without a flow-control refusal (each page of a listing is '
+        'one). "Refused": the `Throttling.User` answers, of all the calls the emulator received (calls the outage '
+        'refused never reach it). "Floor": the least time in which the window admits the useful calls: N at once, '
+        'each further N one window later, so W x ceil((useful - N) / N); 0 when they fit in one window (no client '
+        'need wait: the wall time is then the machine\'s alone, and there is no ratio). It is not (useful - N) / '
+        'rate: under a sliding window the call after the first N cannot go before the first of them is W seconds '
+        'old. For an outage run, the floor adds what of the outage exceeds W (no client can bank more than one window '
+        'of calls while the service is away). The streams of the real scale, each against an emulator and a pace '
+        'file of its own, run side by side; those of the scaled one, which keep the machine busy, one after the other.',
+        '',
+        'The ansible-playbook part of the earlier benchmark is no longer run (ansible-playbook\'s own cost per task, '
+        'not the service, set its pace: it did not reach the limit it ran under); its figures, and those of the module '
+        'processes under the earlier per-operation limit without pacing, stay below.'])
 
 
-def subsection(text, part):
-    """The subsection of `part` in the HEADING section of `text` (the docs as they are), or None."""
+def _section(text):
+    """The HEADING section of `text`, or None."""
     start = text.find('\n' + HEADING + '\n')
     if start < 0:
         return None
     end = text.find('\n## ', start + 1 + len(HEADING))
-    section = text[start + 1:end if end >= 0 else len(text)]
-    begin = section.find(TITLES[part] + '\n')
-    if begin < 0:
-        return None
-    stop = section.find('\n### ', begin + len(TITLES[part]))
-    return section[begin:stop if stop >= 0 else len(section)].rstrip('\n')
+    return text[start + 1:end if end >= 0 else len(text)]
 
 
-def render(parts, kept):
-    """The section: the intro, then each part's subsection, rendered (`parts`: part -> text) or kept."""
-    blocks = [intro()]
-    for part in PARTS:
-        text = parts.get(part) or kept.get(part)
-        blocks.append(text or '%s\n\nNot measured yet: `tests/benchmarks/load.py --only %s`.' % (TITLES[part], part))
-    return '\n\n'.join(blocks)
+def _subsections(section):
+    """The `### ` subsections of a section, in order: [(title, text)]."""
+    found = []
+    begin = section.find('\n### ')
+    while begin >= 0:
+        stop = section.find('\n### ', begin + 1)
+        text = section[begin + 1:stop if stop >= 0 else len(section)].rstrip('\n')
+        found.append((text.split('\n', 1)[0], text))
+        begin = stop
+    return found
 
 
-def write_docs(parts):
+def render(part, text):
+    """The section: the intro, the runs measured now (`part`; None: the docs' own), then every other subsection the
+    docs hold (the notes written beside the figures, the earlier figures), as they are. The subsections of the earlier
+    version of this benchmark become one, BEFORE_TITLE, their headings one level down."""
+    subsections = _subsections(_section(text) or '')
+    own = [body for title, body in subsections if title == TITLE]
+    part = part or (own[0] if own else '%s\n\nNot measured yet.' % TITLE)
+    kept = [body for title, body in subsections if title not in (TITLE,) + OLD_TITLES]
+    old = ['#' + body for title, body in subsections if title in OLD_TITLES]
+    if old:
+        kept.append('\n\n'.join([
+            BEFORE_TITLE, 'Figures of the earlier version of this benchmark, kept for comparison: the emulator limited '
+            'each operation apart (10 requests a second per operation and access key) instead of the account, and the '
+            'modules did not pace their calls; 200 `sae_ingress` tasks, the same outage.'] + old))
+    return '\n\n'.join([intro(), part] + kept)
+
+
+def write_docs(part):
     for path in DOCS:
         with open(path, encoding='utf-8') as handle:
             text = handle.read()
-        kept = {part: subsection(text, part) for part in PARTS}
         with open(path, 'w', encoding='utf-8') as handle:
-            handle.write(replace_block(text, render(parts, kept)))
+            handle.write(replace_block(text, render(part, text)))
 
 
 def replace_block(text, block):
@@ -514,71 +631,70 @@ def replace_block(text, block):
 
 def carry_block(old_text, new_text):
     """`new_text` with the HEADING section of `old_text`, if it has one (`make bench` keeps these figures)."""
-    start = old_text.find('\n' + HEADING + '\n')
-    if start < 0:
+    block = _section(old_text)
+    if block is None:
         return new_text
-    end = old_text.find('\n## ', start + 1 + len(HEADING))
-    block = old_text[start + 1:end if end >= 0 else len(old_text)].rstrip('\n')
-    return replace_block(new_text, block)
+    return replace_block(new_text, block.rstrip('\n'))
 
 
 def _load_figures(paths):
-    runs, dates = [], []
+    runs, dates, elapsed = [], [], 0.0
     for path in paths:
         with open(path, encoding='utf-8') as handle:
             saved = json.load(handle)
         runs += saved['runs']
+        elapsed += saved.get('elapsed') or 0.0
         if saved['date'] not in dates:
             dates.append(saved['date'])
-    return runs, ' and '.join(dates)
+    return runs, ' and '.join(dates), elapsed
+
+
+def _choices(allowed):
+    def parse(text):
+        values = [value.strip() for value in text.split(',') if value.strip()]
+        unknown = [value for value in values if value not in allowed]
+        if unknown or not values:
+            raise argparse.ArgumentTypeError('choose among %s, comma-separated' % ', '.join(allowed))
+        return values
+    return parse
 
 
 def main(argv=None):
-    global FLEET  # pylint: disable=global-statement
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n', 1)[0])
-    parser.add_argument('--only', choices=PARTS, help='measure only this part; the docs keep the other\'s figures')
-    parser.add_argument('--forks', type=int, action='append', help='only these forks values (repeatable; default 20, 50)')
-    parser.add_argument('--limit', default=RATE_LIMIT, metavar='RATE/BURST',
-                        help='the direct runs\' flow control limit (default %s)' % RATE_LIMIT)
-    parser.add_argument('--limits', default='', metavar='RATE/BURST,...',
-                        help='the ansible-playbook runs\' limits besides none, comma-separated; the outage run takes '
-                             'the last (default: none)')
-    parser.add_argument('--fleet', type=int, default=FLEET, help='hosts and ingresses (default %d)' % FLEET)
+    parser.add_argument('--scales', type=_choices(tuple(SCALES)), default=list(SCALES), help='default: real,scaled')
+    parser.add_argument('--readings', type=_choices(READINGS), default=list(READINGS),
+                        help='refused_calls_count readings (default: no,yes)')
+    parser.add_argument('--modules', type=_choices(MODULES), default=list(MODULES))
+    parser.add_argument('--forks', type=int, action='append', help='sae_ingress forks (repeatable; default 20, 50)')
+    parser.add_argument('--runs', type=_choices(BATCH_RUNS), default=list(BATCH_RUNS),
+                        help='only these runs (comma-separated; a create runs first whenever a later run needs it)')
     parser.add_argument('--no-docs', action='store_true', help='print the figures, do not write them into the docs')
     parser.add_argument('--figures', metavar='FILE', help='save the measured figures to FILE as JSON')
     parser.add_argument('--from-figures', metavar='FILE', action='append', default=[],
-                        help='do not measure: render the runs saved in FILE (repeatable; with --only, of that part)')
+                        help='do not measure: render the runs saved in FILE (repeatable)')
     args = parser.parse_args(argv)
-    FLEET = args.fleet
-    parts = [args.only] if args.only else list(PARTS)
     date = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
+    started = time.monotonic()
     if args.from_figures:
-        runs, date = _load_figures(args.from_figures)
+        runs, date, elapsed = _load_figures(args.from_figures)
     else:
-        runs = []
-
-        def save(more):
+        def save(runs):
             if args.figures:
                 with open(args.figures, 'w', encoding='utf-8') as handle:
-                    json.dump({'runs': runs + more, 'date': date}, handle, indent=1)
+                    json.dump({'runs': runs, 'date': date, 'elapsed': time.monotonic() - started}, handle, indent=1)
 
-        forks_values = tuple(args.forks or FORKS)
+        streams = plan([SCALES[name] for name in args.scales], args.readings, tuple(args.forks or FORKS),
+                       args.modules, args.runs)
         with tempfile.TemporaryDirectory(prefix='sae-bench-load-') as workdir:
-            if DIRECT in parts:
-                runs += measure_direct(workdir, forks_values, args.limit, save)
-            if PLAYBOOK in parts:
-                runs += measure_playbook(workdir, forks_values, tuple(filter(None, args.limits.split(','))), save)
-    rendered, clean = {}, True
-    for part, render_part in ((DIRECT, render_direct), (PLAYBOOK, render_playbook)):
-        if part in parts:
-            rendered[part], part_clean = render_part([run for run in runs if _via(run) == part], date)
-            clean = clean and part_clean
+            runs = measure(workdir, streams, save)
+        elapsed = time.monotonic() - started
+    part = render_part(runs, date, elapsed)
     print()
-    print('\n\n'.join(rendered[part] for part in PARTS if part in rendered))
+    print(part)
     if not args.no_docs:
-        write_docs(rendered)
+        write_docs(part)
         print('\nUpdated %s' % ', '.join(os.path.relpath(path, ROOT) for path in DOCS))
-    return 0 if clean else 1
+    return 0 if all(met for _text, met, _runs in verdicts(runs)) else 1
 
 
 if __name__ == '__main__':

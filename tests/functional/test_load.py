@@ -1,110 +1,179 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A fleet under flow control and an outage: the short form of `make bench-load` (tests/benchmarks/load.py).
+"""A paced fleet under the account-wide flow control: the short form of `make bench-load` (tests/benchmarks/load.py).
 
-40 ingresses, each its own sae_ingress task, 5 at a time (as `forks: 5` would run them), against an emulator
-whose flow control admits 10 requests a second per operation and answers Throttling.User above it: create, then
-change, the endpoint going away for 2 seconds while the change runs (the no-op run is the benchmark's: its calls
-are the change run's reads). Every task must succeed with the
-right `changed`, with no duplicate, and the request log must show exactly the calls each phase needs.
-The module defaults are in force (retries unset, retry_timeout 60): what a user gets.
+40 ingresses (20 in each namespace of the emulator), each its own sae_ingress task, FORKS at a time as `forks:` would
+run them, against an account that admits CALLS calls in any WINDOW seconds (600 a minute: SAE's 60 a minute in a
+tenth of the time), every operation together, and answers Throttling.User above it; the modules pace their calls at
+`calls_per_minute: 600`. Under both readings of whether a refused call uses the quota (variant refused_calls_count):
+create, the same tasks again by name, again by ingress_id, a change of every ingress, then one sae_ingresses task
+over a namespace that changes nothing and one that changes one ingress, and last the other half of the fleet changed
+back while the endpoint goes away for 2 seconds (the port refuses connections, open ones are cut). Every task must
+succeed with the right `changed`, with no duplicate; the calls the service answered must be exactly those each phase
+needs, and the refused ones under 5 % of the calls sent. The module defaults are in force otherwise (retries unset,
+retry_timeout 60).
 
-The flow control's clock advances 25 ms per request it sees instead of with the wall clock: the fleet offers
-40 requests a second against the 10 allowed however fast or loaded the machine is, so the limit bites in every run.
+Each phase starts with an empty window and a pace file of its own (a TMPDIR of its own), as after a quiet minute.
+
+The refused share is checked last, so that everything else is asserted first: the shared pace does not meet it yet
+(docs/performance.md, "Why the shared pace misses two targets": the calls its bucket grants after the burst, while
+the window is still full, are refused), and the test is an expected failure on that count alone until it does.
 """
 
 from __future__ import annotations
 
+import collections
+import concurrent.futures
 import threading
 
 import pytest
 
 from sae_emulator import inventory as inv
-from sae_emulator.errors import THROTTLING_USER
-from sae_emulator.flow_control import FlowControl
 
 import harness  # pylint: disable=import-error
 
-# Exact call counts, as the documented service answers (with TotalSize); test_service_answers.py counts the
-# listings of a service without it.
-pytestmark = pytest.mark.emulator_variants(**harness.PAGING_WITH_TOTAL)
-
 FLEET = 40
-WORKERS = 5
-RATE, BURST = 10, 5  # per access key and operation: 10 a second, bursts of 5
-STEP = 0.025  # seconds of the flow control's clock per request
-OUTAGE = 2.0
-NS = inv.NAMESPACE_ID
+FORKS = 10
+CALLS, WINDOW = 60, 6.0  # 600 calls a minute, in windows of 6 s
+PACE = 600  # calls_per_minute
+REFUSED_SHARE = 0.05
+OUTAGE = 2.0  # seconds
+NAMESPACES = (
+    (inv.NAMESPACE_ID, inv.CLB_INTERNET_ID, inv.APP_WEB_ID),
+    (inv.OTHER_NAMESPACE_ID, inv.CLB_INTRANET_ID, inv.APP_STAGING_ID),
+)
+BATCH = 'alibabacloud.sae.sae_ingresses'
 
 
 def fleet_args(index, **extra):
+    namespace, slb_id, app_id = NAMESPACES[index % len(NAMESPACES)]
     args = {
-        'namespace_id': NS, 'name': 'fleet-%03d' % index, 'slb_id': inv.CLB_INTERNET_ID,
+        'namespace_id': namespace, 'name': 'fleet-%03d' % index, 'slb_id': slb_id,
         'listener_port': 30000 + index, 'listener_protocol': 'HTTP', 'request_timeout': 60,
-        'default_rule': {'app_id': inv.APP_WEB_ID, 'container_port': 8080},
-        'rules': [{'domain': 'fleet-%03d.example.com' % index, 'path': '/', 'app_id': inv.APP_API_ID,
-                   'container_port': 8080}],
+        'default_rule': {'app_id': app_id, 'container_port': 8080},
+        'rules': [{'domain': 'fleet-%03d.example.com' % index, 'path': '/', 'app_id': app_id, 'container_port': 8080}],
     }
     args.update(extra)
     return args
 
 
-def run_phase(tmp_path, emulator, label, outage=None, **extra):
-    """Every ingress's task, WORKERS at a time; the results in fleet order and the phase's request log.
+class RefusedShareTooHigh(AssertionError):
+    """A phase's refused answers reached REFUSED_SHARE of the calls the emulator received."""
+
+
+class Phase:
+    """One phase's results (in fleet order) and what the emulator saw: the answered calls by operation, the refused."""
+
+    def __init__(self, results, log):
+        self.results = results
+        self.log = log
+        self.answered = collections.Counter(entry['operation'] for entry in log if not entry.get('flow_control'))
+        self.refused = [entry for entry in log if entry.get('flow_control')]
+
+    def failures(self):
+        return [r.get('msg') for r in self.results if r['failed']]
+
+
+def run_phase(tmp_path, emulator, label, tasks, workers=FORKS, outage=None):
+    """`tasks` (harness.task dicts), `workers` at a time, with an empty window and a fresh pace file shared by them.
     `outage`: (after, seconds), the emulator paused for `seconds` from `after` seconds into the phase."""
+    emulator.flow_control.set_account(CALLS, WINDOW)
     emulator.clear_log()
     emulator.flow_control.reset_counts()
-    # The harness's own retries (2) off: the module's defaults; no pacing: this fleet measures the retries alone.
-    defaults = {'retries': None, 'timeout': 10, 'calls_per_minute': 0}
     stopper = None
     if outage is not None:
         stopper = threading.Timer(outage[0], harness.outage, args=(emulator, outage[1]))
         stopper.daemon = True
         stopper.start()
-    results = harness.run_fleet(tmp_path, [fleet_args(index, **extra) for index in range(FLEET)], WORKERS,
-                                emulator=emulator, defaults=defaults, name=label)
+    directory = tmp_path / label
+    (directory / 'tmp').mkdir(parents=True)
+    defaults = {'retries': None, 'timeout': 10, 'calls_per_minute': PACE}
+
+    def one(index):
+        task_dir = directory / ('task-%03d' % index)
+        task_dir.mkdir()
+        return harness.run_tasks(task_dir, [tasks[index]], emulator=emulator, defaults=defaults,
+                                 env={'TMPDIR': str(directory / 'tmp')}, name=label).result
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(one, range(len(tasks))))
     if stopper is not None:
         stopper.join(60)
-    return results, emulator.log
+        assert not emulator.paused
+    phase = Phase(results, emulator.log)
+    assert len(phase.refused) == emulator.flow_control.account_throttled
+    phase.label = label
+    return phase
 
 
-def answered(log, operation):
-    return [entry for entry in log if entry['operation'] == operation and entry['status'] == 200]
+def refused_shares(*phases):
+    """Each phase whose refused answers reached REFUSED_SHARE of its calls: {label: (refused, received)}."""
+    return dict((phase.label, (len(phase.refused), len(phase.log))) for phase in phases
+                if len(phase.refused) >= REFUSED_SHARE * len(phase.log))
 
 
-class RequestClock:
-    """A clock that advances STEP each time it is read (the flow control reads it once per request)."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.now = 0.0
-
-    def __call__(self):
-        with self.lock:
-            self.now += STEP
-            return self.now
+def names(emulator):
+    return sorted(record['Description'] for record in emulator.ingresses.values())
 
 
 @pytest.mark.long
-def test_fleet_converges_under_flow_control_and_an_outage(tmp_path, emulator):
-    emulator.flow_control = FlowControl(clock=RequestClock())
-    emulator.flow_control.set(RATE, BURST)
+@pytest.mark.xfail(raises=RefusedShareTooHigh, reason='the shared pace overshoots the window at the start of a phase')
+@pytest.mark.parametrize('reading', ('no', 'yes'))
+def test_a_paced_fleet_converges_under_the_account_limit(tmp_path, emulator_factory, reading):
+    emulator = emulator_factory(variants=harness.variants_with(
+        refused_calls_count=reading, flow_window='sliding', **harness.PAGING_WITH_TOTAL))
+    fleet = [harness.task(fleet_args(index)) for index in range(FLEET)]
 
-    created, log = run_phase(tmp_path, emulator, 'create')
-    assert [r['failed'] for r in created] == [False] * FLEET, [r['msg'] for r in created if r['failed']]
-    assert [r['changed'] for r in created] == [True] * FLEET
-    # each task: one page of ListIngresses and one CreateIngress answered; the throttled ones retried
-    assert len(answered(log, 'ListIngresses')) == FLEET and len(answered(log, 'CreateIngress')) == FLEET
-    assert sum(1 for entry in log if entry['applied']) == FLEET
-    throttled = [entry for entry in log if entry['code'] == THROTTLING_USER]
-    assert throttled and all(entry.get('flow_control') and not entry['applied'] for entry in throttled)
-    names = sorted(record['Description'] for record in emulator.ingresses.values())
-    assert names == ['fleet-%03d' % index for index in range(FLEET)]  # no duplicate, none missing
+    created = run_phase(tmp_path, emulator, 'create', fleet)
+    assert created.failures() == [] and [r['changed'] for r in created.results] == [True] * FLEET
+    # each task: one page of ListIngresses and one CreateIngress, answered once
+    assert created.answered == {'ListIngresses': FLEET, 'CreateIngress': FLEET}, created.answered
+    assert names(emulator) == ['fleet-%03d' % index for index in range(FLEET)]  # no duplicate, none missing
+    ids = [r['ingress']['id'] for r in created.results]
 
-    changed, log = run_phase(tmp_path, emulator, 'change', outage=(0.5, OUTAGE), request_timeout=30)
-    assert [r['failed'] for r in changed] == [False] * FLEET, [r['msg'] for r in changed if r['failed']]
-    assert [r['changed'] for r in changed] == [True] * FLEET
-    assert not emulator.paused
+    by_name = run_phase(tmp_path, emulator, 'by-name', fleet)
+    assert by_name.failures() == [] and not any(r['changed'] for r in by_name.results)
+    assert by_name.answered == {'ListIngresses': FLEET}, by_name.answered
+
+    by_id = run_phase(tmp_path, emulator, 'by-id', [harness.task(fleet_args(index, ingress_id=ids[index]))
+                                                    for index in range(FLEET)])
+    assert by_id.failures() == [] and not any(r['changed'] for r in by_id.results)
+    assert by_id.answered == {'DescribeIngress': FLEET}, by_id.answered
+
+    changed = run_phase(tmp_path, emulator, 'change', [harness.task(fleet_args(index, request_timeout=30))
+                                                       for index in range(FLEET)])
+    assert changed.failures() == [] and [r['changed'] for r in changed.results] == [True] * FLEET
+    assert changed.answered == {'ListIngresses': FLEET, 'UpdateIngress': FLEET}, changed.answered
     assert len(emulator.ingresses) == FLEET
     assert all(record['RequestTimeout'] == 30 for record in emulator.ingresses.values())
-    assert {entry['operation'] for entry in log} <= {'ListIngresses', 'UpdateIngress'}
-    assert len({entry['ingress_id'] for entry in log if entry['operation'] == 'UpdateIngress' and entry['applied']}) == FLEET
+
+    # The first namespace's 20 as one sae_ingresses task: nothing to do costs its one page; one change, one update.
+    entries = [dict((key, value) for key, value in fleet_args(index, request_timeout=30).items()
+                    if key != 'namespace_id') for index in range(0, FLEET, 2)]
+    batch = {'namespace_id': inv.NAMESPACE_ID, 'ingresses': entries}
+    noop = run_phase(tmp_path, emulator, 'batch-no-op', [harness.task(batch, module=BATCH)], workers=1)
+    assert noop.failures() == [] and noop.results[0]['changed'] is False
+    assert noop.answered == {'ListIngresses': 1}, noop.answered
+    entries[7] = dict(entries[7], request_timeout=60)
+    one = run_phase(tmp_path, emulator, 'batch-one-change', [harness.task(batch, module=BATCH)], workers=1)
+    assert one.failures() == [] and [item['changed'] for item in one.results[0]['ingresses']].count(True) == 1
+    assert one.answered == {'ListIngresses': 1, 'UpdateIngress': 1}, one.answered
+    assert len(emulator.ingresses) == FLEET
+
+    # The second namespace's 20 back to 60 while the endpoint goes away for OUTAGE seconds: the calls it cuts are
+    # retried (an update whose answer was lost may be sent twice), so only what was applied is counted.
+    back = run_phase(tmp_path, emulator, 'outage', [harness.task(fleet_args(index)) for index in range(1, FLEET, 2)],
+                     outage=(0.3, OUTAGE))
+    assert back.failures() == [] and [r['changed'] for r in back.results] == [True] * (FLEET // 2)
+    assert set(back.answered) <= {'ListIngresses', 'UpdateIngress'}, back.answered
+    assert len({entry['ingress_id'] for entry in back.log if entry['operation'] == 'UpdateIngress'
+                and entry.get('applied')}) == FLEET // 2
+    assert names(emulator) == ['fleet-%03d' % index for index in range(FLEET)]
+    timeouts = dict((record['Description'], record['RequestTimeout']) for record in emulator.ingresses.values())
+    assert [name for name, timeout in sorted(timeouts.items()) if timeout == 30] == [
+        'fleet-%03d' % index for index in range(0, FLEET, 2) if index != 14]
+
+    # Refused answers: under 5 % of the calls the emulator received, in every phase.
+    over = refused_shares(created, by_name, by_id, changed, noop, one, back)
+    if over:
+        raise RefusedShareTooHigh('refused (of received): %s' % ', '.join(
+            '%s %d of %d' % (label, refused, received) for label, (refused, received) in over.items()))
