@@ -208,15 +208,16 @@ def module_defaults(emulator, scale):
     return defaults
 
 
-def run_fleet(directory, tasks, forks, defaults, tmpdir, progress):
+def run_fleet(directory, tasks, forks, defaults, tmpdir, progress, window):
     """Each task (a harness.task) as its own module process, `forks` at a time (a task starts as soon as one ends), all
-    with TMPDIR `tmpdir` (one pace file for the run); the results in order."""
+    with TMPDIR `tmpdir` (one pace file for the run) and the pace's window scaled as the limit's (`window` seconds);
+    the results in order."""
+    env = {'TMPDIR': str(tmpdir), 'ALIBABA_CLOUD_SAE_PACE_WINDOW': str(window)}
 
     def one(index):
         task_dir = directory / ('task-%03d' % index)
         task_dir.mkdir()
-        result = harness.run_tasks(task_dir, [tasks[index]], defaults=defaults, env={'TMPDIR': str(tmpdir)},
-                                   name='task').result
+        result = harness.run_tasks(task_dir, [tasks[index]], defaults=defaults, env=env, name='task').result
         with progress.lock:
             progress.ended += 1
         return result
@@ -248,7 +249,7 @@ def measure_run(workdir, emulator, scale, module, label, tasks, forks=None, outa
     defaults = module_defaults(emulator, scale)
     started = time.perf_counter()
     try:
-        results = run_fleet(directory, tasks, forks or 1, defaults, tmpdir, progress)
+        results = run_fleet(directory, tasks, forks or 1, defaults, tmpdir, progress, scale.window)
     finally:
         progress.running = False
     wall = time.perf_counter() - started
