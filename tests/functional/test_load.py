@@ -12,11 +12,9 @@ succeed with the right `changed`, with no duplicate; the calls the service answe
 needs, and the refused ones under 5 % of the calls sent. The module defaults are in force otherwise (retries unset,
 retry_timeout 60).
 
-Each phase starts with an empty window and a pace file of its own (a TMPDIR of its own), as after a quiet minute.
-
-The refused share is checked last, so that everything else is asserted first: the shared pace does not meet it yet
-(docs/performance.md, "Why the shared pace misses two targets": the calls its bucket grants after the burst, while
-the window is still full, are refused), and the test is an expected failure on that count alone until it does.
+Each phase starts with an empty window and a pace file of its own (a TMPDIR of its own), as after a quiet minute; the
+pace's window is scaled as the limit's (ALIBABA_CLOUD_SAE_PACE_WINDOW). The refused share is checked last, so that
+every count is asserted first.
 """
 
 from __future__ import annotations
