@@ -85,13 +85,6 @@ def error_hint(err, hints, families=ERROR_HINT_FAMILIES):
     return hints.get(code)
 
 
-def region_from_namespace(namespace_id):
-    """``cn-beijing`` from ``cn-beijing:prod`` or from the bare ``cn-beijing`` (default namespace)."""
-    if not namespace_id:
-        return None
-    return namespace_id.split(':', 1)[0].strip() or None
-
-
 def namespace_region(namespace_id):
     """The region of ``namespace_id`` (``cn-beijing`` from ``cn-beijing:prod``, or from the bare ``cn-beijing`` of the
     region's default namespace); None when it is None. ValueError, naming namespace_id and the form it takes, when it

@@ -214,28 +214,10 @@ def payload_wall(ping_payload, sae_payload, env, runs=25):
     return result
 
 
-def compile_cost(root, runs=7):
-    """Median time to compile each of the collection's Python files, as zipimport does at every module run."""
-    files = [os.path.join('plugins', 'modules', 'sae_ingress.py')]
-    utils = os.path.join(root, 'plugins', 'module_utils')
-    files += sorted(os.path.join('plugins', 'module_utils', name) for name in os.listdir(utils) if name.endswith('.py'))
-    costs = []
-    for relative in files:
-        with open(os.path.join(root, relative), encoding='utf-8') as handle:
-            source = handle.read()
-        times = []
-        for _dummy in range(runs):
-            started = time.perf_counter()
-            compile(source, relative, 'exec', dont_inherit=True)
-            times.append(time.perf_counter() - started)
-        costs.append((relative, source.count('\n'), statistics.median(times)))
-    return costs
-
-
 MODULE_PHASES = (
     ('main(): everything after the imports', 'plugins/modules/', 'main'),
     ('  AnsibleModule(): argument spec validation', 'module_utils/basic.py', '__init__'),
-    ('  IngressTask.run(): find, decide, act', 'plugins/modules/', 'run'),
+    ('  SaeResource.run(): find, decide, act', 'plugins/module_utils/_resource.py', 'run'),
     ('    HttpClient.call', 'module_utils/_http.py', 'call'),
     ('      requests Session.request', 'requests/sessions.py', 'request'),
     ('  exit_json(): the result as JSON', 'module_utils/basic.py', 'exit_json'),
