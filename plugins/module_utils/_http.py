@@ -212,10 +212,10 @@ class HttpClient:
         except rexc.InvalidHeader:  # its message quotes the value, which may be a credential
             raise _http_errors.attempt_error(
                 action, 'RequestError', 'request to %s not sent: a header value holds a line break or starts with a '
-                'space (check the access key id and the security token)' % self.endpoint)
+                'space (check the access key id and the security token)' % self.endpoint, unsent=True)
         except ValueError as exc:  # requests' InvalidURL is a ValueError too; nothing was sent
             raise _http_errors.attempt_error(action, 'RequestError',
-                                             'request to %s not sent: %s' % (self.endpoint, exc))
+                                             'request to %s not sent: %s' % (self.endpoint, exc), unsent=True)
         try:
             with warnings.catch_warnings():
                 if self.verify is False:

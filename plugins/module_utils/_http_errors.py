@@ -41,11 +41,12 @@ class AcsCallError(Exception):
     ``retryable``: the failure is transient (throttling, 5xx, connection); ``retry_after``: the seconds the
     answer asked to wait, or None; ``uncertain``: the request may have reached the service without a
     definite answer (a timeout or a connection lost after sending, a 5xx); ``after_lost_answer``: an earlier
-    attempt of this write got no definite answer (so a "not found" now may be that attempt's doing).
+    attempt of this write got no definite answer (so a "not found" now may be that attempt's doing); ``unsent``: the
+    request certainly never reached the service (no connection was made, or it failed before sending).
     """
 
     def __init__(self, code, message, request_id=None, status=None, operation=None, retryable=False, retry_after=None,
-                 uncertain=False):
+                 uncertain=False, unsent=False):
         super(AcsCallError, self).__init__('%s: %s' % (code, message))
         self.code = code
         self.message = message
@@ -55,6 +56,7 @@ class AcsCallError(Exception):
         self.retryable = retryable
         self.retry_after = retry_after
         self.uncertain = uncertain
+        self.unsent = unsent
         self.after_lost_answer = False
 
     def to_dict(self):
@@ -74,15 +76,16 @@ def is_throttling(code):
 
 
 def attempt_error(action, code, message, retryable=False, uncertain=False, is_post=False, request_id=None, status=None,
-                  retry_after=None):
+                  retry_after=None, unsent=False):
     """The error of one failed attempt of ``action``. ``uncertain``: the request may have been applied with no
-    definite answer; for a POST, that is an AcsUnknownOutcomeError, never retried."""
+    definite answer; for a POST, that is an AcsUnknownOutcomeError, never retried. ``unsent``: it never reached the
+    service."""
     if uncertain and is_post:
         return AcsUnknownOutcomeError(
             code, '%s; the outcome of this %s is unknown (it may or may not have been applied), so it was not '
             'retried' % (message, action), request_id=request_id, status=status, operation=action, uncertain=True)
     return AcsCallError(code, message, request_id=request_id, status=status, operation=action, retryable=retryable,
-                        retry_after=retry_after, uncertain=uncertain)
+                        retry_after=retry_after, uncertain=uncertain, unsent=unsent)
 
 
 def parse_answer(response, action, is_post, retry_codes=()):
@@ -126,7 +129,7 @@ def send_failure(exc, action, endpoint, timeout, is_post, endpoint_origin=None):
                              'that trusts the endpoint or, not recommended, validate_certs: false' % (endpoint, _cause(exc)))
     if isinstance(exc, rexc.ConnectTimeout):
         return attempt_error(action, 'ConnectTimeout', 'could not connect to %s within %s s (%s): %s'
-                             % (endpoint, timeout, _cause(exc), _UNREACHABLE_HINT), retryable=True)
+                             % (endpoint, timeout, _cause(exc), _UNREACHABLE_HINT), retryable=True, unsent=True)
     if isinstance(exc, rexc.ReadTimeout):
         return attempt_error(action, 'ReadTimeout', 'no answer from %s within %s s' % (endpoint, timeout),
                              retryable=True, uncertain=True, is_post=is_post)
@@ -136,16 +139,16 @@ def send_failure(exc, action, endpoint, timeout, is_post, endpoint_origin=None):
             origin = '; the endpoint was %s' % endpoint_origin if endpoint_origin else ''
             return attempt_error(action, NAME_RESOLUTION_CODE, 'the host name %s of endpoint %s does not resolve (%s)%s. '
                                  'Not retried: a name that does not exist is a mistake to correct, not an outage'
-                                 % (urlsplit(endpoint).hostname, endpoint, unresolved, origin))
+                                 % (urlsplit(endpoint).hostname, endpoint, unresolved, origin), unsent=True)
         if _before_send(exc):
             return attempt_error(action, 'ConnectionError', 'could not connect to %s (%s): %s'
-                                 % (endpoint, _cause(exc), _UNREACHABLE_HINT), retryable=True)
+                                 % (endpoint, _cause(exc), _UNREACHABLE_HINT), retryable=True, unsent=True)
         return attempt_error(action, 'ConnectionError', 'connection to %s lost after sending (%s)'
                              % (endpoint, _cause(exc)), retryable=True, uncertain=True, is_post=is_post)
     if isinstance(exc, rexc.RequestException):
         return attempt_error(action, 'RequestError', 'request to %s failed (%s)' % (endpoint, _cause(exc)),
                              uncertain=True, is_post=is_post)
-    return attempt_error(action, 'RequestError', 'request to %s not sent: %s' % (endpoint, exc))
+    return attempt_error(action, 'RequestError', 'request to %s not sent: %s' % (endpoint, exc), unsent=True)
 
 
 def scrub(err, secrets):

@@ -77,13 +77,16 @@ class CallPace:
                 % (tally.queued, self.text(pacer), exc.wait, self.max_queue), operation=action)
 
     def answered(self, err):
-        """Tell the pace how the service took the attempt: refused for flow control, or through it (``err`` None)."""
+        """Tell the pace how the service took the attempt: refused for flow control, or through it (``err`` None); an
+        attempt that never reached it gives its turn back."""
         if self.pacer is None:
             return
         if err is not None and _http_errors.is_throttling(err.code):
             self.pacer.throttled()
         elif err is None or err.status is not None:
             self.pacer.passed()
+        elif err.unsent:
+            self.pacer.unused()
 
     def note(self, tally):
         """What the pace did for a call that ends throttled, in words to follow "refused by flow control N times"."""

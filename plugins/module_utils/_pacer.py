@@ -16,6 +16,7 @@ outlives its own calls (no daemon).
     ... send ...
     pacer.throttled()   # the answer was the service's flow control refusing the call
     pacer.passed()      # any other answer: the call went through the flow control
+    pacer.unused()      # no answer, and the request certainly never reached the service: its place is given back
 
 The window: at most ``burst`` calls in any ``burst / rate`` seconds (60 calls in any minute at a rate of one a
 second), the limit as a service that counts calls in a window states it. A call that finds the window full sleeps
@@ -25,6 +26,8 @@ fixed times, and whether or not it counts the calls it refuses (every attempt ta
 the same rate and burst would let twice the limit through in the first window (the burst, then the refill). The
 window is kept in ``SLOTS`` slots of ``burst / rate / SLOTS`` seconds, and a call keeps its place one to two slots
 longer than the window (one to two seconds of a minute): a margin for the time a request takes to reach the service.
+An attempt that never reached the service (no connection could be made: an outage, a name that does not resolve)
+gives its place back, so that a fleet retrying through an outage does not spend the window on calls nobody counted.
 
 A throttling answer (the service's limit is lower than ours, or other clients share it) cuts the share of the burst
 in force by ``DECREASE`` (not below ``FLOOR``), once for the calls that were already under way when it came (only a
@@ -100,6 +103,7 @@ class Pacer:
         self.waited = 0.0  # seconds this pacer slept for turns, in all
         self.shared_rate = self.rate  # the pace in force as last read (calls a second over a window)
         self._taken_after = None  # the number of cuts the shared pace had had when this process last took a place
+        self._taken_slot = None  # the slot of the place this process last took, until it is given back
         off = _host_state.unavailable(self._uid)
         if off:
             self._turn_off(off)
@@ -121,8 +125,9 @@ class Pacer:
             if max_wait is not None and waited + wait > max_wait:
                 self.waited += waited
                 raise PacerTimeout(waited, wait, max_wait)
-            # a little jitter, so that processes waiting for the same place do not all wake at once
-            self._sleep(wait * random.uniform(1.0, 1.1))
+            # a little jitter (at most a slot: places free a slot at a time), so that processes waiting for the same
+            # place do not all wake at once
+            self._sleep(wait + random.uniform(0, self.slot))
         waited = max(0.0, self._clock() - started)
         self.waited += waited
         return waited
@@ -132,15 +137,18 @@ class Pacer:
         if self.enabled:
             self._transact(self._slow_down)
 
+    def unused(self):
+        """The attempt that took the last place never reached the service: give the place back to the window."""
+        if self.enabled and self._taken_slot is not None:
+            slot, self._taken_slot = self._taken_slot, None
+            self._transact(lambda state, now: _give_back(state, slot))
+
     def passed(self):
         """The call that took the last place went through the service's flow control: let the pace recover."""
         if self.enabled and self.shared_rate < self.rate:
             self._transact(self._recover)
 
     # -- the window, under the lock ---------------------------------------------------------------
-
-    def _fresh(self, now):
-        return dict(slots=[], share=1.0, cuts=0, raised=now)
 
     def _current(self, state, now):
         """Drop the slots that have left the window (a call leaves it one to two slots after the window's length);
@@ -166,6 +174,7 @@ class Pacer:
             else:
                 state['slots'].append([index, 1])
             self._taken_after = state['cuts']
+            self._taken_slot = index
             return 0.0
         # Sleep until enough of the window's calls have left it for one place.
         need, freed = used - places + 1, 0
@@ -199,7 +208,7 @@ class Pacer:
             try:
                 _host_state.lock(fd, self.path, 'pace', LOCK_WAIT)
                 now = self._clock()
-                state = _read(fd, self.path, now) or self._fresh(now)
+                state = _read(fd, self.path, now) or dict(slots=[], share=1.0, cuts=0, raised=now)
                 result = step(state, now)
                 _write(fd, state)
             finally:
@@ -216,6 +225,14 @@ class Pacer:
         self.off_reason = reason
         if self._warn is not None:
             self._warn(reason)
+
+
+def _give_back(state, slot):
+    """One place less in ``slot`` (a slot that has left the window counts for nothing either way)."""
+    for entry in state['slots']:
+        if entry[0] == slot:
+            entry[1] -= 1
+    state['slots'] = [entry for entry in state['slots'] if entry[1] > 0]
 
 
 # -- the record in the file ---------------------------------------------------------------------

@@ -2,6 +2,7 @@
 a minute) and outages, observed from a client."""
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -137,6 +138,26 @@ def test_pause_refuses_connections_and_resume_keeps_port_and_state(emu, raw, kit
     assert not emu.paused and emu.port == port
     assert requests.get(emu.url + '/_emulator/health', timeout=5).json()['ingresses'] == 1
     assert raw.list().status_code == 200
+
+
+def test_an_outage_counts_the_requests_it_cut_before_the_log_had_them(emu):
+    # a request whose body is still on its way when the outage comes: sent, never answered, never in the log
+    host, port = emu.url.split('//')[1].split(':')
+    sock = socket.create_connection((host, int(port)), timeout=5)
+    try:
+        sock.sendall(b'POST /pop/v1/sam/ingress/Ingress HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nNames')
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not any(handler for handler in emu._server._connections.values()):
+            time.sleep(0.01)  # until the emulator has the request line
+        emu.clear_log()
+        emu.pause()
+        assert sock.recv(100) == b''  # cut, no answer
+    finally:
+        sock.close()
+        emu.resume()
+    assert emu.log == [] and emu.cut_requests == 1
+    emu.clear_log()
+    assert emu.cut_requests == 0
 
 
 # ---------------------------------------------------------------- the account-wide limit (SAE: 60 calls a minute)

@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 import socket
+import select
 import struct
 import tempfile
 import threading
@@ -120,8 +121,19 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # pylint: disable=redefined-builtin
         pass
 
+    in_request = False  # between a request line read and its answer sent
+    recorded = False  # the request in hand is in the emulator's log
+
+    def handle_one_request(self):
+        try:
+            super().handle_one_request()
+        finally:
+            self.in_request = False
+
     def parse_request(self):
         """HTTP/1.x request line and headers; keep-alive by the HTTP/1.1 rules."""
+        self.in_request, self.recorded = True, False
+        self.server.handling(self.connection, self)
         self.command = None
         self.request_version = self.default_request_version
         self.close_connection = True
@@ -176,7 +188,7 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, address, emulator, ssl_context=None):
         self.emulator = emulator
         self.ssl_context = ssl_context
-        self._connections = set()
+        self._connections = {}  # each open connection: the handler of its last request, or None
         self._connections_lock = threading.Lock()
         super().__init__(address, _Handler)
 
@@ -188,7 +200,7 @@ class _Server(ThreadingHTTPServer):
                 request = self.ssl_context.wrap_socket(request, server_side=True)
                 request.settimeout(None)
             with self._connections_lock:
-                self._connections.add(request)
+                self._connections[request] = None
             self.finish_request(request, client_address)
         except OSError:  # includes ssl.SSLError: a client that gave up, or failed the TLS handshake
             pass
@@ -196,20 +208,41 @@ class _Server(ThreadingHTTPServer):
             self.emulator.server_errors.append(traceback.format_exc())
         finally:
             with self._connections_lock:
-                self._connections.discard(request)
+                self._connections.pop(request, None)
             self.shutdown_request(request)
 
     def handle_error(self, request, client_address):
         self.emulator.server_errors.append(traceback.format_exc())
 
-    def close_connections(self):
+    def handling(self, connection, handler):
         with self._connections_lock:
-            connections = list(self._connections)
-        for connection in connections:
+            if connection in self._connections:
+                self._connections[connection] = handler
+
+    def close_connections(self):
+        """Cut every open connection. What was cut in the middle of a request: the handlers of the requests being
+        handled (one may still reach the log), and the number of requests that waited unread (they never will)."""
+        with self._connections_lock:
+            connections = list(self._connections.items())
+        handling, unread = [], 0
+        for connection, handler in connections:
+            if handler is not None and handler.in_request and not handler.recorded:
+                handling.append(handler)
+            elif _pending(connection):
+                unread += 1
             try:
                 connection.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+        return handling, unread
+
+
+def _pending(connection):
+    """Whether a request waits unread on ``connection``."""
+    try:
+        return bool(select.select([connection], [], [], 0)[0]) and bool(connection.recv(1, socket.MSG_PEEK))
+    except (OSError, ValueError):
+        return False
 
 
 class Emulator:
@@ -262,6 +295,7 @@ class Emulator:
         self.read_delay = read_delay
         self.ca_path = None
         self.server_errors = []
+        self._cut_handling, self._cut_unread = [], 0  # requests an outage cut (see cut_requests)
         self._log = []
         self._log_lock = threading.Lock()
         self._seq = 0
@@ -297,8 +331,14 @@ class Emulator:
     def _close(self):
         server, self._server = self._server, None
         if server is not None:
+            try:  # the port refuses connections at once, before the accept loop has stopped
+                server.socket.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
             server.shutdown()
-            server.close_connections()
+            handling, unread = server.close_connections()
+            self._cut_handling.extend(handling)
+            self._cut_unread += unread
             server.server_close()
             self._thread.join(5)
 
@@ -458,6 +498,13 @@ class Emulator:
     def clear_log(self):
         with self._log_lock:
             self._log = []
+        self._cut_handling, self._cut_unread = [], 0
+
+    @property
+    def cut_requests(self):
+        """Requests that outages (``pause``) cut before the log had them, since the log was last cleared: their
+        clients sent them and got no answer, so cannot know whether they counted; the log never shows them."""
+        return self._cut_unread + sum(1 for handler in self._cut_handling if not handler.recorded)
 
     def _record(self, entry):
         with self._log_lock:
@@ -504,7 +551,11 @@ class Emulator:
         except ValueError:
             handler.send_error(400, 'Bad Content-Length')
             return None
-        return handler.rfile.read(size)
+        body = handler.rfile.read(size)
+        if len(body) < size:  # the connection ended before the body did: no request, nobody to answer
+            handler.close_connection = True
+            return None
+        return body
 
     def _api(self, handler, raw_path, raw_query, body):
         headers = handler.headers.by_name
@@ -530,6 +581,7 @@ class Emulator:
         outcome = self._process(handler, raw_path, raw_query, body, params, headers, entry)
         # Log first, answer second: a client that has its answer always finds its log entry.
         self._record(entry)
+        handler.recorded = True
         if outcome[0] == 'abort':
             self._abort(handler, rst=outcome[1])
         else:

@@ -882,18 +882,40 @@ class RecordingPacer:
     def passed(self):
         self.events.append(('passed',))
 
+    def unused(self):
+        self.events.append(('unused',))
+
 
 def test_every_attempt_takes_a_turn_and_tells_the_pace_how_it_went(server, make_client, sleeps):
     pacer = RecordingPacer(sleeps)
     server.script = [error_answer(400, 'Throttling.User'), error_answer(503, 'ServiceUnavailable'), OK]
     make_client(pacer=pacer).call(GET_OP, {'IngressId': 1})
     assert [event[0] for event in pacer.events] == ['acquire', 'throttled', 'acquire', 'passed', 'acquire', 'passed']
-    # an answer that is not throttling went through the flow control; a connection error says nothing of it
+    # an answer that is not throttling went through the flow control; an attempt that could not connect never
+    # reached the service, and gives its turn back
     pacer.events[:] = []
     client = make_client(endpoint='http://127.0.0.1:%d' % _closed_port(), pacer=pacer, retries=1)
     with pytest.raises(SaeApiError):
         client.call(GET_OP, {})
-    assert [event[0] for event in pacer.events] == ['acquire', 'acquire']
+    assert [event[0] for event in pacer.events] == ['acquire', 'unused', 'acquire', 'unused']
+
+
+def test_attempts_during_an_outage_leave_the_window_to_the_calls_that_reach_the_service(server, make_client, tmp_path,
+                                                                                        sleeps):
+    # 3 calls a minute, shared through one pace file: a call that retries 5 times against a closed port has taken no
+    # place of them when it gives up, so the next calls to the service go at once
+    pace_dir = str(tmp_path / 'pace')
+    down = make_client(endpoint='http://127.0.0.1:%d' % _closed_port(), calls_per_minute=3, pace_dir=pace_dir,
+                       retries=5)
+    with pytest.raises(SaeApiError) as info:
+        down.call(GET_OP, {})
+    assert info.value.code == 'ConnectionError' and 'gave up after 6 attempts' in info.value.message
+    up = make_client(calls_per_minute=3, pace_dir=pace_dir)
+    for dummy in range(3):
+        up.call(GET_OP, {})
+    assert len(server.requests) == 3 and up.pacer.waited < 1  # no wait for a place (a minute away if there were one)
+    with pytest.raises(_pacer.PacerTimeout):  # ... and the window is then full
+        up.pacer.acquire(max_wait=1)
 
 
 def test_queueing_for_turns_does_not_count_against_retry_timeout(server, make_client, sleeps):

@@ -77,6 +77,33 @@ def test_a_window_of_calls_goes_at_once_then_never_more_than_the_burst_in_a_wind
     assert pacer.waited == pytest.approx(sum(fake.slept))
 
 
+def test_a_waiting_process_wakes_within_a_slot_of_its_place(state_dir, fake, monkeypatch):
+    # the wake-up jitter at its largest: the sleep still ends within one slot of the moment the place frees (places free
+    # a slot at a time); a jitter in proportion to the wait would sleep up to 6 s past a place a minute away
+    monkeypatch.setattr(_pacer.random, 'uniform', lambda low, high: high)
+    pacer = make(state_dir, fake, rate=1.0, burst=60)  # 60 calls in any 60 s, slots of 1 s
+    times = taken_at(pacer, fake, 61)
+    assert fake.slept and max(fake.slept) <= pacer.window + 3 * pacer.slot
+    assert times[60] - times[0] <= pacer.window + 3 * pacer.slot
+
+
+def test_a_place_given_back_is_free_again_and_only_once(state_dir, fake):
+    pacer = make(state_dir, fake, rate=1.0, burst=2)
+    other = make(state_dir, fake, rate=1.0, burst=2)
+    assert pacer.acquire() == 0.0
+    pacer.unused()  # that attempt never reached the service
+    pacer.unused()  # a second word about the same place gives nothing more back
+    assert [other.acquire(), other.acquire()] == [0.0, 0.0]
+    assert other.acquire(max_wait=None) > 0  # the window holds the two that were sent, no more
+    # a place that has already left the window is not taken from the calls in it
+    fake.now += 3600
+    pacer.acquire()
+    fake.now += pacer.window + 3 * pacer.slot
+    other.acquire()
+    pacer.unused()
+    assert sum(count for dummy, count in record(pacer)['slots']) == 1
+
+
 def test_an_idle_window_is_full_again_but_no_more_than_the_burst(state_dir, fake):
     pacer = make(state_dir, fake, rate=1.0, burst=3)
     taken_at(pacer, fake, 3)
