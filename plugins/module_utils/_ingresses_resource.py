@@ -16,12 +16,11 @@ from __future__ import annotations
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils._application_names import ApplicationNames
 from ansible_collections.alibabacloud.sae.plugins.module_utils._errors import InputError
-from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_converge import IngressActs, delete
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_converge import IngressActs, app_id_failure, delete
 from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_lookup import twins, twins_warning
 # ingress_options: the module file takes the options of its entries from here.
-from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_resource import (  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_options import (  # noqa: F401 pylint: disable=unused-import
     INGRESS_HINTS,
-    app_id_failure,
     ingress_options,
 )
 from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape import normalize_live, result_from_live

@@ -23,8 +23,8 @@ from ansible_collections.alibabacloud.sae.plugins.module_utils._http_retry impor
 
 __all__ = [
     'CredentialsError', 'DEFAULT_RETRY_TIMEOUT', 'ERROR_HINTS', 'ERROR_HINT_FAMILIES', 'HAS_REQUESTS',
-    'INCOMPLETE_LISTING', 'REQUESTS_IMPORT_ERROR', 'SaeApi', 'SaeApiError', 'SaeUnknownOutcomeError', 'connect',
-    'is_not_found',
+    'INCOMPLETE_LISTING', 'REQUESTS_IMPORT_ERROR', 'SaeApi', 'SaeApiError', 'SaeUnknownOutcomeError', 'THROTTLING_HINT',
+    'connect', 'is_not_found',
 ]
 
 # The transport's errors under the names the modules know: every failed SAE call, and a write whose outcome is
@@ -88,20 +88,21 @@ LIST_PAGE_SIZE = 50
 LIST_MAX_PAGES = 400
 INCOMPLETE_LISTING = 'IncompleteListing'
 
+# The hint of a throttled call, with the way to fewer calls that the resource knows (%s).
+THROTTLING_HINT = ('the API is throttling requests: SAE admits about 60 API calls a minute per account. Make fewer '
+                   'calls (%s); raise retry_timeout; calls_per_minute paces only the module processes of this host, '
+                   'so lower it when other hosts, AWX jobs or tools share the account (and raise it only when SAE has '
+                   "raised the account's limit).")
 # Hints for codes any SAE call may answer (gateway, transport, SAE's common error list). A resource adds its own.
 ERROR_HINTS = {
-    'Throttling': ('the API is throttling requests: SAE admits about 60 API calls a minute per account. Manage a '
-                   "namespace's ingresses in one alibabacloud.sae.sae_ingresses task instead of one task per ingress, or "
-                   'lower forks; raise retry_timeout; calls_per_minute paces only the module processes of this host, so '
-                   'lower it when other hosts, AWX jobs or tools share the account (and raise it only when SAE has raised '
-                   "the account's limit)."),
+    'Throttling': THROTTLING_HINT % 'lower forks',
     'ServiceUnavailable': 'the service is unavailable: try again later, or raise retry_timeout.',
     'InternalError': 'the service failed: try again later, or raise retry_timeout.',
     'SignatureDoesNotMatch': 'the signature was refused: check access_key_secret.',
     'IncompleteSignature': 'the signature was refused: check access_key_id and access_key_secret.',
     'InvalidAccessKeyId.NotFound': 'check access_key_id and that the key is enabled.',
     'InvalidTimeStamp.Expired': "the controller's clock is off by more than 15 minutes: sync it with NTP.",
-    'SignatureNonceUsed': 'a request nonce was reused: an earlier attempt reached the service; check the ingress, then run again.',
+    'SignatureNonceUsed': 'a request nonce was reused: an earlier attempt reached the service; check what it changed, then run again.',
     'InvalidSecurityToken': 'the STS token was refused: check that security_token belongs to access_key_id and has not expired.',
     'SSLError': 'set ca_path to a PEM bundle that trusts the endpoint, or (not recommended) validate_certs: false.',
     'CredentialsError': 'check the credentials options, environment variables or profile.',

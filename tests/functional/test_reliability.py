@@ -157,6 +157,7 @@ def test_a_burst_longer_than_the_retries_fails_after_the_last_attempt(run_tasks,
     assert result['failed'] is True
     assert 'Throttling.User' in result['msg'] and 'gave up after 3 attempts' in result['msg'], result['msg']
     assert 'Hint: the API is throttling requests' in result['msg'] and 'retry_timeout' in result['msg']
+    assert 'alibabacloud.sae.sae_ingresses task instead of one task per ingress' in result['msg']
     assert operations(emulator) == ['ListIngresses'] * 3
     assert writes(emulator) == []
 

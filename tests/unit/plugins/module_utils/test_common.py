@@ -15,7 +15,7 @@ except ImportError:  # ansible-core before 2.19
 from ansible_collections.alibabacloud.sae.plugins.doc_fragments.common import ModuleDocFragment
 from ansible_collections.alibabacloud.sae.plugins.module_utils import _common
 from ansible_collections.alibabacloud.sae.plugins.module_utils._common import SaeModule, sae_argument_spec
-from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_resource import INGRESS_HINTS
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_options import INGRESS_HINTS
 from ansible_collections.alibabacloud.sae.plugins.module_utils._sae_api import SaeApi, SaeApiError, SaeUnknownOutcomeError
 
 # The shared options table of contract.md.
@@ -439,6 +439,11 @@ def test_every_documented_code_has_a_hint(harness):
     assert _common.error_hint(SaeApiError('Nothing.Known', 'x'), sae.hints) is None
     # the module base holds no hint of its own: an ingress code has one only once the resource adds its table
     assert _common.error_hint(SaeApiError('Slb.NotFound', 'x'), harness().hints) is None
+    # ... and no resource's words: sae_ingresses is the way to fewer calls for ingresses, not for canary routes
+    base = _common.error_hint(SaeApiError('Throttling.User', 'x'), harness().hints)
+    assert 'sae_ingresses' not in base and 'sae_ingresses' in _common.error_hint(SaeApiError('Throttling.User', 'x'),
+                                                                                 sae.hints)
+    assert 'ingress' not in _common.error_hint(SaeApiError('SignatureNonceUsed', 'x'), harness().hints)
     assert not [name for name in vars(_common) if 'HINTS' in name and name != 'ERROR_HINTS']
 
 

@@ -133,6 +133,8 @@ def test_create_without_rules_sends_an_empty_list_and_sae_alb_fields():
     predicted = plan.predict_created(wanted)
     assert predicted['created_by_sae'] is True and predicted['slb_type'] == 'intranet'
     assert predicted['request_timeout'] == 60 and predicted['idle_timeout'] == 15
+    # no certificate asked for: null, as on every other path for a value the service did not give, not []
+    assert predicted['cert_ids'] is None
 
 
 def test_predict_applies_changes_without_touching_input():

@@ -13,7 +13,8 @@ from ansible_collections.alibabacloud.sae.plugins.module_utils import _signer
 
 sdk_utils = pytest.importorskip('alibabacloud_tea_openapi.utils')
 
-# The test vector of api-facts.md (computed with the official SDK).
+# A fixed test vector: a CreateIngress request of the shape ACS3-HMAC-SHA256 signs (Alibaba Cloud's public signature
+# documentation, "Request syntax and signature method V3"), its expected signature computed with the official SDK.
 VECTOR_BODY = (b'Rules=%5B%7B%22appId%22%3A%22app-1%22%2C%22containerPort%22%3A8080%2C%22domain%22%3A%22'
                b'www.example.com%22%2C%22path%22%3A%22%2F%22%7D%5D')
 VECTOR_QUERY = {
