@@ -3,12 +3,14 @@
 # This file is private to the alibabacloud.sae collection and is not a public API: it may change
 # in any release without notice. Do not import it from other collections.
 
-"""SAE applications: ``ApplicationInfo(sae).run()`` for sae_application_info."""
+"""SAE applications: ``ApplicationInfo(sae).run()`` for sae_application_info, and with ``routes`` the rules of the
+namespace's ingresses that route to them (one more read: the ListIngresses pages, whose rows carry the rules)."""
 
 from __future__ import annotations
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils._application_shape import normalize_application
 from ansible_collections.alibabacloud.sae.plugins.module_utils._errors import InputError
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape import normalize_live, result_from_live, routes
 from ansible_collections.alibabacloud.sae.plugins.module_utils._resource import SaeResource
 
 
@@ -32,14 +34,21 @@ class ApplicationInfo(SaeResource):
     def find(self):
         # AppName narrows the read; it may match more than the exact name (not documented), so the rows are
         # matched again here. app_ids are matched here too: the format FieldType appIds expects is not documented.
-        return self.api.list_applications(self.params['namespace_id'], app_name=self.params['app_name'])
+        apps = self.api.list_applications(self.params['namespace_id'], app_name=self.params['app_name'])
+        return apps, (self.api.list_ingresses(self.params['namespace_id']) if self.params['routes'] else None)
 
     def present(self, found):
-        apps = [normalize_application(row) for row in found]
+        rows, ingress_rows = found
+        apps = [normalize_application(row) for row in rows]
         if self.params['app_name'] is not None:
             apps = [app for app in apps if app['app_name'] == self.params['app_name']]
         if self.params['app_ids'] is not None:
             wanted = set(item.strip() for item in self.params['app_ids'])
             apps = [app for app in apps if app['app_id'] in wanted]
         apps.sort(key=lambda app: (app['app_name'] or '', app['base_app_id'] or '', app['app_id'] or ''))
-        return self.get_result(apps)
+        if ingress_rows is None:
+            return self.get_result(apps)
+        listed = set(app['app_id'] for app in apps)
+        ingresses = sorted((result_from_live(normalize_live(row)) for row in ingress_rows), key=lambda item: item['id'] or 0)
+        return self.get_result(apps, routes=[route for ingress in ingresses for route in routes(ingress)
+                                             if route['app_id'] in listed])

@@ -25,7 +25,7 @@ MAX_NAME = 64
 MAX_DESCRIPTION = 64
 # The SDK's CreateGreyTagRouteRequest: up to 64 characters, lower-case letters, digits, hyphens (and Chinese
 # characters), starting with a lower-case letter and ending with a lower-case letter or a digit.
-NAME_RE = re.compile(r'^[a-z](?:[a-z0-9\u4e00-\u9fff-]*[a-z0-9\u4e00-\u9fff])?$')
+NAME_RE = re.compile(r'^[a-z](?:[a-z0-9\u4e00-\u9fff-]*[a-z0-9])?$')
 
 CONDITIONS = ('AND', 'OR')
 CONDS = ('>', '<', '>=', '<=', '==', '!=')

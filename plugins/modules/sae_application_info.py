@@ -40,6 +40,13 @@ options:
       - Only the applications with these ids.
     type: list
     elements: str
+  routes:
+    description:
+      - Also return RV(routes), what routes to these applications: one more read, the C(ListIngresses) pages of the
+        namespace.
+    type: bool
+    default: false
+    version_added: 1.2.0
 seealso:
   - module: alibabacloud.sae.sae_ingress
   - name: SAE ListApplications API
@@ -58,6 +65,23 @@ EXAMPLES = r"""
 - name: Show their names and ids
   ansible.builtin.debug:
     msg: "{{ demo_apps.applications | items2dict(key_name='app_name', value_name='app_id') }}"
+
+- name: What routes to demo-web
+  alibabacloud.sae.sae_application_info:
+    namespace_id: cn-beijing:demo
+    app_name: demo-web
+    routes: true
+  register: web
+
+- name: Print it, one line per rule
+  ansible.builtin.debug:
+    msg: "{{ table.splitlines() }}"
+  vars:
+    table: |
+      {% for route in web.routes %}
+      {{ '%-10s %-5s %-20s %-12s -> %s:%s' % (route.ingress_name, route.listener_port, route.domain or '(default)',
+                                              route.path or '', route.app_name, route.container_port) }}
+      {% endfor %}
 
 - name: The application named demo-web, with its canaries
   alibabacloud.sae.sae_application_info:
@@ -208,6 +232,59 @@ applications:
           returned: always
           type: str
       sample: []
+routes:
+  description:
+    - With O(routes), the rules of the namespace's ingresses that route to the applications of RV(applications), one
+      row per rule and one per default rule, as the RV(alibabacloud.sae.sae_ingress_info#module:routes) of
+      M(alibabacloud.sae.sae_ingress_info), in the order of the ingresses' ids and of their rules.
+  returned: when O(routes) is true
+  type: list
+  elements: dict
+  version_added: 1.2.0
+  sample:
+    - {ingress_id: 87, ingress_name: web, slb_id: lb-2zeclbinternet001, listener_port: 80, listener_protocol: HTTP,
+       domain: null, path: null, app_id: 3f6a2b1c-0d4e-4f5a-9b8c-7d6e5f4a3b21, app_name: demo-web, container_port: 8080}
+  contains:
+    ingress_id:
+      description: The ingress id.
+      returned: always
+      type: int
+    ingress_name:
+      description: The ingress's routing rule name; null for an ingress without one.
+      returned: always
+      type: str
+    slb_id:
+      description: The load balancer id.
+      returned: always
+      type: str
+    listener_port:
+      description: The listener port.
+      returned: always
+      type: int
+    listener_protocol:
+      description: V(HTTP) or V(HTTPS).
+      returned: always
+      type: str
+    domain:
+      description: The rule's domain, lower-case; null for the default rule.
+      returned: always
+      type: str
+    path:
+      description: The rule's path; null for the default rule, which takes what no rule matches.
+      returned: always
+      type: str
+    app_id:
+      description: The application id.
+      returned: always
+      type: str
+    app_name:
+      description: The application's name, as the service reports it.
+      returned: always
+      type: str
+    container_port:
+      description: The application's container port.
+      returned: always
+      type: int
 error:
   description:
     - What the failed API call was answered, as data. Test RV(error.code) to react to one error in a playbook; the
@@ -254,6 +331,7 @@ def argument_spec():
         namespace_id=dict(type='str', required=True),
         app_name=dict(type='str'),
         app_ids=dict(type='list', elements='str'),
+        routes=dict(type='bool', default=False),
     )
 
 

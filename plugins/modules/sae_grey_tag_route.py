@@ -60,8 +60,8 @@ options:
     type: str
   name:
     description:
-      - The route's name; required to create. Up to 64 lower-case letters, digits and hyphens, starting with a letter.
-        Fixed at creation.
+      - The route's name; required to create. Up to 64 lower-case letters, digits and hyphens, starting with a letter and
+        ending with a letter or a digit. Fixed at creation.
     type: str
   grey_tag_route_id:
     description:

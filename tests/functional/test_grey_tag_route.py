@@ -170,6 +170,7 @@ REFUSED_BEFORE_ANY_CALL = [
     ({'alb_rules': [{'ingress_name': 'shop', 'items': []}]}, 'alb_rules[0].items must list at least one'),
     ({'name': 'Web_Canary'}, "name 'Web_Canary'"),
     ({'name': '9-canary'}, "name '9-canary'"),
+    ({'name': 'canary-\u8def'}, "name 'canary-\u8def'"),  # a Chinese character, but not at the end
     ({'name': 'canary-'}, "name 'canary-'"),
     ({'name': 'c' * 65}, 'name %r' % ('c' * 65)),
     ({'description': 'd' * 65}, 'description is 65 characters long'),

@@ -301,6 +301,24 @@ def test_the_info_module_returns_one_route_per_rule(run_tasks, emulator):
     assert all(r['listener_port'] == 443 and r['listener_protocol'] == 'HTTPS' for r in result['routes'][3:])
 
 
+@pytest.mark.emulator_variants(**harness.PAGING_WITH_TOTAL)  # exact call counts
+def test_the_application_info_module_returns_what_routes_to_the_applications(run_tasks, emulator):
+    web = seed(emulator)
+    shop = seed(emulator, ALB)
+    emulator.clear_log()
+    apps = 'alibabacloud.sae.sae_application_info'
+    result = run_tasks(task({'namespace_id': NS, 'app_name': inv.APP_API_NAME, 'routes': True}, module=apps)).result
+    # the rules of both ingresses that route to demo-api, as sae_ingress_info reports them; one listing read more
+    everything = run_tasks(task({'namespace_id': NS}, module=INFO)).result['routes']
+    assert result['routes'] == [route for route in everything if route['app_id'] == inv.APP_API_ID]
+    assert [(r['ingress_id'], r['path']) for r in result['routes']] == [(web, '/api'), (shop, '/v1/orders')]
+    assert operations(emulator)[:2] == ['ListApplications', 'ListIngresses']
+    # without routes: no listing of ingresses, and no routes key
+    emulator.clear_log()
+    plain = run_tasks(task({'namespace_id': NS, 'app_name': inv.APP_API_NAME}, module=apps)).result
+    assert 'routes' not in plain and operations(emulator) == ['ListApplications']
+
+
 # -- the idempotency guide's playbooks -------------------------------------------------------------------------------
 
 def guide_blocks():

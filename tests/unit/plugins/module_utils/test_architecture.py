@@ -32,7 +32,7 @@ ALLOWED = {
                                             '_ingress_options', '_ingress_shape', '_ingresses_plan', '_resource',
                                             '_sae_api'},
     'module_utils/_ingresses_plan.py': {'_errors', '_ingress_lookup', '_ingress_shape', '_ingress_validate'},
-    'module_utils/_application_resource.py': {'_application_shape', '_errors', '_resource'},
+    'module_utils/_application_resource.py': {'_application_shape', '_errors', '_ingress_shape', '_resource'},
     'module_utils/_application_names.py': {'_application_shape'},
     'module_utils/_application_shape.py': {'_errors'},
     'module_utils/_grey_tag_route_resource.py': {'_application_names', '_errors', '_grey_tag_route_plan',
