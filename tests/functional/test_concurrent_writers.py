@@ -111,19 +111,26 @@ def test_writers_on_one_controller_take_turns(tmp_path, emulator, count):
     assert not any(dropped_warnings(result) for result in results), results
 
 
-def test_writers_on_two_controllers_repair_the_lost_rule(tmp_path, emulator):
-    """Two controllers, no shared lock: both read the same list, the second write drops the first writer's rule, the
-    first writer's read-back finds it missing, merges and writes again."""
-    ingress_id = seed(emulator)
-    results = writers(tmp_path, emulator, [merge([team(0)]), merge([team(1)])], one_controller=False)
+OLD = {'domain': 'old.example.com', 'path': '/', 'app_id': inv.APP_API_ID, 'container_port': 8080}
+
+
+@pytest.mark.parametrize('first', ['adds', 'removes'])
+def test_writers_on_two_controllers_repair_the_lost_rule(tmp_path, emulator, first):
+    """Two controllers, no shared lock: both read the same list, and the second write undoes the first writer's
+    change (drops the rule it added, or brings back the rule it removed); that writer's read-back finds it, merges
+    and writes again."""
+    ingress_id = seed(emulator, dict(CLB, rules=CLB['rules'] + [OLD]))
+    change = merge([team(0)]) if first == 'adds' else merge([dict(OLD, state='absent')])
+    results = writers(tmp_path, emulator, [change, merge([team(1)])], one_controller=False)
     assert all(result['changed'] and not result['failed'] for result in results), results
-    assert sorted(live_rules(emulator, ingress_id)) == sorted(BASE + [('team0.example.com', '/'),
-                                                                      ('team1.example.com', '/')])
+    kept = [('old.example.com', '/')] if first == 'adds' else []
+    added = [('team0.example.com', '/')] if first == 'adds' else []
+    assert sorted(live_rules(emulator, ingress_id)) == sorted(BASE + kept + added + [('team1.example.com', '/')])
     # Both lost-update writes, one repair; a read-back after each of the three.
     assert counts(emulator) == {'ListIngresses': 2, 'UpdateIngress': 3, 'DescribeIngress': 3}
     repaired = [result for result in results if dropped_warnings(result)]
     assert len(repaired) == 1, results
-    assert repaired[0]['ingress']['rules'] and len(repaired[0]['ingress']['rules']) == 4
+    assert repaired[0]['ingress']['rules'] and len(repaired[0]['ingress']['rules']) == len(BASE + kept + added) + 1
 
 
 def test_a_rule_another_writer_keeps_dropping_fails_the_task(run_tasks, emulator):

@@ -173,6 +173,31 @@ def test_an_entry_state_overrides_the_module_state(run_tasks, emulator):
     assert sorted(i['Description'] for i in emulator.ingresses.values()) == ['api']
 
 
+def test_an_entry_removes_one_rule_and_keeps_the_others(run_tasks, emulator):
+    web = seed(emulator, CLB)
+    emulator.clear_log()
+    gone = {'domain': 'WWW.example.com', 'path': '/api', 'state': 'absent'}  # domains match case-insensitively
+    entries = [{'name': 'web', 'purge_rules': False, 'rules': [gone]}]
+    check, removed, again = run_tasks([batch(entries, check_mode=True, diff=True), batch(entries), batch(entries)]).results
+    assert check['changed'] and removed['changed'] and not again['changed'], (check, removed, again)
+    assert [(r['domain'], r['path']) for r in check['ingresses'][0]['diff']['after']['rules']] == [('www.example.com', '/')]
+    assert [(r['Domain'], r['Path']) for r in emulator.ingresses[web]['Rules']] == [('www.example.com', '/')]
+    # one listing per task, the one update, and its read-back (the entry merges rules)
+    assert operations(emulator) == ['ListIngresses', 'ListIngresses', 'UpdateIngress', 'DescribeIngress',
+                                    'ListIngresses']
+
+
+def test_a_deleted_entry_with_options_of_an_ingress_to_keep_fails_before_any_call(run_tasks, emulator):
+    seed(emulator, CLB)
+    emulator.clear_log()
+    result = run_tasks(batch([{'name': 'web', 'state': 'absent', 'purge_rules': False,
+                               'rules': [{'domain': 'www.example.com', 'path': '/api', 'state': 'absent'}]}])).result
+    assert result['failed'] and 'ingresses[0] (name web)' in result['msg'], result
+    assert 'state: absent deletes the whole ingress' in result['msg'], result['msg']
+    assert 'use state: present and list those rules in rules with state: absent' in result['msg']
+    assert operations(emulator) == [] and len(emulator.ingresses) == 1
+
+
 # -- input errors: every entry checked before any write ----------------------------------------------
 
 @pytest.mark.parametrize('entries, fragments', [
