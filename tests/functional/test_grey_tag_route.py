@@ -333,3 +333,17 @@ def test_info_lists_by_application_or_describes_by_id(grey):
     assert by_id['grey_tag_routes'] == listed and other_id['grey_tag_routes'] == [] and none['grey_tag_routes'] == []
     assert operations(emulator) == ['ListApplications', 'ListGreyTagRoute', 'DescribeGreyTagRoute',
                                     'ListGreyTagRoute', 'ListGreyTagRoute']
+
+
+def test_a_route_read_with_the_info_module_is_written_back_unchanged(grey):
+    # read-filter-write: the info module's route, fed back to the module as it is, is a valid task and changes nothing
+    emulator, run = grey
+    created = run(canary_task(items=[HEADER, COOKIE])).result
+    assert created['changed'] and not created['failed'], created
+    read = run(route({'app_id': WEB}, module=INFO)).result['grey_tag_routes'][0]
+    options = set(('app_id', 'name', 'grey_tag_route_id', 'description', 'alb_rules', 'sc_rules', 'dubbo_rules'))
+    emulator.clear_log()
+    again = run(route(dict((key, value) for key, value in read.items() if key in options))).result
+    assert not again['failed'] and not again['changed'], again
+    assert harness.agree(again['grey_tag_route'], created['grey_tag_route']) and writes(emulator) == []
+    assert operations(emulator) == ['DescribeGreyTagRoute']
