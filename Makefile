@@ -11,7 +11,7 @@
 #                      units on Python 3.9 (tox, tox.ini)
 #   make docs          the docsite (antsibull-docs, Sphinx) built into .build/docsite/build/html, and checked
 #   make repo-lint     actionlint and schemas on .github, tests/repo (the supported versions agree everywhere)
-#   make test-variants the pytest integration suite under each emulator variant (tests/sae_emulator/FIDELITY.md)
+#   make test-variants the pytest suite under each emulator variant (tests/sae_emulator/FIDELITY.md)
 #   make bench  the performance benchmarks (docs/performance.md)
 #   make bench-files   only the table of the collection's files in docs/performance.md (after a change to plugins/)
 #   make bench-load    fleets under the account-wide flow control, paced, and an outage (docs/performance.md, docs/reliability.md)
@@ -245,7 +245,7 @@ galaxy-importer: build-check galaxy-importer-venv
 	@if grep -E '^(ERROR|WARNING)' $(BUILD)/galaxy-importer.log; then echo "galaxy-importer reported the lines above"; exit 1; fi
 	@echo "galaxy-importer: the tarball imports cleanly"
 
-# The pytest integration suite once per value of each emulator variant that no public source settles
+# The pytest suite once per value of each emulator variant that no public source settles
 # (tests/sae_emulator/FIDELITY.md); `make test` runs one lifecycle per variant (tests/functional/test_variants.py).
 VARIANTS ?= not_found=404 not_found=code_in_error_code delete_unknown=success update_port_resend=refused \
 	page_size_max=50 page_size_over_max=capped list_paging=ignored list_paging=capped list_paging=clamped \

@@ -59,7 +59,7 @@ def _dicts_wanted(name, option):
 
 
 def defuse(spec, params):
-    """Make values that ansible-core's argument validation raises on (2.19), or refuses with a message naming
+    """Make values that ansible-core's argument validation raises on (2.19 to 2.22), or refuses with a message naming
     no option, fail it cleanly instead, naming the option.
 
     An infinite number (``.inf``, ``"inf"``) for an int option raises OverflowError in check_type_int: it
@@ -96,7 +96,9 @@ class DefusingAnsibleModule(AnsibleModule):
     """AnsibleModule whose argument validation fails cleanly on every malformed value (see defuse).
 
     Why override parameter loading: ansible-core's argument validation (ansible.module_utils.common.
-    validation, seen with 2.19) raises instead of reporting for a few values a playbook can pass:
+    validation, in every version this collection supports, 2.19 to 2.22; tests/unit/plugins/module_utils/test_common.py
+    test_ansible_core_still_crashes_where_defuse_steps_in fails once one reports them itself) raises instead of
+    reporting for a few values a playbook can pass:
     OverflowError from check_type_int for an infinite number, TypeError in the sub-option validation for
     a scalar given to a dict option with suboptions, and ValueError (or minutes of CPU) for numbers of
     thousands of digits. The task then dies with a traceback and "MODULE FAILURE" instead of a message

@@ -44,7 +44,7 @@ def writes_ingresses(task):
     if 'block' in task:
         return any(writes_ingresses(inner) for inner in task['block'])
     # A check-mode task (a preview) reports the change it would make every time.
-    writers = ('alibabacloud.sae.sae_ingress', 'alibabacloud.sae.sae_ingresses', 'alibabacloud.sae.sae_grey_tag_route')
+    writers = ['alibabacloud.sae.%s' % module for module in MODULES if not module.endswith('_info')]
     return any(module in task for module in writers) and not task.get('check_mode')
 
 
