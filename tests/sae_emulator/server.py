@@ -3,9 +3,9 @@
 import copy
 import json
 import os
+import select
 import shutil
 import socket
-import select
 import struct
 import tempfile
 import threading
