@@ -235,8 +235,9 @@ applications:
 routes:
   description:
     - With O(routes), the rules of the namespace's ingresses that route to the applications of RV(applications), one
-      row per rule and one per default rule, as the RV(alibabacloud.sae.sae_ingress_info#module:routes) of
-      M(alibabacloud.sae.sae_ingress_info), in the order of the ingresses' ids and of their rules.
+      row per rule and one per default rule, in the order of the ingresses' ids and of their rules. Each row has the
+      keys of a row of the RV(alibabacloud.sae.sae_ingress_info#module:routes) of M(alibabacloud.sae.sae_ingress_info)
+      (the ingress, its load balancer and listener, the rule's domain and path, the application and its port).
   returned: when O(routes) is true
   type: list
   elements: dict
@@ -244,47 +245,6 @@ routes:
   sample:
     - {ingress_id: 87, ingress_name: web, slb_id: lb-2zeclbinternet001, listener_port: 80, listener_protocol: HTTP,
        domain: null, path: null, app_id: 3f6a2b1c-0d4e-4f5a-9b8c-7d6e5f4a3b21, app_name: demo-web, container_port: 8080}
-  contains:
-    ingress_id:
-      description: The ingress id.
-      returned: always
-      type: int
-    ingress_name:
-      description: The ingress's routing rule name; null for an ingress without one.
-      returned: always
-      type: str
-    slb_id:
-      description: The load balancer id.
-      returned: always
-      type: str
-    listener_port:
-      description: The listener port.
-      returned: always
-      type: int
-    listener_protocol:
-      description: V(HTTP) or V(HTTPS).
-      returned: always
-      type: str
-    domain:
-      description: The rule's domain, lower-case; null for the default rule.
-      returned: always
-      type: str
-    path:
-      description: The rule's path; null for the default rule, which takes what no rule matches.
-      returned: always
-      type: str
-    app_id:
-      description: The application id.
-      returned: always
-      type: str
-    app_name:
-      description: The application's name, as the service reports it.
-      returned: always
-      type: str
-    container_port:
-      description: The application's container port.
-      returned: always
-      type: int
 error:
   description:
     - What the failed API call was answered, as data. Test RV(error.code) to react to one error in a playbook; the
