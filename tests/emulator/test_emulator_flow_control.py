@@ -141,21 +141,25 @@ def test_pause_refuses_connections_and_resume_keeps_port_and_state(emu, raw, kit
 
 
 def test_an_outage_counts_the_requests_it_cut_before_the_log_had_them(emu):
-    # a request whose body is still on its way when the outage comes: sent, never answered, never in the log
+    # a request whose body is still on its way when the outage comes, and a connection opened for a request not sent
+    # yet: each a request its client will get no answer to, never in the log
     host, port = emu.url.split('//')[1].split(':')
-    sock = socket.create_connection((host, int(port)), timeout=5)
+    sending = socket.create_connection((host, int(port)), timeout=5)
+    opened = socket.create_connection((host, int(port)), timeout=5)
     try:
-        sock.sendall(b'POST /pop/v1/sam/ingress/Ingress HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nNames')
+        sending.sendall(b'POST /pop/v1/sam/ingress/Ingress HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nNames')
         deadline = time.monotonic() + 5
-        while time.monotonic() < deadline and not any(handler for handler in emu._server._connections.values()):
-            time.sleep(0.01)  # until the emulator has the request line
+        while time.monotonic() < deadline and not (len(emu._server._connections) == 2 and any(
+                handler for handler in emu._server._connections.values())):
+            time.sleep(0.01)  # until the emulator has both connections and the request line
         emu.clear_log()
         emu.pause()
-        assert sock.recv(100) == b''  # cut, no answer
+        assert sending.recv(100) == b'' and opened.recv(100) == b''  # cut, no answer
     finally:
-        sock.close()
+        sending.close()
+        opened.close()
         emu.resume()
-    assert emu.log == [] and emu.cut_requests == 1
+    assert emu.log == [] and emu.cut_requests == 2
     emu.clear_log()
     assert emu.cut_requests == 0
 

@@ -219,16 +219,35 @@ class _Server(ThreadingHTTPServer):
             if connection in self._connections:
                 self._connections[connection] = handler
 
+    def refuse_waiting(self):
+        """Close the port: the connections the accept loop had not taken yet are accepted and closed, and no new
+        one is (refused); their number, each a client's request that will get no answer."""
+        waiting = 0
+        self.socket.setblocking(False)
+        try:
+            while True:
+                connection, dummy = self.socket.accept()
+                waiting += 1
+                connection.close()
+        except OSError:  # none left
+            pass
+        try:
+            self.socket.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        return waiting
+
     def close_connections(self):
         """Cut every open connection. What was cut in the middle of a request: the handlers of the requests being
-        handled (one may still reach the log), and the number of requests that waited unread (they never will)."""
+        handled (one may still reach the log), and the number of requests that were not read (they never will be):
+        on a connection accepted for its first request, or waiting unread on one kept alive."""
         with self._connections_lock:
             connections = list(self._connections.items())
         handling, unread = [], 0
         for connection, handler in connections:
             if handler is not None and handler.in_request and not handler.recorded:
                 handling.append(handler)
-            elif _pending(connection):
+            elif handler is None or _pending(connection):
                 unread += 1
             try:
                 connection.shutdown(socket.SHUT_RDWR)
@@ -331,11 +350,8 @@ class Emulator:
     def _close(self):
         server, self._server = self._server, None
         if server is not None:
-            try:  # the port refuses connections at once, before the accept loop has stopped
-                server.socket.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            server.shutdown()
+            server.shutdown()  # no more accepts; then the connections waiting for one, each opened for a request
+            self._cut_unread += server.refuse_waiting()
             handling, unread = server.close_connections()
             self._cut_handling.extend(handling)
             self._cut_unread += unread
