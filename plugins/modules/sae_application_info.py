@@ -42,8 +42,8 @@ options:
     elements: str
   routes:
     description:
-      - Also return RV(routes), what routes to these applications: one more read, the C(ListIngresses) pages of the
-        namespace.
+      - Also return RV(routes), what routes to these applications. It costs one more read, the C(ListIngresses)
+        pages of the namespace.
     type: bool
     default: false
     version_added: 1.2.0
@@ -235,9 +235,9 @@ applications:
 routes:
   description:
     - With O(routes), the rules of the namespace's ingresses that route to the applications of RV(applications), one
-      row per rule and one per default rule, in the order of the ingresses' ids and of their rules. Each row has the
-      keys of a row of the RV(alibabacloud.sae.sae_ingress_info#module:routes) of M(alibabacloud.sae.sae_ingress_info)
-      (the ingress, its load balancer and listener, the rule's domain and path, the application and its port).
+      row per rule and one per default rule, in the order of the ingresses' ids and of their rules, each with the keys
+      of RV(alibabacloud.sae.sae_ingress_info#module:routes) (the ingress, its load balancer and listener, the rule's
+      domain and path, the application and its port).
   returned: when O(routes) is true
   type: list
   elements: dict
