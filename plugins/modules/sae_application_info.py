@@ -75,13 +75,11 @@ EXAMPLES = r"""
 
 - name: Print it, one line per rule
   ansible.builtin.debug:
-    msg: "{{ table.splitlines() }}"
-  vars:
-    table: |
-      {% for route in web.routes %}
-      {{ '%-10s %-5s %-20s %-12s -> %s:%s' % (route.ingress_name, route.listener_port, route.domain or '(default)',
-                                              route.path or '', route.app_name, route.container_port) }}
-      {% endfor %}
+    msg: "{{ item.ingress_name }} port {{ item.listener_port }}: {{ item.domain or '(default)' }}{{ item.path or '' }}
+      -> {{ item.app_name }}:{{ item.container_port }}"
+  loop: "{{ web.routes }}"
+  loop_control:
+    label: "{{ item.ingress_id }}"
 
 - name: The application named demo-web, with its canaries
   alibabacloud.sae.sae_application_info:

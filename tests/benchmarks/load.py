@@ -42,7 +42,6 @@ import collections
 import concurrent.futures
 import datetime
 import json
-import math
 import os
 import pathlib
 import sys

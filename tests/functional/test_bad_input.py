@@ -21,6 +21,7 @@ import re
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from hypothesis.internal.conjecture import providers as hypothesis_providers
 
 import sae_emulator
 from sae_emulator import inventory as inv
@@ -207,9 +208,9 @@ SHARDS = {
 # Per shard, as docs/reliability.md states them: (refused before any call, refused after reads or by the
 # service, succeeded), out of EXAMPLES_PER_SHARD.
 FIGURES = {
-    'types': (44, 0, 6),
-    'ranges': (42, 1, 7),
-    'structures': (37, 3, 10),
+    'types': (46, 0, 4),
+    'ranges': (43, 0, 7),
+    'structures': (41, 2, 7),
 }
 SLACK = 2
 
@@ -358,9 +359,17 @@ class ModuleRunner:
         assert self.emulator.server_errors == [], context
 
 
+@pytest.fixture
+def generators_only(monkeypatch):
+    """Examples drawn from the strategies alone: Hypothesis also mixes in string and number literals of the Python
+    files it finds imported (the emulator and the collection among them), so an edited message would otherwise change
+    the derandomized examples and the figures below."""
+    monkeypatch.setattr(hypothesis_providers, '_get_local_constants', hypothesis_providers.Constants)
+
+
 @pytest.mark.long
 @pytest.mark.parametrize('shard', sorted(SHARDS))
-def test_arbitrary_arguments_end_in_a_clean_result(tmp_path, shard):
+def test_arbitrary_arguments_end_in_a_clean_result(tmp_path, shard, generators_only):
     with sae_emulator.Emulator() as emulator:
         runner = ModuleRunner(tmp_path, emulator)
 
@@ -378,8 +387,8 @@ def test_arbitrary_arguments_end_in_a_clean_result(tmp_path, shard):
     assert stats['runs'] == EXAMPLES_PER_SHARD, stats
     # The figures of docs/reliability.md, as bounds a regression breaks: fewer refusals before any call (a
     # check moved after the reads, or lost), more refusals after reads or by the service, fewer successes
-    # (valid arguments refused). A change of the generators or of the module's constants can move the
-    # derandomized examples a little: within SLACK the figures need no update.
+    # (valid arguments refused). A change of the generators moves the derandomized examples: update the figures
+    # then (the literals of the code do not, see generators_only).
     before, later, succeeded = FIGURES[shard]
     outcomes = {
         'refused before any call': stats['refused before any call'],
