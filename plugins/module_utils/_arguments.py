@@ -59,13 +59,13 @@ def _dicts_wanted(name, option):
 
 
 def defuse(spec, params):
-    """Make values that ansible-core's argument validation raises on (2.19 to 2.22), or refuses with a message naming
+    """Make values that ansible-core's argument validation raises on, or refuses with a message naming
     no option, fail it cleanly instead, naming the option.
 
-    An infinite number (``.inf``, ``"inf"``) for an int option raises OverflowError in check_type_int: it
-    becomes a string that is not a number. Something that is not a dict where a dict with suboptions is
-    wanted (``rules: www.example.com``, ``default_rule: 5``, a list holding a null) raises TypeError in the
-    sub-option validation or fails with "dictionary requested, could not parse JSON or key=value" alone:
+    An infinite number (``.inf``, ``"inf"``) for an int option raises OverflowError in check_type_int (2.19 to
+    2.21; 2.22 reports it): it becomes a string that is not a number. Something that is not a dict where a dict
+    with suboptions is wanted (``rules: www.example.com``, ``default_rule: 5``, a list holding a null) raises
+    TypeError in the sub-option validation or fails with "dictionary requested, could not parse JSON or key=value" alone:
     that option loses its suboptions and gets a type check whose message says what it takes. Mutates ``spec``.
     """
     if not isinstance(params, dict):
@@ -96,9 +96,8 @@ class DefusingAnsibleModule(AnsibleModule):
     """AnsibleModule whose argument validation fails cleanly on every malformed value (see defuse).
 
     Why override parameter loading: ansible-core's argument validation (ansible.module_utils.common.
-    validation, in every version this collection supports, 2.19 to 2.22; tests/unit/plugins/module_utils/test_common.py
-    test_ansible_core_still_crashes_where_defuse_steps_in fails once one reports them itself) raises instead of
-    reporting for a few values a playbook can pass:
+    validation: tests/unit/plugins/module_utils/test_common.py test_ansible_core_still_crashes_where_defuse_steps_in
+    says in which versions) raises instead of reporting for a few values a playbook can pass:
     OverflowError from check_type_int for an infinite number, TypeError in the sub-option validation for
     a scalar given to a dict option with suboptions, and ValueError (or minutes of CPU) for numbers of
     thousands of digits. The task then dies with a traceback and "MODULE FAILURE" instead of a message
