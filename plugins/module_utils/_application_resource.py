@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ansible_collections.alibabacloud.sae.plugins.module_utils._application_shape import normalize_application
 from ansible_collections.alibabacloud.sae.plugins.module_utils._errors import InputError
-from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape import normalize_live, result_from_live, routes
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape import results_and_routes
 from ansible_collections.alibabacloud.sae.plugins.module_utils._resource import SaeResource
 
 
@@ -49,6 +49,5 @@ class ApplicationInfo(SaeResource):
         if ingress_rows is None:
             return self.get_result(apps)
         listed = set(app['app_id'] for app in apps)
-        ingresses = sorted((result_from_live(normalize_live(row)) for row in ingress_rows), key=lambda item: item['id'] or 0)
-        return self.get_result(apps, routes=[route for ingress in ingresses for route in routes(ingress)
-                                             if route['app_id'] in listed])
+        routes = results_and_routes(ingress_rows)[1]
+        return self.get_result(apps, routes=[route for route in routes if route['app_id'] in listed])

@@ -20,7 +20,7 @@ from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_options 
     INGRESS_HINTS,
     ingress_options,
 )
-from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape import normalize_live, result_from_live, routes
+from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_shape import normalize_live, results_and_routes
 from ansible_collections.alibabacloud.sae.plugins.module_utils._ingress_validate import ingress_task
 from ansible_collections.alibabacloud.sae.plugins.module_utils._resource import SaeResource
 
@@ -104,6 +104,6 @@ class IngressInfo(SaeResource):
         return [dict(row, **(self.api.describe_ingress(row['Id']) or {})) for row in rows]
 
     def present(self, found):
-        ingresses = sorted((result_from_live(normalize_live(data)) for data in found), key=lambda item: item['id'] or 0)
         # routes: the same ingresses one row per rule, for a table or a check of where a domain and path go.
-        return self.get_result(ingresses, routes=[route for ingress in ingresses for route in routes(ingress)])
+        ingresses, routes = results_and_routes(found)
+        return self.get_result(ingresses, routes=routes)

@@ -314,6 +314,12 @@ def routes(ingress: Ingress) -> List[Dict[str, Any]]:
     return [dict(head, **dict((key, rule.get(key)) for key in ROUTE_KEYS[5:])) for rule in rules]
 
 
+def results_and_routes(found: List[ApiIngress]) -> Tuple[List[Ingress], List[Dict[str, Any]]]:
+    """The ingresses of DescribeIngress answers or ListIngresses rows as results, sorted by id, and their routes."""
+    ingresses = sorted((result_from_live(normalize_live(data)) for data in found), key=lambda item: item['id'] or 0)
+    return ingresses, [route for ingress in ingresses for route in routes(ingress)]
+
+
 def missing_from_live(live: Ingress, wanted: Ingress) -> List[str]:
     """Options the task sets that `live` does not carry: a ListIngresses row lacks some fields, and a service
     may leave a field out of DescribeIngress too (fields reached it at different times)."""
