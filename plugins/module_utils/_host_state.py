@@ -183,7 +183,10 @@ def _take(key, timeout, state_dir, uid):
                 lock(fd, path, 'lock', timeout, deadline)
                 if _is_named(fd, path):
                     if os.utime in os.supports_fd:
-                        os.utime(fd)  # in use: not stale
+                        # in use: not stale; and when it was taken, to the nanosecond of the wall clock (the file
+                        # system's own "now" may lag the clock by a tick)
+                        now = time.time_ns()
+                        os.utime(fd, ns=(now, now))
                     return Lock(path, fd)
             except BaseException:
                 os.close(fd)

@@ -38,7 +38,7 @@ READBACK_ROUNDS = 3  # writes of one task at most, each followed by a read-back
 # Shortens (or lengthens) READBACK_DELAY for the collection's own tests: "S" (that many seconds) or "LOW,HIGH". Not an
 # interface: it may go away in any release.
 DELAY_VARIABLE = '_SAE_READBACK_DELAY'
-STARTED = time.time()  # when the module's process loaded this file: before any read of its task
+STARTED = time.time_ns()  # when the module's process loaded this file: before any read of its task
 
 
 def merges_rules(task):
@@ -105,12 +105,13 @@ def joined(first, latest):
 @contextlib.contextmanager
 def turn(key, since, timeout=LOCK_WAIT, state_dir=None):
     """The host's lock of ``key`` for the ``with`` block: yields ``(lock, stale)``. ``stale``: another process held the
-    lock first, or took it after ``since`` (``time.time()`` seconds: when this task began to read), so that what the
+    lock first, or took it after ``since`` (``time.time_ns()``: when this task began to read), so that what the
     task read before may be stale. A false lock (not to be had: the caller goes on without it) carries its
     ``reason``."""
     try:
         path = os.path.join(state_dir or default_state_dir(), file_name(key, '.lock'))
-        taken = os.stat(path, follow_symlinks=False).st_mtime >= since  # each take touches the file
+        # each take sets the file's time, to the nanosecond (_host_state), so the two readings compare exactly
+        taken = os.stat(path, follow_symlinks=False).st_mtime_ns >= since
     except (OSError, ValueError):
         taken = False
     with held_lock(key, timeout=0, state_dir=state_dir) as lock:
@@ -185,7 +186,7 @@ class SharedRules:
             return (live,) + tuple(self.acts.update(task, live, rows, full))
 
     def read(self, ingress_id):
-        self.read_at = time.time()
+        self.read_at = time.time_ns()
         return self.acts.read_back(ingress_id)
 
     def read_back(self, ingress_id, result):

@@ -109,19 +109,19 @@ KEY = shared.lock_key(ENDPOINT, NS, 42)
 
 
 def test_an_uncontended_turn_holds_the_lock_and_reads_nothing_again(tmp_path):
-    since = time.time()
+    since = time.time_ns()
     with shared.turn(KEY, since, state_dir=str(tmp_path)) as (lock, stale):
         assert lock and not stale
 
 
 def test_a_turn_another_process_took_since_the_read_is_stale(tmp_path):
-    since = time.time()
+    since = time.time_ns()
     with held_lock(KEY, state_dir=str(tmp_path)):
         pass  # another writer's whole turn, after this task read and before it came to the lock
     with shared.turn(KEY, since, state_dir=str(tmp_path)) as (lock, stale):
         assert lock and stale
     # A turn taken before this task began to read says nothing about its read.
-    with shared.turn(KEY, time.time() + 1, state_dir=str(tmp_path)) as (lock, stale):
+    with shared.turn(KEY, time.time_ns() + 10 ** 9, state_dir=str(tmp_path)) as (lock, stale):
         assert lock and not stale
 
 
@@ -138,7 +138,7 @@ def test_a_turn_that_waits_is_stale(tmp_path):
     holding.wait(5)
     threading.Timer(0.2, release.set).start()
     started = time.monotonic()
-    with shared.turn(KEY, time.time() + 60, state_dir=str(tmp_path)) as (lock, stale):
+    with shared.turn(KEY, time.time_ns() + 60 * 10 ** 9, state_dir=str(tmp_path)) as (lock, stale):
         assert lock and stale
         assert time.monotonic() - started >= 0.15
     thread.join()
@@ -156,9 +156,9 @@ def test_a_turn_without_a_usable_lock_goes_on_with_its_reason(tmp_path):
 
 @pytest.mark.parametrize('taken_since_the_read', [False, True])
 def test_a_lock_held_too_long_is_given_up(tmp_path, taken_since_the_read):
-    since = time.time()
+    since = time.time_ns()
     with held_lock(KEY, state_dir=str(tmp_path)):
-        since = since if taken_since_the_read else time.time() + 1
+        since = since if taken_since_the_read else time.time_ns() + 10 ** 9
         with shared.turn(KEY, since, timeout=0.05, state_dir=str(tmp_path)) as (lock, stale):
             assert not lock and 'stayed locked' in lock.reason
             # the task goes on without the lock; it reads again when the holder took the lock after its read
@@ -214,7 +214,7 @@ OTHER = ingress(('a.example.com', '/'), ('d.example.com', '/'))  # another write
 
 def rounds(acts, tmp_path, since=None, **kwargs):
     sleeps = []
-    runner = shared.SharedRules(acts, ENDPOINT, delay=(0.5, 1.5), since=time.time() if since is None else since,
+    runner = shared.SharedRules(acts, ENDPOINT, delay=(0.5, 1.5), since=time.time_ns() if since is None else since,
                                 sleep=sleeps.append, state_dir=str(tmp_path), **kwargs)
     return runner, sleeps
 
@@ -333,7 +333,7 @@ def test_a_lock_that_cannot_be_taken_is_warned_about_once(tmp_path):
     link = tmp_path / 'link'
     os.symlink(str(tmp_path), str(link))
     acts = FakeActs([OTHER, WITH_C])
-    runner = shared.SharedRules(acts, ENDPOINT, delay=(0, 0), since=time.time(), sleep=lambda s: None,
+    runner = shared.SharedRules(acts, ENDPOINT, delay=(0, 0), since=time.time_ns(), sleep=lambda s: None,
                                 state_dir=str(link))
     assert runner.converge(ADD, BASE, None)['changed']
     assert [call[0] for call in acts.calls] == ['update', 'read', 'update', 'read']
